@@ -1,0 +1,43 @@
+package io.github.goldkd.core;
+
+import java.util.List;
+
+/**
+ * Observes a run. Every method has an empty default, so a listener overrides only what it needs.
+ * Listeners are called on the loop's thread, in registration order; an exception from a listener
+ * fails the run, so listeners should not throw.
+ */
+public interface DistillationListener {
+
+    /** The run starts; {@code firstRound} is 0, or the round after the last committed one on resume. */
+    default void onRunStart(Task task, GoldConfig config, int firstRound) {
+    }
+
+    /** A train or probe batch has been generated and persisted (ids stamped). */
+    default void onGenerated(int round, GenerationMode mode, List<Sample> samples, GenerationStats stats) {
+    }
+
+    /** Feedback examples were selected from a probe batch. */
+    default void onSelected(Selection selection) {
+    }
+
+    /**
+     * The in-loop student was updated.
+     *
+     * @param monitorAccuracy accuracy on the monitoring set, NaN when none was given
+     */
+    default void onStudentUpdated(int round, Student.FitReport fit, double monitorAccuracy) {
+    }
+
+    /** A round is complete and committed to the run store. */
+    default void onRoundEnd(RoundReport report) {
+    }
+
+    /** The final student has been trained. */
+    default void onFinalStudentTrained(Student.FitReport fit, double monitorAccuracy) {
+    }
+
+    /** The run is over. */
+    default void onRunEnd(DistillationResult result) {
+    }
+}

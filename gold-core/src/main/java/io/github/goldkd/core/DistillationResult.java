@@ -1,0 +1,28 @@
+package io.github.goldkd.core;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outcome of a run.
+ *
+ * @param student      the final student (trained afresh on all generated data)
+ * @param dataset      every generated sample, train and probe, in generation order
+ * @param rounds       the report of each committed round
+ * @param selections   every feedback selection
+ * @param runDirectory where the run store lives
+ * @param stopReason   {@code null} when all rounds ran; otherwise why generation stopped early (a budget)
+ */
+public record DistillationResult(Student student, Dataset dataset, List<RoundReport> rounds,
+                                 List<Selection> selections, Path runDirectory, String stopReason) {
+
+    public DistillationResult {
+        rounds = List.copyOf(rounds);
+        selections = List.copyOf(selections);
+    }
+
+    /** Whether every configured round ran. */
+    public boolean completed() {
+        return stopReason == null;
+    }
+}
