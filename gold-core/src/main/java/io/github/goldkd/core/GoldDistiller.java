@@ -1,0 +1,758 @@
+package io.github.goldkd.core;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.io.Jsonl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * The GOLD loop: generate, train, probe, score, feed back; then train the final student.
+ *
+ * <pre>{@code
+ * DistillationResult result = GoldDistiller.builder()
+ *         .task(task).generator(teacher).student(studentFactory)
+ *         .oodScorer(OodScores.energy(1.0))
+ *         .runDirectory(Path.of("runs/sentiment"))
+ *         .build()
+ *         .run();
+ * }</pre>
+ *
+ * <p>Each round b (0-based) does, in this order: if {@code b % R == 0}, update the in-loop student on all
+ * data so far and checkpoint it; generate the train batch (with the current feedback examples when
+ * {@code b % P == 0}) and persist it; in a probe round, generate the probe batch (with the same feedback
+ * examples) and persist it, score it with the student, select the feedback examples and persist the
+ * selection; then commit the round. After the last round a fresh student is trained on all data with
+ * the final loss and saved. Every random choice derives from the master seed, round by round, so a run
+ * resumed with {@link #resume} ends exactly as an uninterrupted one.
+ *
+ * <p>Settings and their reference defaults are on {@link Builder}.
+ */
+public final class GoldDistiller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoldDistiller.class);
+
+    private final Task task;
+    private final Generator generator;
+    private final StudentFactory studentFactory;
+    private final OodScorer scorer;
+    private final FeedbackSelector selector;
+    private final Loss loopLoss;
+    private final Loss finalLoss;
+    private final BatchFilter batchFilter;
+    private final GoldConfig config;
+    private final Path runDirectory;
+    private final Dataset monitor;
+    private final List<DistillationListener> listeners;
+    private final boolean resuming;
+    private final RunStore.StoredRun storedRun;
+    private boolean started;
+
+    private GoldDistiller(Builder b, GoldConfig config, FeedbackSelector selector) {
+        this.task = b.task;
+        this.generator = b.generator;
+        this.studentFactory = b.studentFactory;
+        this.scorer = b.scorer;
+        this.selector = selector;
+        this.loopLoss = b.loopLoss;
+        this.finalLoss = b.finalLoss;
+        this.batchFilter = b.batchFilter;
+        this.config = config;
+        this.runDirectory = b.runDirectory;
+        this.monitor = b.monitor;
+        this.listeners = List.copyOf(b.listeners);
+        this.resuming = b.storedRun != null;
+        this.storedRun = b.storedRun;
+    }
+
+    /** A builder with the reference defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder for continuing the run in {@code runDirectory}: task and loop settings are read from it.
+     * Give the same components (generator, student factory, scorer, selector) as the original run; the
+     * stored names are checked at {@code build()}. The number of rounds may be raised to extend a run.
+     */
+    public static Builder resume(Path runDirectory) {
+        RunStore.StoredRun run = RunStore.read(runDirectory);
+        Builder b = new Builder();
+        GoldConfig c = run.config();
+        b.task = run.task();
+        b.batchSize = c.batchSize();
+        b.probeSize = c.probeSize();
+        b.rounds = c.rounds();
+        b.feedbackEvery = c.feedbackEvery();
+        b.updateStudentEvery = c.updateStudentEvery();
+        b.updateEpochs = c.updateEpochs();
+        b.studentUpdate = c.studentUpdate();
+        b.probePolicy = c.probePolicy();
+        b.feedbackMode = c.feedbackMode();
+        b.keepProbes = c.keepProbes();
+        b.feedbackLifetime = c.feedbackLifetime();
+        b.feedbackPoolLimit = c.feedbackPoolLimit();
+        b.labelPlan = c.labelPlan();
+        b.finalEpochs = c.finalEpochs();
+        b.seed = c.seed();
+        b.runDirectory = runDirectory;
+        b.storedRun = run;
+        return b;
+    }
+
+    /** The validated settings of this distiller. */
+    public GoldConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs the loop (or, when built by {@link #resume}, continues it after the last committed round) and
+     * trains the final student.
+     *
+     * @throws RunStoreException    when the run directory cannot be written, or already holds a run and this
+     *                              distiller was not built by {@link #resume}
+     * @throws IllegalStateException when called a second time
+     */
+    public synchronized DistillationResult run() {
+        if (started) {
+            throw new IllegalStateException("this GoldDistiller has already run; build another one (or use "
+                    + "GoldDistiller.resume(dir) to continue its run)");
+        }
+        started = true;
+        RunStore store;
+        State state = new State();
+        JsonObject provenance;
+        if (resuming) {
+            RunStore.StoredRun stored = storedRun;
+            store = RunStore.reopen(stored);
+            store.writeConfig(config);
+            restore(stored, store, state);
+            provenance = store.readProvenance();
+            JsonArray resumed = provenance.has("resumedAt") ? provenance.getAsJsonArray("resumedAt") : new JsonArray();
+            resumed.add(Instant.now().toString() + " after round " + stored.lastRound());
+            provenance.add("resumedAt", resumed);
+            provenance.add("config", Jsonl.GSON.toJsonTree(config));
+            LOG.info("resuming run in {} after round {} of {}", runDirectory, stored.lastRound(), config.rounds());
+        } else {
+            store = RunStore.create(runDirectory, task, config);
+            provenance = Provenance.start(config, components());
+            LOG.info("GOLD run in {}: task '{}', {} rounds of {} train + {} probe samples, feedback {}",
+                    runDirectory, task.name(), config.rounds(), config.batchSize(), config.probeSize(),
+                    config.feedbackMode());
+        }
+        store.writeProvenance(provenance);
+        for (DistillationListener l : listeners) {
+            l.onRunStart(task, config, state.nextRound);
+        }
+
+        String stopReason = null;
+        for (int b = state.nextRound; b < config.rounds(); b++) {
+            try {
+                runRound(b, state, store);
+            } catch (BudgetExhaustedException e) {
+                stopReason = e.getMessage();
+                LOG.warn("generation stopped in round {}: {}; the round is not committed, the final student "
+                        + "trains on the {} committed rounds", b, stopReason, b);
+                break;
+            }
+        }
+
+        Student finalStudent = trainFinalStudent(state, store);
+        Provenance.finish(provenance, state.all.size(), state.rounds.size(), stopReason);
+        store.writeProvenance(provenance);
+        DistillationResult result = new DistillationResult(finalStudent, Dataset.of(state.all), state.rounds,
+                state.selections, runDirectory, stopReason);
+        for (DistillationListener l : listeners) {
+            l.onRunEnd(result);
+        }
+        return result;
+    }
+
+    private void runRound(int b, State st, RunStore store) {
+        long start = System.nanoTime();
+        boolean updated = false;
+        Double accuracy = null;
+        if (config.isUpdateRound(b)) {
+            Student.FitReport fit = updateStudent(b, st);
+            store.saveCheckpoint(st.student, b);
+            updated = true;
+            double acc = monitor == null ? Double.NaN : st.student.accuracy(monitor);
+            accuracy = Double.isNaN(acc) ? null : acc;
+            for (DistillationListener l : listeners) {
+                l.onStudentUpdated(b, fit, acc);
+            }
+        }
+
+        boolean feedbackOn = config.feedbackMode() == FeedbackMode.ON;
+        List<Sample> feedback = feedbackOn && config.isFeedbackRound(b) ? List.copyOf(st.feedback) : List.of();
+
+        GeneratedBatch trainBatch = generate(b, GenerationMode.TRAIN, 0, config.batchSize(), feedback,
+                Seeds.derive(config.seed(), "train", b));
+        persist(b, GenerationMode.TRAIN, trainBatch, st, store);
+        GenerationStats stats = trainBatch.stats();
+        List<Sample> train = trainBatch.samples();
+        int trainRequested = config.batchSize();
+        int probeRequested = 0;
+        int probeGenerated = 0;
+        List<String> selectedIds = List.of();
+
+        if (config.isProbeRound(b)) {
+            if (config.feedbackMode() == FeedbackMode.OFF_NO_PROBES) {
+                // The probe budget is spent on ordinary train data, so totals match the run with feedback.
+                GeneratedBatch extra = generate(b, GenerationMode.TRAIN, config.batchSize(), config.probeSize(),
+                        List.of(), Seeds.derive(config.seed(), "extra-train", b));
+                persist(b, GenerationMode.TRAIN, extra, st, store);
+                stats = stats.plus(extra.stats());
+                train = concat(train, extra.samples());
+                trainRequested += config.probeSize();
+            } else {
+                GeneratedBatch probe = generate(b, GenerationMode.PROBE, 0, config.probeSize(), feedback,
+                        Seeds.derive(config.seed(), "probe", b));
+                persist(b, GenerationMode.PROBE, probe, st, store);
+                stats = stats.plus(probe.stats());
+                probeRequested = config.probeSize();
+                probeGenerated = probe.samples().size();
+                if (feedbackOn) {
+                    selectedIds = select(b, probe.samples(), st, store);
+                }
+            }
+        }
+
+        RoundReport report = new RoundReport(b, trainRequested, train.size(), probeRequested, probeGenerated,
+                feedback.size(), selectedIds, updated, accuracy, stats.requests(), stats.cacheHits(),
+                stats.promptTokens(), stats.completionTokens(), stats.rejects(),
+                (System.nanoTime() - start) / 1_000_000);
+        store.commitRound(report);
+        if (updated) {
+            store.pruneCheckpoints(b);
+        }
+        st.rounds.add(report);
+        st.nextRound = b + 1;
+        LOG.info("round {}/{}: generated {} (train {}, probe {}), rejected {}, selected {}, feedback in prompt {}, "
+                        + "student accuracy {}, tokens {}+{}, {} ms", b + 1, config.rounds(), report.generated(),
+                report.trainGenerated(), report.probeGenerated(), stats.rejected(), selectedIds.size(),
+                feedback.size(), accuracy == null ? "-" : String.format("%.4f", accuracy), stats.promptTokens(),
+                stats.completionTokens(), report.millis());
+        for (DistillationListener l : listeners) {
+            l.onRoundEnd(report);
+        }
+    }
+
+    private Student.FitReport updateStudent(int b, State st) {
+        Dataset data = trainingData(st.all);
+        if (st.student == null || config.studentUpdate() == StudentUpdate.RETRAIN) {
+            long init = config.studentUpdate() == StudentUpdate.RETRAIN
+                    ? Seeds.derive(config.seed(), "student-init", b) : Seeds.derive(config.seed(), "student-init");
+            st.student = studentFactory.create(task, new TrainingOptions(loopLoss, BatchFilter.NONE, init));
+        }
+        if (data.isEmpty()) {
+            return Student.FitReport.NOTHING;
+        }
+        return st.student.fit(data, config.updateEpochs(), Seeds.derive(config.seed(), "update", b));
+    }
+
+    /** Asks the generator for a batch and stamps the loop's ids, origin and round on its samples. */
+    private GeneratedBatch generate(int b, GenerationMode mode, int firstIndex, int count, List<Sample> feedback,
+                                    long seed) {
+        GenerationRequest request = new GenerationRequest(task, mode, labelPlan(b, mode, firstIndex, count),
+                feedback, b, seed);
+        GeneratedBatch batch = generator.generate(request);
+        if (batch.samples().size() > count) {
+            throw new GoldException("generator returned " + batch.samples().size() + " samples for a request of "
+                    + count + " (round " + b + ", " + mode + ")");
+        }
+        Origin origin = mode == GenerationMode.TRAIN ? Origin.TRAIN : Origin.PROBE;
+        List<Sample> stamped = new ArrayList<>(batch.samples().size());
+        for (int i = 0; i < batch.samples().size(); i++) {
+            stamped.add(batch.samples().get(i).stamped(Sample.generatedId(b, mode, firstIndex + i), origin, b));
+        }
+        return new GeneratedBatch(stamped, batch.stats());
+    }
+
+    private void persist(int b, GenerationMode mode, GeneratedBatch batch, State st, RunStore store) {
+        store.appendSamples(batch.samples());
+        st.all.addAll(batch.samples());
+        for (DistillationListener l : listeners) {
+            l.onGenerated(b, mode, batch.samples(), batch.stats());
+        }
+    }
+
+    private List<String> select(int b, List<Sample> probe, State st, RunStore store) {
+        double[] scores = probe.isEmpty() ? new double[0] : scorer.score(st.student.logits(probe));
+        if (scores.length != probe.size()) {
+            throw new GoldException("scorer " + scorer.name() + " returned " + scores.length + " scores for "
+                    + probe.size() + " probe samples");
+        }
+        int[] chosen = selector.select(scores, Seeds.derive(config.seed(), "select", b));
+        List<Sample> selected = new ArrayList<>(chosen.length);
+        List<String> ids = new ArrayList<>(chosen.length);
+        for (int i : chosen) {
+            selected.add(probe.get(i));
+            ids.add(probe.get(i).id());
+        }
+        List<String> probeIds = new ArrayList<>(probe.size());
+        List<Double> scoreList = new ArrayList<>(probe.size());
+        for (int i = 0; i < probe.size(); i++) {
+            probeIds.add(probe.get(i).id());
+            scoreList.add(scores[i]);
+        }
+        Selection selection = new Selection(b, scorer.name(), selector.name(), probeIds, scoreList, ids);
+        store.appendSelection(selection);
+        st.selections.add(selection);
+        applySelection(st, selected);
+        for (DistillationListener l : listeners) {
+            l.onSelected(selection);
+        }
+        return ids;
+    }
+
+    private void applySelection(State st, List<Sample> selected) {
+        if (config.feedbackLifetime() == FeedbackLifetime.REPLACE) {
+            st.feedback.clear();
+        }
+        st.feedback.addAll(selected);
+        while (st.feedback.size() > config.feedbackPoolLimit()) {
+            st.feedback.remove(0);
+        }
+    }
+
+    private List<String> labelPlan(int b, GenerationMode mode, int firstIndex, int count) {
+        List<String> labels = new ArrayList<>(count);
+        if (task.kind().isSequence()) {
+            for (int i = 0; i < count; i++) {
+                labels.add(null);
+            }
+            return labels;
+        }
+        List<String> names = task.labelNames();
+        if (config.labelPlan() == LabelPlan.BALANCED) {
+            // One round-robin over every sample slot of the run, so no label is favoured across rounds.
+            long slot = (long) b * (config.batchSize() + config.probeSize())
+                    + (mode == GenerationMode.PROBE ? config.batchSize() : firstIndex);
+            for (int i = 0; i < count; i++) {
+                labels.add(names.get((int) ((slot + i) % names.size())));
+            }
+        } else {
+            Random r = new Random(Seeds.derive(config.seed(), "labels-" + mode, b, firstIndex));
+            for (int i = 0; i < count; i++) {
+                labels.add(names.get(r.nextInt(names.size())));
+            }
+        }
+        return labels;
+    }
+
+    private Dataset trainingData(List<Sample> all) {
+        if (config.keepProbes()) {
+            return Dataset.of(all);
+        }
+        List<Sample> out = new ArrayList<>(all.size());
+        for (Sample s : all) {
+            if (s.origin() != Origin.PROBE) {
+                out.add(s);
+            }
+        }
+        return Dataset.of(out);
+    }
+
+    private Student trainFinalStudent(State st, RunStore store) {
+        Path saved = runDirectory.resolve(RunStore.FINAL_STUDENT);
+        if (resuming && st.rounds.size() == config.rounds() && java.nio.file.Files.exists(saved)) {
+            LOG.info("run in {} had already finished; loading its final student", runDirectory);
+            return studentFactory.load(saved);
+        }
+        Dataset data = trainingData(st.all);
+        Student student = studentFactory.create(task,
+                new TrainingOptions(finalLoss, batchFilter, Seeds.derive(config.seed(), "final-init")));
+        Student.FitReport fit = data.isEmpty() ? Student.FitReport.NOTHING
+                : student.fit(data, config.finalEpochs(), Seeds.derive(config.seed(), "final-fit"));
+        store.saveFinalStudent(student);
+        double acc = monitor == null ? Double.NaN : student.accuracy(monitor);
+        LOG.info("final student: {} samples, {} epochs, loss {}, train loss {}, monitoring accuracy {}", data.size(),
+                fit.epochs(), finalLoss.name(), fit.trainLoss(), Double.isNaN(acc) ? "-" : String.format("%.4f", acc));
+        for (DistillationListener l : listeners) {
+            l.onFinalStudentTrained(fit, acc);
+        }
+        return student;
+    }
+
+    private void restore(RunStore.StoredRun stored, RunStore store, State st) {
+        st.all.addAll(stored.samples().samples());
+        st.rounds.addAll(stored.rounds());
+        st.selections.addAll(stored.selections());
+        st.nextRound = stored.rounds().size();
+        Map<String, Sample> byId = new HashMap<>();
+        for (Sample s : st.all) {
+            byId.put(s.id(), s);
+        }
+        for (Selection sel : stored.selections()) {
+            List<Sample> selected = new ArrayList<>();
+            for (String id : sel.selectedIds()) {
+                Sample s = byId.get(id);
+                if (s == null) {
+                    throw new RunStoreException(runDirectory.resolve(RunStore.SELECTIONS) + ": round " + sel.round()
+                            + " selects sample " + id + ", which is not in " + RunStore.SAMPLES);
+                }
+                selected.add(s);
+            }
+            applySelection(st, selected);
+        }
+        int last = stored.lastRound();
+        if (last >= 0) {
+            int update = (last / config.updateStudentEvery()) * config.updateStudentEvery();
+            Path checkpoint = store.checkpoint(update);
+            if (!java.nio.file.Files.exists(checkpoint)) {
+                throw new RunStoreException("cannot resume " + runDirectory + ": the student checkpoint of round "
+                        + update + " is missing (" + checkpoint + ")");
+            }
+            st.student = studentFactory.load(checkpoint);
+        }
+    }
+
+    private Map<String, Object> components() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("generator", generator.describe());
+        c.put("studentFactory", studentFactory.describe());
+        c.put("oodScorer", scorer == null ? "none" : scorer.name());
+        c.put("selector", selector.name());
+        c.put("loopLoss", loopLoss.name());
+        c.put("finalLoss", finalLoss.name());
+        c.put("batchFilter", batchFilter.name());
+        c.put("monitorSamples", monitor == null ? 0 : monitor.size());
+        return c;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** Mutable state of a run in progress. */
+    private static final class State {
+        final List<Sample> all = new ArrayList<>();
+        final List<Sample> feedback = new ArrayList<>();
+        final List<RoundReport> rounds = new ArrayList<>();
+        final List<Selection> selections = new ArrayList<>();
+        Student student;
+        int nextRound;
+    }
+
+    /**
+     * Settings of a {@link GoldDistiller}, with the reference defaults of the GOLD paper's scripts.
+     * {@link #build()} validates them together and names the setting, the value and the allowed range of
+     * the first one that is wrong.
+     */
+    public static final class Builder {
+        private Task task;
+        private Generator generator;
+        private StudentFactory studentFactory;
+        private OodScorer scorer;
+        private FeedbackSelector selector;
+        private double bandLo = 0.5;
+        private double bandHi = 0.8;
+        private Loss loopLoss = new CrossEntropyLoss();
+        private Loss finalLoss = SymmetricCrossEntropyLoss.defaults();
+        private BatchFilter batchFilter = BatchFilter.NONE;
+        private int batchSize = 8;
+        private Integer probeSize;
+        private int rounds = 375;
+        private int feedbackEvery = 2;
+        private int updateStudentEvery = 25;
+        private int updateEpochs = 1;
+        private StudentUpdate studentUpdate = StudentUpdate.CONTINUE;
+        private ProbePolicy probePolicy = ProbePolicy.EVERY_ROUND;
+        private FeedbackMode feedbackMode = FeedbackMode.ON;
+        private boolean keepProbes = true;
+        private FeedbackLifetime feedbackLifetime = FeedbackLifetime.REPLACE;
+        private int feedbackPoolLimit = 32;
+        private LabelPlan labelPlan = LabelPlan.BALANCED;
+        private int finalEpochs = 5;
+        private long seed = 42;
+        private Path runDirectory;
+        private Dataset monitor;
+        private final List<DistillationListener> listeners = new ArrayList<>();
+        private RunStore.StoredRun storedRun;
+
+        private Builder() {
+        }
+
+        /** The task (required). */
+        public Builder task(Task task) {
+            this.task = task;
+            return this;
+        }
+
+        /** The teacher (required). */
+        public Builder generator(Generator generator) {
+            this.generator = generator;
+            return this;
+        }
+
+        /** Makes the in-loop and final students (required). */
+        public Builder student(StudentFactory factory) {
+            this.studentFactory = factory;
+            return this;
+        }
+
+        /** The OOD score of probe samples (required when feedback is on), e.g. gold-ood's energy. */
+        public Builder oodScorer(OodScorer scorer) {
+            this.scorer = scorer;
+            return this;
+        }
+
+        /** A feedback selector other than the rank band, e.g. top-k or random (gold-ood). */
+        public Builder selector(FeedbackSelector selector) {
+            this.selector = selector;
+            return this;
+        }
+
+        /** The rank band [lo, hi) of the reference selector; default [0.5, 0.8). */
+        public Builder selectionBand(double lo, double hi) {
+            this.bandLo = lo;
+            this.bandHi = hi;
+            this.selector = null;
+            return this;
+        }
+
+        /** Loss of the in-loop student; default cross-entropy. */
+        public Builder loopLoss(Loss loss) {
+            this.loopLoss = loss;
+            return this;
+        }
+
+        /** Loss of the final student; default symmetric cross-entropy (alpha 0.1, beta 1.0). */
+        public Builder loss(Loss loss) {
+            this.finalLoss = loss;
+            return this;
+        }
+
+        /** Mini-batch filter of the final student's training; default none. */
+        public Builder batchFilter(BatchFilter filter) {
+            this.batchFilter = filter;
+            return this;
+        }
+
+        /** Train samples per round, B; default 8, range [1, 10000]. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Probe samples per probe round; default equal to the batch size, range [0, 10000]. */
+        public Builder probeSize(int probeSize) {
+            this.probeSize = probeSize;
+            return this;
+        }
+
+        /** Rounds, N; default 375 (about 3,000 samples at B = 8), range [1, 1000000]. */
+        public Builder rounds(int rounds) {
+            this.rounds = rounds;
+            return this;
+        }
+
+        /** Feedback goes into every P-th train prompt; default 2, at least 1. */
+        public Builder feedbackEvery(int period) {
+            this.feedbackEvery = period;
+            return this;
+        }
+
+        /** The in-loop student is updated every R rounds; default 25, at least 1. */
+        public Builder updateStudentEvery(int period) {
+            this.updateStudentEvery = period;
+            return this;
+        }
+
+        /** Passes over all data per in-loop update; default 1, range [1, 1000]. */
+        public Builder updateEpochs(int epochs) {
+            this.updateEpochs = epochs;
+            return this;
+        }
+
+        /** Continue training (default) or retrain the in-loop student from scratch at each update. */
+        public Builder studentUpdate(StudentUpdate mode) {
+            this.studentUpdate = mode;
+            return this;
+        }
+
+        /** When probes are generated; default every round. */
+        public Builder probePolicy(ProbePolicy policy) {
+            this.probePolicy = policy;
+            return this;
+        }
+
+        /** GOLD (default) or one of the no-feedback ablations with the same number of generated samples. */
+        public Builder feedbackMode(FeedbackMode mode) {
+            this.feedbackMode = mode;
+            return this;
+        }
+
+        /** Whether probe samples are training data; default yes. */
+        public Builder keepProbes(boolean keep) {
+            this.keepProbes = keep;
+            return this;
+        }
+
+        /** Replace (default) or accumulate feedback examples. */
+        public Builder feedbackLifetime(FeedbackLifetime lifetime) {
+            this.feedbackLifetime = lifetime;
+            return this;
+        }
+
+        /** Most feedback examples kept when accumulating (the most recent win); default 32, range [1, 1000]. */
+        public Builder feedbackPoolLimit(int limit) {
+            this.feedbackPoolLimit = limit;
+            return this;
+        }
+
+        /** Balanced round-robin (default) or uniform random labels. */
+        public Builder labelPlan(LabelPlan plan) {
+            this.labelPlan = plan;
+            return this;
+        }
+
+        /** Epochs of the final student's training; default 5, range [1, 10000]. */
+        public Builder finalEpochs(int epochs) {
+            this.finalEpochs = epochs;
+            return this;
+        }
+
+        /** The master seed; default 42. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Where the run store lives (required); must not hold another run. */
+        public Builder runDirectory(Path dir) {
+            this.runDirectory = dir;
+            return this;
+        }
+
+        /**
+         * Labelled real data whose accuracy is reported after each student update and for the final student.
+         * It is only reported, never used for any decision of the loop.
+         */
+        public Builder monitor(Dataset data) {
+            this.monitor = data;
+            return this;
+        }
+
+        /** Adds a listener. */
+        public Builder listener(DistillationListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Validates the settings together and builds the distiller. */
+        public GoldDistiller build() {
+            require(task, "task");
+            require(generator, "generator");
+            require(studentFactory, "student");
+            require(runDirectory, "runDirectory");
+            require(loopLoss, "loopLoss");
+            require(finalLoss, "loss");
+            require(batchFilter, "batchFilter");
+            require(studentUpdate, "studentUpdate");
+            require(probePolicy, "probePolicy");
+            require(feedbackMode, "feedbackMode");
+            require(feedbackLifetime, "feedbackLifetime");
+            require(labelPlan, "labelPlan");
+            int probes = probeSize == null ? batchSize : probeSize;
+            range("batchSize", batchSize, 1, 10_000);
+            range("probeSize", probes, 0, 10_000);
+            range("rounds", rounds, 1, 1_000_000);
+            range("feedbackEvery", feedbackEvery, 1, 1_000_000);
+            range("updateStudentEvery", updateStudentEvery, 1, 1_000_000);
+            range("updateEpochs", updateEpochs, 1, 1_000);
+            range("feedbackPoolLimit", feedbackPoolLimit, 1, 1_000);
+            range("finalEpochs", finalEpochs, 1, 10_000);
+            FeedbackSelector sel = selector;
+            if (sel == null) {
+                if (!(bandLo >= 0.0 && bandLo < 1.0)) {
+                    throw new IllegalArgumentException("selectionBand lower bound must be in [0, 1), was " + bandLo);
+                }
+                if (!(bandHi > bandLo && bandHi <= 1.0)) {
+                    throw new IllegalArgumentException("selectionBand upper bound must be in (" + bandLo
+                            + ", 1], was " + bandHi);
+                }
+                sel = new RankBandSelector(bandLo, bandHi);
+            }
+            if (feedbackMode != FeedbackMode.OFF_NO_PROBES && (probePolicy == ProbePolicy.NEVER || probes == 0)) {
+                throw new IllegalArgumentException("feedbackMode " + feedbackMode + " needs probes, but probePolicy is "
+                        + probePolicy + " and probeSize is " + probes + "; allowed: probePolicy EVERY_ROUND or "
+                        + "FEEDBACK_ROUNDS with probeSize >= 1, or feedbackMode OFF_NO_PROBES");
+            }
+            if (feedbackMode == FeedbackMode.OFF_PROBES_KEPT && !keepProbes) {
+                throw new IllegalArgumentException("feedbackMode OFF_PROBES_KEPT keeps probes as data, but keepProbes "
+                        + "is false; allowed: keepProbes true, or feedbackMode OFF_NO_PROBES");
+            }
+            if (feedbackMode == FeedbackMode.ON && scorer == null) {
+                throw new IllegalArgumentException("oodScorer is required when feedbackMode is ON, was null; "
+                        + "e.g. io.github.goldkd.ood.OodScores.energy(1.0)");
+            }
+            if (task.kind() == TaskKind.CLASSIFICATION && monitor != null) {
+                for (Sample s : monitor) {
+                    if (!task.labelNames().contains(s.label())) {
+                        throw new IllegalArgumentException("monitor sample " + s.id() + " has label '" + s.label()
+                                + "', allowed: " + task.labelNames());
+                    }
+                }
+            }
+            GoldConfig config = new GoldConfig(batchSize, probes, rounds, feedbackEvery,
+                    updateStudentEvery, updateEpochs, studentUpdate, probePolicy, feedbackMode, keepProbes,
+                    feedbackLifetime, feedbackPoolLimit, labelPlan, finalEpochs, seed,
+                    scorer == null ? "none" : scorer.name(), sel.name(), loopLoss.name(), finalLoss.name(),
+                    batchFilter.name());
+            if (storedRun != null) {
+                checkSameAsStored(config, storedRun.config());
+            }
+            return new GoldDistiller(this, config, sel);
+        }
+
+        private void checkSameAsStored(GoldConfig config, GoldConfig stored) {
+            var components = GoldConfig.class.getRecordComponents();
+            for (var c : components) {
+                if (c.getName().equals("rounds")) {
+                    continue;
+                }
+                try {
+                    Object now = c.getAccessor().invoke(config);
+                    Object then = c.getAccessor().invoke(stored);
+                    if (!Objects.equals(now, then)) {
+                        throw new IllegalArgumentException(c.getName() + " differs from the stored run in "
+                                + runDirectory + ": stored " + then + ", given " + now
+                                + "; a resumed run must use the same settings (only rounds may grow)");
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (config.rounds() < stored.rounds()) {
+                throw new IllegalArgumentException("rounds must be >= the stored run's " + stored.rounds()
+                        + " when resuming, was " + config.rounds());
+            }
+        }
+
+        private static void require(Object value, String setting) {
+            if (value == null) {
+                throw new IllegalArgumentException(setting + " is required, was null");
+            }
+        }
+
+        private static void range(String setting, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(setting + " must be in [" + min + ", " + max + "], was " + value);
+            }
+        }
+    }
+}

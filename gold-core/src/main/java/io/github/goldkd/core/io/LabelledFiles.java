@@ -1,0 +1,550 @@
+package io.github.goldkd.core.io;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.GoldException;
+import io.github.goldkd.core.Origin;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads labelled data files (a user's training or test set) into a {@link Dataset} of {@link Origin#REAL}
+ * samples.
+ *
+ * <p>Three formats, all UTF-8:
+ * <ul>
+ *   <li>{@link #jsonl()}: one JSON object per line, by default {@code {"text": "...", "label": "..."}};</li>
+ *   <li>{@link #csv()}: comma-separated with a header row and RFC 4180 quoting (a quoted field may hold
+ *       commas, newlines and doubled quotes {@code ""});</li>
+ *   <li>{@link #tsv()}: tab-separated with a header row and, by default, <em>no</em> quoting, the layout of
+ *       the GLUE files, whose texts contain bare quote characters; {@link Loader#quoting(boolean)} turns
+ *       RFC 4180 quoting on for TSV files that use it.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Dataset test = LabelledFiles.tsv()
+ *         .input("premise", "sentence1").input("hypothesis", "sentence2")
+ *         .labelMap(Map.of("entailment", "yes", "not_entailment", "no"))
+ *         .forTask(rte)
+ *         .read(Path.of("RTE/dev.tsv"));
+ * }</pre>
+ *
+ * <p>Each record becomes a sample whose inputs are the mapped columns (fields), in the task's order when
+ * {@link Loader#forTask} was called, and whose label is the label column's value (trimmed), passed through
+ * the optional label map and checked against the optional allowed labels. The id is the id column's value
+ * when the file has one, otherwise {@code <file name without extension>-<line>} with the 1-based line where
+ * the record starts. Any problem (bad JSON, a missing field, an unknown label, an unclosed quote, a wrong
+ * number of columns, a duplicate id) throws a {@link GoldException} naming the file, the line and the reason.
+ * A file with no records gives an empty dataset.
+ */
+public final class LabelledFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LabelledFiles.class);
+
+    private LabelledFiles() {
+    }
+
+    /** A loader for JSON Lines files with fields {@code text}, {@code label} and optional {@code id}. */
+    public static Loader jsonl() {
+        return new Loader(Format.JSONL, ',', false);
+    }
+
+    /** A loader for comma-separated files with a header row, RFC 4180 quoting, columns {@code text}, {@code label}, optional {@code id}. */
+    public static Loader csv() {
+        return new Loader(Format.DELIMITED, ',', true);
+    }
+
+    /** A loader for tab-separated files with a header row and no quoting (GLUE layout), columns as {@link #csv()}. */
+    public static Loader tsv() {
+        return new Loader(Format.DELIMITED, '\t', false);
+    }
+
+    /**
+     * A loader chosen by the file's extension: {@code .jsonl} or {@code .ndjson}, {@code .csv}, {@code .tsv}.
+     *
+     * @throws GoldException for any other extension
+     */
+    public static Loader forFile(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return jsonl();
+        }
+        if (name.endsWith(".csv")) {
+            return csv();
+        }
+        if (name.endsWith(".tsv")) {
+            return tsv();
+        }
+        throw new GoldException(file + ": cannot tell the format from the file name, expected .jsonl, .ndjson, "
+                + ".csv or .tsv");
+    }
+
+    private enum Format { JSONL, DELIMITED }
+
+    /**
+     * An immutable reading configuration; every setter returns a changed copy, so a loader can be shared
+     * and reused for several files.
+     */
+    public static final class Loader {
+
+        private final Format format;
+        private final char delimiter;
+        private final boolean quoting;
+        /** input field name -> column (field) name in the file; empty means {@code text <- text}. */
+        private final Map<String, String> inputs;
+        private final String labelColumn;
+        private final String idColumn;
+        private final Map<String, String> labelMap;
+        /** null: any label is accepted. */
+        private final Set<String> allowedLabels;
+        /** null: no task given; otherwise the task's input fields, in order. */
+        private final List<String> taskFields;
+        private final String taskName;
+
+        private Loader(Format format, char delimiter, boolean quoting) {
+            this(format, delimiter, quoting, Map.of(), "label", "id", Map.of(), null, null, null);
+        }
+
+        private Loader(Format format, char delimiter, boolean quoting, Map<String, String> inputs, String labelColumn,
+                       String idColumn, Map<String, String> labelMap, Set<String> allowedLabels,
+                       List<String> taskFields, String taskName) {
+            this.format = format;
+            this.delimiter = delimiter;
+            this.quoting = quoting;
+            this.inputs = inputs;
+            this.labelColumn = labelColumn;
+            this.idColumn = idColumn;
+            this.labelMap = labelMap;
+            this.allowedLabels = allowedLabels;
+            this.taskFields = taskFields;
+            this.taskName = taskName;
+        }
+
+        private Loader copy(Map<String, String> inputs, String labelColumn, String idColumn,
+                            Map<String, String> labelMap, Set<String> allowedLabels, List<String> taskFields,
+                            String taskName, char delimiter, boolean quoting) {
+            return new Loader(format, delimiter, quoting, inputs, labelColumn, idColumn, labelMap, allowedLabels,
+                    taskFields, taskName);
+        }
+
+        /** Reads the single input field {@code text} from {@code column}; replaces earlier input mappings. */
+        public Loader text(String column) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("text", requireName(column, "text column"));
+            return copy(Collections.unmodifiableMap(m), labelColumn, idColumn, labelMap, allowedLabels, taskFields,
+                    taskName, delimiter, quoting);
+        }
+
+        /**
+         * Adds an input field: the sample's input {@code field} is read from the file's {@code column}. Call
+         * once per field; without any call the loader reads input {@code text} from column {@code text} (or,
+         * after {@link #forTask}, each of the task's input fields from the column of the same name).
+         */
+        public Loader input(String field, String column) {
+            requireName(field, "input field");
+            requireName(column, "column for input field '" + field + "'");
+            if (inputs.containsKey(field)) {
+                throw new GoldException("input field '" + field + "' is already mapped to column '"
+                        + inputs.get(field) + "'");
+            }
+            Map<String, String> m = new LinkedHashMap<>(inputs);
+            m.put(field, column);
+            return copy(Collections.unmodifiableMap(m), labelColumn, idColumn, labelMap, allowedLabels, taskFields,
+                    taskName, delimiter, quoting);
+        }
+
+        /** The column (field) holding the label; default {@code label}. */
+        public Loader label(String column) {
+            return copy(inputs, requireName(column, "label column"), idColumn, labelMap, allowedLabels, taskFields,
+                    taskName, delimiter, quoting);
+        }
+
+        /** The column (field) holding the sample id, used where present; default {@code id}. */
+        public Loader id(String column) {
+            return copy(inputs, labelColumn, requireName(column, "id column"), labelMap, allowedLabels, taskFields,
+                    taskName, delimiter, quoting);
+        }
+
+        /**
+         * Maps raw label values to label names, e.g. {@code "1" -> "positive"}; values not in the map are kept
+         * as they are (and then checked against the allowed labels, if any).
+         */
+        public Loader labelMap(Map<String, String> map) {
+            Objects.requireNonNull(map, "labelMap");
+            Map<String, String> m = new HashMap<>();
+            map.forEach((k, v) -> {
+                if (k == null || v == null) {
+                    throw new GoldException("labelMap must not hold null keys or values");
+                }
+                m.put(k.trim(), v);
+            });
+            return copy(inputs, labelColumn, idColumn, Collections.unmodifiableMap(m), allowedLabels, taskFields,
+                    taskName, delimiter, quoting);
+        }
+
+        /** The only labels accepted (after the label map); any other label fails the read. */
+        public Loader allowedLabels(Collection<String> labels) {
+            Objects.requireNonNull(labels, "allowedLabels");
+            if (labels.isEmpty()) {
+                throw new GoldException("allowedLabels must not be empty");
+            }
+            return copy(inputs, labelColumn, idColumn, labelMap, Collections.unmodifiableSet(new LinkedHashSet<>(labels)),
+                    taskFields, taskName, delimiter, quoting);
+        }
+
+        /**
+         * Reads samples for {@code task}: its label names become the allowed labels (classification tasks)
+         * and its input fields the fields read, in the task's order. Columns default to the field names;
+         * {@link #input} maps them to other columns, and then must map exactly the task's fields.
+         */
+        public Loader forTask(Task task) {
+            Objects.requireNonNull(task, "task");
+            Set<String> allowed = task.kind() == TaskKind.CLASSIFICATION
+                    ? Collections.unmodifiableSet(new LinkedHashSet<>(task.labelNames())) : allowedLabels;
+            return copy(inputs, labelColumn, idColumn, labelMap, allowed, task.inputFields(), task.name(), delimiter,
+                    quoting);
+        }
+
+        /** Turns RFC 4180 quoting on or off (CSV and TSV only; on by default for CSV, off for TSV). */
+        public Loader quoting(boolean on) {
+            requireDelimited("quoting");
+            return copy(inputs, labelColumn, idColumn, labelMap, allowedLabels, taskFields, taskName, delimiter, on);
+        }
+
+        /** The field delimiter (CSV and TSV only), e.g. {@code ';'}; must not be a quote or a line break. */
+        public Loader delimiter(char d) {
+            requireDelimited("delimiter");
+            if (d == '"' || d == '\n' || d == '\r') {
+                throw new GoldException("delimiter must not be a quote or a line break, was "
+                        + (d == '"' ? "'\"'" : "a line break"));
+            }
+            return copy(inputs, labelColumn, idColumn, labelMap, allowedLabels, taskFields, taskName, d, quoting);
+        }
+
+        /**
+         * Reads {@code file}.
+         *
+         * @throws GoldException naming the file, the line and the reason when the file cannot be read or
+         *                       holds a bad record
+         */
+        public Dataset read(Path file) {
+            Objects.requireNonNull(file, "file");
+            Map<String, String> mapping = effectiveInputs(file);
+            String content;
+            try {
+                // A strict decoder: new String(bytes, UTF_8) would replace bad bytes silently.
+                content = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new GoldException(file + ": not valid UTF-8 text (" + e.getMessage() + ")", e);
+            } catch (IOException e) {
+                throw new GoldException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (content.startsWith("\uFEFF")) {
+                content = content.substring(1); // a byte order mark, as spreadsheet programs write
+            }
+            String stem = stem(file);
+            List<Sample> out = format == Format.JSONL
+                    ? readJsonl(file, content, mapping, stem)
+                    : readDelimited(file, content, mapping, stem);
+            if (out.isEmpty()) {
+                LOG.warn("{}: no records", file);
+            } else {
+                LOG.debug("{}: read {} samples", file, out.size());
+            }
+            return Dataset.of(out);
+        }
+
+        private Map<String, String> effectiveInputs(Path file) {
+            if (taskFields == null) {
+                return inputs.isEmpty() ? Map.of("text", "text") : inputs;
+            }
+            if (inputs.isEmpty()) {
+                Map<String, String> m = new LinkedHashMap<>();
+                taskFields.forEach(f -> m.put(f, f));
+                return m;
+            }
+            if (!inputs.keySet().equals(new LinkedHashSet<>(taskFields))) {
+                throw new GoldException(file + ": the mapped input fields " + inputs.keySet()
+                        + " differ from task '" + taskName + "' input fields " + taskFields);
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            taskFields.forEach(f -> m.put(f, inputs.get(f)));
+            return m;
+        }
+
+        private List<Sample> readJsonl(Path file, String content, Map<String, String> mapping, String stem) {
+            List<Sample> out = new ArrayList<>();
+            Map<String, Integer> idLines = new HashMap<>();
+            String[] lines = content.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                int lineNo = i + 1;
+                String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonObject o;
+                try {
+                    JsonElement el = JsonParser.parseString(line);
+                    if (!el.isJsonObject()) {
+                        throw fail(file, lineNo, "expected a JSON object, found "
+                                + (el.isJsonArray() ? "an array" : el.isJsonNull() ? "null" : "a single value"));
+                    }
+                    o = el.getAsJsonObject();
+                } catch (JsonParseException e) {
+                    throw new GoldException(file + " line " + lineNo + ": not valid JSON ("
+                            + rootMessage(e) + ")", e);
+                }
+                Map<String, String> in = new LinkedHashMap<>();
+                for (Map.Entry<String, String> m : mapping.entrySet()) {
+                    String v = jsonString(file, lineNo, o, m.getValue());
+                    if (v == null) {
+                        throw fail(file, lineNo, "no field '" + m.getValue() + "'"
+                                + (m.getKey().equals(m.getValue()) ? "" : " (input '" + m.getKey() + "')")
+                                + ", fields: " + o.keySet());
+                    }
+                    in.put(m.getKey(), v);
+                }
+                String raw = jsonString(file, lineNo, o, labelColumn);
+                if (raw == null) {
+                    throw fail(file, lineNo, "no label field '" + labelColumn + "', fields: " + o.keySet());
+                }
+                String id = jsonString(file, lineNo, o, idColumn);
+                out.add(sample(file, lineNo, id, stem, in, raw, idLines));
+            }
+            return out;
+        }
+
+        private List<Sample> readDelimited(Path file, String content, Map<String, String> mapping, String stem) {
+            List<Row> rows = Delimited.parse(file, content, delimiter, quoting);
+            if (rows.isEmpty()) {
+                throw fail(file, 1, "no header row");
+            }
+            List<String> header = rows.get(0).fields();
+            Map<String, Integer> col = new HashMap<>();
+            for (int c = 0; c < header.size(); c++) {
+                Integer prev = col.put(header.get(c), c);
+                if (prev != null) {
+                    throw fail(file, rows.get(0).line(), "column '" + header.get(c) + "' appears twice in the header");
+                }
+            }
+            Map<String, Integer> inputCols = new LinkedHashMap<>();
+            for (Map.Entry<String, String> m : mapping.entrySet()) {
+                inputCols.put(m.getKey(), column(file, rows.get(0).line(), col, m.getValue(), header));
+            }
+            int labelCol = column(file, rows.get(0).line(), col, labelColumn, header);
+            Integer idCol = col.get(idColumn);
+            List<Sample> out = new ArrayList<>();
+            Map<String, Integer> idLines = new HashMap<>();
+            for (int r = 1; r < rows.size(); r++) {
+                Row row = rows.get(r);
+                List<String> f = row.fields();
+                if (f.size() != header.size()) {
+                    throw fail(file, row.line(), "expected " + header.size() + " fields as in the header, found "
+                            + f.size() + (quoting ? "" : " (quoting is off: a field cannot hold the delimiter or a line break)"));
+                }
+                Map<String, String> in = new LinkedHashMap<>();
+                inputCols.forEach((field, c) -> in.put(field, f.get(c)));
+                String id = idCol == null || f.get(idCol).isEmpty() ? null : f.get(idCol);
+                out.add(sample(file, row.line(), id, stem, in, f.get(labelCol), idLines));
+            }
+            return out;
+        }
+
+        private Sample sample(Path file, int line, String id, String stem, Map<String, String> inputs, String rawLabel,
+                              Map<String, Integer> idLines) {
+            String trimmed = rawLabel.trim();
+            if (trimmed.isEmpty()) {
+                throw fail(file, line, "empty label in '" + labelColumn + "'");
+            }
+            String label = labelMap.getOrDefault(trimmed, trimmed);
+            if (allowedLabels != null && !allowedLabels.contains(label)) {
+                throw fail(file, line, "unknown label '" + label + "'"
+                        + (label.equals(trimmed) ? "" : " (raw value '" + trimmed + "')")
+                        + ", allowed: " + allowedLabels);
+            }
+            String sid = id == null ? stem + "-" + line : id;
+            Integer first = idLines.putIfAbsent(sid, line);
+            if (first != null) {
+                throw fail(file, line, "duplicate id '" + sid + "', first used on line " + first);
+            }
+            return new Sample(sid, inputs, label, null, Origin.REAL, -1);
+        }
+
+        private void requireDelimited(String setting) {
+            if (format != Format.DELIMITED) {
+                throw new GoldException(setting + " applies to CSV and TSV files only, not JSON Lines");
+            }
+        }
+    }
+
+    /** One record of a delimited file and the 1-based line where it starts. */
+    record Row(int line, List<String> fields) {
+    }
+
+    /** A small RFC 4180 reader (quoting optional); package-private for tests. */
+    static final class Delimited {
+
+        private Delimited() {
+        }
+
+        /**
+         * Splits {@code content} into records. Records end at CRLF, LF or CR outside quotes; a line with no
+         * characters at all is skipped. With quoting, a field that starts with {@code "} runs to the next
+         * single {@code "}, may contain the delimiter, line breaks (kept as they are) and {@code ""} for a
+         * quote; a quote anywhere else is an error.
+         */
+        static List<Row> parse(Path file, String s, char delim, boolean quoting) {
+            List<Row> rows = new ArrayList<>();
+            int n = s.length();
+            int i = 0;
+            int line = 1;
+            while (i < n) {
+                int recordLine = line;
+                List<String> fields = new ArrayList<>();
+                boolean empty = true;
+                while (true) {
+                    StringBuilder sb = new StringBuilder();
+                    if (quoting && i < n && s.charAt(i) == '"') {
+                        empty = false;
+                        int openLine = line;
+                        i++;
+                        while (true) {
+                            if (i >= n) {
+                                throw fail(file, openLine, "quoted field " + (fields.size() + 1)
+                                        + " is not closed before the end of the file");
+                            }
+                            char ch = s.charAt(i);
+                            if (ch == '"') {
+                                if (i + 1 < n && s.charAt(i + 1) == '"') {
+                                    sb.append('"');
+                                    i += 2;
+                                    continue;
+                                }
+                                i++;
+                                break;
+                            }
+                            if (ch == '\n' || (ch == '\r' && (i + 1 >= n || s.charAt(i + 1) != '\n'))) {
+                                line++;
+                            }
+                            sb.append(ch);
+                            i++;
+                        }
+                        if (i < n && s.charAt(i) != delim && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
+                            throw fail(file, line, "unexpected character '" + s.charAt(i)
+                                    + "' after the closing quote of field " + (fields.size() + 1));
+                        }
+                    } else {
+                        while (i < n) {
+                            char ch = s.charAt(i);
+                            if (ch == delim || ch == '\n' || ch == '\r') {
+                                break;
+                            }
+                            if (quoting && ch == '"') {
+                                throw fail(file, line, "quote inside unquoted field " + (fields.size() + 1)
+                                        + " (a field holding quotes must be quoted, with inner quotes doubled)");
+                            }
+                            sb.append(ch);
+                            i++;
+                        }
+                        if (sb.length() > 0) {
+                            empty = false;
+                        }
+                    }
+                    fields.add(sb.toString());
+                    if (i < n && s.charAt(i) == delim) {
+                        empty = false;
+                        i++;
+                        continue;
+                    }
+                    if (i < n) {
+                        if (s.charAt(i) == '\r') {
+                            i++;
+                            if (i < n && s.charAt(i) == '\n') {
+                                i++;
+                            }
+                        } else {
+                            i++;
+                        }
+                        line++;
+                    }
+                    break;
+                }
+                if (!empty) {
+                    rows.add(new Row(recordLine, fields));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static int column(Path file, int line, Map<String, Integer> col, String name, List<String> header) {
+        Integer c = col.get(name);
+        if (c == null) {
+            throw fail(file, line, "the header has no column '" + name + "', columns: " + header);
+        }
+        return c;
+    }
+
+    /** A field's value as a string; null when absent or JSON null; an error for objects and arrays. */
+    private static String jsonString(Path file, int line, JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!e.isJsonPrimitive()) {
+            throw fail(file, line, "field '" + key + "' must be a string or number, found "
+                    + (e.isJsonArray() ? "an array" : "an object"));
+        }
+        return e.getAsString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static String requireName(String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw new GoldException(what + " must be a non-blank name, was " + (name == null ? "null" : "'" + name + "'"));
+        }
+        return name;
+    }
+
+    private static GoldException fail(Path file, int line, String reason) {
+        return new GoldException(file + " line " + line + ": " + reason);
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.goldkd.core.testing;
+
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.OodScorer;
+
+import java.util.List;
+
+/** The energy score written plainly, for loop tests (gold-ood holds the real scorers). */
+public final class TestScorer implements OodScorer {
+
+    private double[] last = new double[0];
+
+    /** The scores returned by the latest call. */
+    public double[] last() {
+        return last.clone();
+    }
+
+    @Override
+    public double[] score(List<Logits> batch) {
+        double[] out = new double[batch.size()];
+        for (int i = 0; i < out.length; i++) {
+            Logits z = batch.get(i);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < z.width(); k++) {
+                max = Math.max(max, z.get(0, k));
+            }
+            double sum = 0;
+            for (int k = 0; k < z.width(); k++) {
+                sum += Math.exp(z.get(0, k) - max);
+            }
+            out[i] = -(max + Math.log(sum));
+        }
+        last = out.clone();
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return "test-energy";
+    }
+}
