@@ -1,0 +1,83 @@
+package io.github.goldkd.core;
+
+import io.github.goldkd.core.testing.ControlledStudent;
+import io.github.goldkd.core.testing.Faults;
+import io.github.goldkd.core.testing.Fixtures;
+import io.github.goldkd.core.testing.ScriptedGenerator;
+import io.github.goldkd.core.testing.TestScorer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a run leaves on disk, and how a spent budget ends a run. */
+class RunStoreTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunLeavesTaskSamplesSelectionsRoundsStudentAndProvenance() {
+        Path dir = tmp.resolve("run");
+        DistillationResult result = GoldDistiller.builder().task(Fixtures.topicTask())
+                .generator(new ScriptedGenerator()).student(ControlledStudent.factory(Faults.none()))
+                .oodScorer(new TestScorer()).batchSize(4).rounds(5).updateStudentEvery(2).seed(8)
+                .runDirectory(dir).build().run();
+
+        RunStore.StoredRun stored = RunStore.read(dir);
+        assertThat(stored.task()).isEqualTo(Fixtures.topicTask());
+        assertThat(stored.config().seed()).isEqualTo(8);
+        assertThat(stored.samples()).isEqualTo(result.dataset());
+        assertThat(stored.samples().size()).isEqualTo(5 * (4 + 4));
+        assertThat(stored.selections()).isEqualTo(result.selections()).hasSize(5);
+        assertThat(stored.selections().get(0).scores()).hasSize(4);
+        assertThat(stored.rounds()).hasSize(5);
+        assertThat(stored.rounds().get(2).studentUpdated()).isTrue();
+        assertThat(stored.rounds().get(3).studentUpdated()).isFalse();
+        assertThat(stored.rounds().get(1).promptTokens()).isEqualTo(10L * 8);
+        assertThat(stored.finished()).isTrue();
+        // only the latest committed checkpoint is kept
+        assertThat(dir.resolve(RunStore.CHECKPOINTS).toFile().list()).containsExactly("student-r00004.bin");
+
+        Map<String, Object> p = stored.provenance();
+        assertThat(p).containsKeys("libraryVersion", "startedAt", "finishedAt", "config", "components",
+                "dependencies", "runtime");
+        assertThat(p.get("masterSeed")).isEqualTo(8.0);
+        assertThat(p.get("generatedSamples")).isEqualTo(40.0);
+        assertThat(((Map<?, ?>) p.get("dependencies")).containsKey("com.google.code.gson:gson")).isTrue();
+        assertThat(((Map<?, ?>) p.get("components")).get("oodScorer")).isEqualTo("test-energy");
+    }
+
+    @Test
+    void aSpentBudgetStopsCleanlyAndTheRunCanBeResumed() throws Exception {
+        Path dir = tmp.resolve("budget");
+        ScriptedGenerator scripted = new ScriptedGenerator();
+        Generator limited = request -> {
+            if (request.round() == 3 && request.mode() == GenerationMode.PROBE) {
+                throw new BudgetExhaustedException("budget: maxRequests=7 reached");
+            }
+            return scripted.generate(request);
+        };
+        DistillationResult stopped = GoldDistiller.builder().task(Fixtures.topicTask()).generator(limited)
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer())
+                .batchSize(4).rounds(6).updateStudentEvery(2).runDirectory(dir).build().run();
+        assertThat(stopped.completed()).isFalse();
+        assertThat(stopped.stopReason()).isEqualTo("budget: maxRequests=7 reached");
+        assertThat(stopped.rounds()).hasSize(3);
+        assertThat(stopped.student()).isNotNull();
+        assertThat(Files.exists(dir.resolve(RunStore.FINAL_STUDENT))).isTrue();
+        // the train batch of round 3 arrived before the budget ran out: it is on disk, not committed
+        assertThat(Files.readAllLines(dir.resolve(RunStore.SAMPLES))).hasSize(3 * 8 + 4);
+        assertThat(RunStore.read(dir).provenance().get("stopReason")).isEqualTo("budget: maxRequests=7 reached");
+
+        DistillationResult resumed = GoldDistiller.resume(dir).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).build().run();
+        assertThat(resumed.completed()).isTrue();
+        assertThat(resumed.rounds()).hasSize(6);
+        assertThat(resumed.dataset().size()).isEqualTo(6 * 8);
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.goldkd.core.io;
+
+import io.github.goldkd.core.GoldException;
+import io.github.goldkd.core.Origin;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JsonlTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anyTextRoundTripsExactly() {
+        List<String> texts = List.of("plain", "line one\nline two\r\nthree", "quotes \" and 'single' and \\ backslash",
+                "tab\there", "Ünïcödé, 日本語のテキスト, العربية, русский, 🎉 emoji", "<html> & =", "",
+                "\u0000 nul and \u001f control", "trailing space ");
+        List<Sample> samples = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            samples.add(new Sample("s" + i, Map.of("text", texts.get(i), "second", "x" + texts.get(i)),
+                    i % 2 == 0 ? "sports" : null, i % 2 == 0 ? null : texts.get(i), Origin.values()[i % 4],
+                    i % 4 == 1 || i % 4 == 2 ? i : -1));
+        }
+        Path f = tmp.resolve("s.jsonl");
+        SampleJson.write(f, samples);
+        assertThat(SampleJson.read(f)).isEqualTo(samples);
+    }
+
+    @Test
+    void taskRoundTripsAndAcceptsShortDemonstrations() throws Exception {
+        Task t = Fixtures.topicTask();
+        Path f = tmp.resolve("task.json");
+        TaskJson.write(f, t);
+        assertThat(TaskJson.read(f)).isEqualTo(t);
+
+        Files.writeString(f, "{\"name\":\"s\",\"labels\":[\"neg\",\"pos\"],"
+                + "\"demonstrations\":[{\"text\":\"good\",\"label\":\"pos\"}]}", StandardCharsets.UTF_8);
+        Task shortForm = TaskJson.read(f);
+        assertThat(shortForm.inputFields()).containsExactly("text");
+        assertThat(shortForm.demonstrations().get(0))
+                .isEqualTo(new Sample("demo-0", Map.of("text", "good"), "pos", null, Origin.DEMONSTRATION, -1));
+
+        Files.writeString(f, "{\"name\":\"s\",\"kind\":\"poetry\"}", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> TaskJson.read(f)).isInstanceOf(GoldException.class)
+                .hasMessageContaining("task file " + f)
+                .hasMessageContaining("unknown task kind 'poetry', allowed: classification, extractive_qa, "
+                        + "math_word_problem");
+    }
+
+    @Test
+    void badLinesNameFileAndLine() throws Exception {
+        Path f = tmp.resolve("bad.jsonl");
+        Files.writeString(f, "{\"id\":\"a\",\"origin\":\"real\",\"inputs\":{\"text\":\"x\"}}\n[1,2]\n",
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SampleJson.read(f)).isInstanceOf(GoldException.class)
+                .hasMessage(f + " line 2: expected a JSON object, found an array");
+        Files.writeString(f, "{\"id\":\"a\",\"origin\":\"elsewhere\",\"inputs\":{\"text\":\"x\"}}\n",
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SampleJson.read(f))
+                .hasMessage(f + " line 1: unknown origin 'elsewhere', allowed: demonstration, train, probe, real");
+        // a cut-off last line is an error unless the caller tolerates it
+        Files.writeString(f, "{\"id\":\"a\",\"origin\":\"real\",\"inputs\":{\"text\":\"x\"}}\n{\"id\":\"b\",\"or",
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SampleJson.read(f)).hasMessageStartingWith(f + " line 2: ");
+        assertThat(Jsonl.read(f, SampleJson::fromJson, Jsonl.CutOffLastLine.DROP_WITH_WARNING)).hasSize(1);
+    }
+}
