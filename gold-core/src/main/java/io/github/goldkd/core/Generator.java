@@ -1,5 +1,6 @@
 package io.github.goldkd.core;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,14 @@ public interface Generator {
 
     /** Produces up to {@code request.count()} samples. */
     GeneratedBatch generate(GenerationRequest request);
+
+    /**
+     * Called once when a run is resumed, with every sample of the committed rounds, before any new
+     * request. A generator whose answers depend on what it returned before (a pool drawn without
+     * replacement, a de-duplication filter) rebuilds that state here; the default does nothing.
+     */
+    default void restore(List<Sample> generatedSoFar) {
+    }
 
     /** Settings that describe this generator, for the provenance file. Never include secrets. */
     default Map<String, Object> describe() {

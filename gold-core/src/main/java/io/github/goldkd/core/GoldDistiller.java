@@ -137,6 +137,7 @@ public final class GoldDistiller {
             store = RunStore.reopen(stored);
             store.writeConfig(config);
             restore(stored, store, state);
+            generator.restore(stored.samples().samples());
             provenance = store.readProvenance();
             JsonArray resumed = provenance.has("resumedAt") ? provenance.getAsJsonArray("resumedAt") : new JsonArray();
             resumed.add(Instant.now().toString() + " after round " + stored.lastRound());

@@ -120,12 +120,17 @@ class ResumeTest {
     }
 
     private static DistillationResult resume(Path dir, int rounds) {
-        return GoldDistiller.resume(dir)
-                .generator(new ScriptedGenerator())
+        ScriptedGenerator generator = new ScriptedGenerator();
+        List<Sample> committed = RunStore.read(dir).samples().samples();
+        DistillationResult result = GoldDistiller.resume(dir)
+                .generator(generator)
                 .student(ControlledStudent.factory(Faults.none()))
                 .oodScorer(new TestScorer())
                 .rounds(rounds)
                 .build().run();
+        assertThat(generator.restored()).as("the generator is told what the committed rounds generated")
+                .isEqualTo(committed);
+        return result;
     }
 
     private static void assertSameRun(DistillationResult actual, DistillationResult expected, String what) {

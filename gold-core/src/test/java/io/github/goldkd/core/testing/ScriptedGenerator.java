@@ -23,6 +23,7 @@ public final class ScriptedGenerator implements Generator {
     private final List<GenerationRequest> requests = new ArrayList<>();
     private ToIntBiFunction<Integer, GenerationMode> deliver = (round, mode) -> Integer.MAX_VALUE;
     private Faults faults = Faults.none();
+    private List<Sample> restored;
 
     /** Limits how many samples are delivered for a (round, mode); the rest is a shortfall. */
     public ScriptedGenerator deliver(ToIntBiFunction<Integer, GenerationMode> deliver) {
@@ -34,6 +35,16 @@ public final class ScriptedGenerator implements Generator {
     public ScriptedGenerator faults(Faults faults) {
         this.faults = faults;
         return this;
+    }
+
+    /** The samples handed to {@link #restore}, or null when it was not called. */
+    public List<Sample> restored() {
+        return restored;
+    }
+
+    @Override
+    public void restore(List<Sample> generatedSoFar) {
+        restored = List.copyOf(generatedSoFar);
     }
 
     public List<GenerationRequest> requests() {
