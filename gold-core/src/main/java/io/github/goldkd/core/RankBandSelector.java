@@ -35,7 +35,15 @@ public record RankBandSelector(double lo, double hi) implements FeedbackSelector
 
     /** The ranks {@code [from, to)} this band keeps out of {@code n} samples. */
     public int[] rankRange(int n) {
-        return new int[] {(int) Math.floor(lo * n), (int) Math.floor(hi * n)};
+        return new int[] {floor(lo * n), floor(hi * n)};
+    }
+
+    /**
+     * floor(q * n) as exact decimal arithmetic would give it: in binary floating point 0.29 * 100 is
+     * 28.999999999999996, whose floor would be one short.
+     */
+    private static int floor(double qn) {
+        return (int) Math.floor(qn + 1e-9);
     }
 
     @Override

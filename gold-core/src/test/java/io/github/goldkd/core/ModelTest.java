@@ -89,6 +89,9 @@ class ModelTest {
                 .hasMessage("selection band upper bound must be in (0.9, 1] (above the lower bound), was 0.2");
         assertThatThrownBy(() -> RankBandSelector.reference().select(new double[] {1, Double.NaN}, 0))
                 .hasMessage("score of probe sample 1 is NaN");
+        // floor(q * n) is decimal-exact: 0.29 * 100 is 28.999999999999996 in binary
+        assertThat(new RankBandSelector(0.29, 0.57).rankRange(100)).containsExactly(29, 57);
+        assertThat(new RankBandSelector(0.58, 0.7).rankRange(50)).containsExactly(29, 35);
         // ties keep batch order
         assertThat(new RankBandSelector(0.0, 1.0).select(new double[] {2, 1, 2, 1}, 0)).containsExactly(1, 3, 0, 2);
     }

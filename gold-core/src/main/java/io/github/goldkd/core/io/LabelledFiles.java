@@ -37,7 +37,9 @@ import java.util.Set;
  *
  * <p>Three formats, all UTF-8:
  * <ul>
- *   <li>{@link #jsonl()}: one JSON object per line, by default {@code {"text": "...", "label": "..."}};</li>
+ *   <li>{@link #jsonl()}: one JSON object per line, by default {@code {"text": "...", "label": "..."}}; a
+ *       field missing at the top level is also looked up in an {@code inputs} object, so the run store's
+ *       {@code samples.jsonl} reads back as labelled data;</li>
  *   <li>{@link #csv()}: comma-separated with a header row and RFC 4180 quoting (a quoted field may hold
  *       commas, newlines and doubled quotes {@code ""});</li>
  *   <li>{@link #tsv()}: tab-separated with a header row and, by default, <em>no</em> quoting, the layout of
@@ -322,6 +324,10 @@ public final class LabelledFiles {
                 Map<String, String> in = new LinkedHashMap<>();
                 for (Map.Entry<String, String> m : mapping.entrySet()) {
                     String v = jsonString(file, lineNo, o, m.getValue());
+                    if (v == null && o.get("inputs") != null && o.get("inputs").isJsonObject()) {
+                        // the run store's own form ({"id", "inputs": {...}, "label"}): generated data reads back
+                        v = jsonString(file, lineNo, o.getAsJsonObject("inputs"), m.getValue());
+                    }
                     if (v == null) {
                         throw fail(file, lineNo, "no field '" + m.getValue() + "'"
                                 + (m.getKey().equals(m.getValue()) ? "" : " (input '" + m.getKey() + "')")
