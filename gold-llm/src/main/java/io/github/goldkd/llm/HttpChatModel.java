@@ -1,0 +1,674 @@
+package io.github.goldkd.llm;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.goldkd.core.GoldException;
+import io.github.goldkd.llm.internal.RateLimiter;
+import io.github.goldkd.llm.internal.RetryAfter;
+import io.github.goldkd.llm.internal.Secrets;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The shared machinery of the HTTP chat-model clients: one shared OkHttp connection pool, timeouts,
+ * a concurrency limit, optional rate limits, retries with exponential backoff and jitter that honour
+ * {@code Retry-After}, typed failures, and structured-output negotiation.
+ *
+ * <p><b>Retries.</b> I/O errors, timeouts and HTTP 408, 409, 429 and 5xx are retried up to
+ * {@code maxRetries} times. The wait is the server's {@code retry-after-ms} or {@code Retry-After}
+ * (seconds or HTTP-date) capped at {@code maxRetryAfter}, otherwise {@code initialBackoff * 2^(attempt-1)}
+ * capped at {@code maxBackoff}, of which a random half is jitter so that parallel callers do not retry in
+ * lock step. Other statuses fail at once: 401 and 403 as {@link AuthenticationException}, 400, 404 and the
+ * rest as {@link InvalidRequestException}.
+ *
+ * <p><b>Structured output.</b> A request's {@link ResponseFormat} is sent as the strongest form this
+ * server has accepted so far (initially {@code maxResponseFormat}). When the server rejects it with 400
+ * or 422 and an error that concerns the format, the client retries with the next weaker form (JSON
+ * schema, then JSON mode, then plain text with the instruction in the prompt) and, once a weaker form
+ * succeeds, keeps using it for the rest of this client's life.
+ *
+ * <p><b>Secrets.</b> The API key goes into the {@code Authorization} header only. It is removed from
+ * anything the server echoes back before that text reaches an exception or a log line, and
+ * {@link #toString()} and {@link #describe()} do not show it.
+ */
+public abstract class HttpChatModel implements ChatModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpChatModel.class);
+
+    /** Request and response bodies: no HTML escaping (readable logs and cache files). */
+    protected static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private static final MediaType JSON_MEDIA = MediaType.get("application/json; charset=utf-8");
+
+    /**
+     * The one OkHttp client of the library; every model derives its own timeouts from it with
+     * {@code newBuilder()}, which shares the connection pool and the dispatcher threads.
+     */
+    private static final OkHttpClient SHARED = new OkHttpClient.Builder()
+            .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+            // OkHttp would silently repeat some requests itself (408, 503 with Retry-After: 0, failed
+            // connections); this class's retry policy must be the only one, so that attempts are counted,
+            // spaced and logged.
+            .retryOnConnectionFailure(false)
+            .build();
+
+    private final String modelName;
+    private final HttpUrl endpoint;
+    private final String displayUrl;
+    private final String apiKey;
+    private final OkHttpClient client;
+    private final int maxConcurrency;
+    private final Semaphore permits;
+    private final int maxRetries;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration maxRetryAfter;
+    private final RateLimiter rateLimiter;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration callTimeout;
+    private final int requestsPerMinute;
+    private final long tokensPerMinute;
+    /** The strongest response format this server is known (or assumed) to accept. */
+    private final AtomicReference<ResponseFormat.Type> formatCeiling;
+
+    protected HttpChatModel(Builder<?, ?> b, String endpointPath) {
+        if (b.modelName == null || b.modelName.isBlank()) {
+            throw new IllegalArgumentException("modelName must be set, was " + (b.modelName == null ? "null" : "blank"));
+        }
+        this.modelName = b.modelName;
+        HttpUrl base = HttpUrl.parse(b.baseUrl == null ? "" : b.baseUrl);
+        if (base == null) {
+            throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + b.baseUrl + "'");
+        }
+        String path = base.encodedPath().endsWith("/") ? base.encodedPath() : base.encodedPath() + "/";
+        this.endpoint = base.newBuilder().encodedPath(path + endpointPath.replaceFirst("^/", "")).build();
+        // Logs and messages show scheme, host, port and path only: no user info, no query parameters.
+        this.displayUrl = endpoint.scheme() + "://" + endpoint.host() + ":" + endpoint.port() + endpoint.encodedPath();
+        this.apiKey = resolveApiKey(b);
+        requirePositive("connectTimeout", b.connectTimeout);
+        requirePositive("readTimeout", b.readTimeout);
+        requirePositive("callTimeout", b.callTimeout);
+        if (b.maxConcurrency < 1 || b.maxConcurrency > 1024) {
+            throw new IllegalArgumentException("maxConcurrency must be in [1, 1024], was " + b.maxConcurrency);
+        }
+        if (b.maxRetries < 0 || b.maxRetries > 100) {
+            throw new IllegalArgumentException("maxRetries must be in [0, 100], was " + b.maxRetries);
+        }
+        requireNonNegative("initialBackoff", b.initialBackoff);
+        requireNonNegative("maxBackoff", b.maxBackoff);
+        requireNonNegative("maxRetryAfter", b.maxRetryAfter);
+        if (b.maxBackoff.compareTo(b.initialBackoff) < 0) {
+            throw new IllegalArgumentException("maxBackoff must be >= initialBackoff (" + b.initialBackoff
+                    + "), was " + b.maxBackoff);
+        }
+        if (b.maxResponseFormat == null) {
+            throw new IllegalArgumentException("maxResponseFormat must not be null");
+        }
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.callTimeout = b.callTimeout;
+        this.maxConcurrency = b.maxConcurrency;
+        this.permits = new Semaphore(b.maxConcurrency, true);
+        this.maxRetries = b.maxRetries;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.maxRetryAfter = b.maxRetryAfter;
+        this.requestsPerMinute = b.requestsPerMinute;
+        this.tokensPerMinute = b.tokensPerMinute;
+        RateLimiter limiter = new RateLimiter(b.requestsPerMinute, b.tokensPerMinute);
+        this.rateLimiter = limiter.isActive() ? limiter : null;
+        this.formatCeiling = new AtomicReference<>(b.maxResponseFormat);
+        OkHttpClient parent = b.httpClient == null ? SHARED : b.httpClient;
+        this.client = parent.newBuilder()
+                .retryOnConnectionFailure(false)
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .writeTimeout(b.readTimeout)
+                .callTimeout(b.callTimeout)
+                .build();
+    }
+
+    private static String resolveApiKey(Builder<?, ?> b) {
+        if (b.apiKey != null && b.apiKeyEnv != null) {
+            throw new IllegalArgumentException("set apiKey or apiKeyFromEnv, not both (apiKeyFromEnv was '"
+                    + b.apiKeyEnv + "')");
+        }
+        if (b.apiKeyEnv != null) {
+            String v = System.getenv(b.apiKeyEnv);
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("apiKeyFromEnv: environment variable " + b.apiKeyEnv
+                        + " is not set or is blank");
+            }
+            return v.trim();
+        }
+        return b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.trim();
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + d);
+        }
+    }
+
+    private static void requireNonNegative(String name, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + d);
+        }
+    }
+
+    // ---------------------------------------------------------------- what a backend provides
+
+    /** The JSON body for {@code request}, whose response format is already the one to send. */
+    protected abstract JsonObject requestBody(ChatRequest request);
+
+    /**
+     * Reads a successful response body.
+     *
+     * @throws MalformedResponseException when the body lacks what the protocol promises
+     */
+    protected abstract ChatResponse parseResponse(JsonObject body, int statusCode);
+
+    /** False when the backend cannot return several completions per request; the client then sends n requests. */
+    protected boolean supportsMultipleCompletions() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- ChatModel
+
+    @Override
+    public String modelName() {
+        return modelName;
+    }
+
+    @Override
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** The strongest response format this client currently sends (lowered when a server rejected one). */
+    public ResponseFormat.Type acceptedResponseFormat() {
+        return formatCeiling.get();
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        if (request.n() > 1 && !supportsMultipleCompletions()) {
+            return chatOneByOne(request);
+        }
+        return chatNegotiated(request);
+    }
+
+    private ChatResponse chatOneByOne(ChatRequest request) {
+        List<String> texts = new ArrayList<>();
+        List<FinishReason> reasons = new ArrayList<>();
+        TokenUsage usage = TokenUsage.ZERO;
+        for (int i = 0; i < request.n(); i++) {
+            // Distinct seeds, or the n answers of a seeded backend would be identical.
+            Long seed = request.seed() == null ? null : request.seed() + i;
+            ChatResponse r = chatNegotiated(request.toBuilder().n(1).seed(seed).build());
+            texts.addAll(r.texts());
+            reasons.addAll(r.finishReasons());
+            usage = usage.plus(r.usage());
+        }
+        return new ChatResponse(texts, reasons, usage);
+    }
+
+    private ChatResponse chatNegotiated(ChatRequest request) {
+        ResponseFormat asked = request.responseFormat();
+        ResponseFormat.Type tried = formatCeiling.get();
+        InvalidRequestException firstRejection = null;
+        ResponseFormat.Type rejectedType = null;
+        while (true) {
+            ResponseFormat effective = asked.atMost(tried);
+            ChatRequest toSend = effective.equals(asked) ? request
+                    : withFormatInstruction(request, asked).withResponseFormat(effective);
+            try {
+                ChatResponse response = chatWithRetries(toSend);
+                if (firstRejection != null) {
+                    ResponseFormat.Type accepted = effective.type();
+                    formatCeiling.accumulateAndGet(accepted, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    LOG.info("{} rejected response format {} ({}); using {} from now on", displayUrl,
+                            rejectedType, firstRejection.serverMessage(), accepted);
+                }
+                return response;
+            } catch (InvalidRequestException e) {
+                if (effective.type() == ResponseFormat.Type.TEXT || !concernsFormat(e)) {
+                    throw firstRejection != null ? firstRejection : e;
+                }
+                if (firstRejection == null) {
+                    firstRejection = e;
+                    rejectedType = effective.type();
+                }
+                tried = ResponseFormat.Type.values()[effective.type().ordinal() - 1];
+                LOG.debug("{} rejected response format {}; trying {}", displayUrl, effective.type(), tried);
+            }
+        }
+    }
+
+    private static boolean concernsFormat(InvalidRequestException e) {
+        if (e.statusCode() != 400 && e.statusCode() != 422) {
+            return false;
+        }
+        String m = e.serverMessage() == null ? "" : e.serverMessage().toLowerCase(Locale.ROOT);
+        // Servers word it differently ("response_format", "json_schema", "Invalid format", "schema");
+        // a rejection without a message is assumed to be about the format too.
+        return m.isBlank() || m.contains("format") || m.contains("schema") || m.contains("json")
+                || m.contains("grammar");
+    }
+
+    /**
+     * Moves the shape requirement into the prompt when the server will not enforce it: appended to the last
+     * user message (some chat templates accept a system message only at the start).
+     */
+    static ChatRequest withFormatInstruction(ChatRequest request, ResponseFormat asked) {
+        String instruction = asked.type() == ResponseFormat.Type.JSON_SCHEMA
+                ? "Answer with JSON only, following this JSON schema: " + asked.schema()
+                : "Answer with a single JSON object only.";
+        List<ChatMessage> msgs = new ArrayList<>(request.messages());
+        for (int i = msgs.size() - 1; i >= 0; i--) {
+            if (msgs.get(i).role() == ChatMessage.Role.USER) {
+                msgs.set(i, ChatMessage.user(msgs.get(i).content() + "\n\n" + instruction));
+                return request.toBuilder().messages(msgs).build();
+            }
+        }
+        msgs.add(ChatMessage.user(instruction));
+        return request.toBuilder().messages(msgs).build();
+    }
+
+    private ChatResponse chatWithRetries(ChatRequest request) {
+        long estimate = estimateTokens(request);
+        RetriableException last;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (rateLimiter != null) {
+                    long waited = rateLimiter.acquire(estimate);
+                    if (waited > 0) {
+                        LOG.debug("rate limit: waited {} ms", waited / 1_000_000L);
+                    }
+                }
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GoldException("interrupted while waiting to call " + displayUrl, e);
+            }
+            try {
+                ChatResponse r = executeOnce(request, attempt);
+                if (rateLimiter != null) {
+                    rateLimiter.settle(estimate, r.usage().totalTokens());
+                }
+                return r;
+            } catch (RetriableException e) {
+                last = e;
+            } finally {
+                permits.release();
+            }
+            if (attempt > maxRetries) {
+                throw gaveUp(last, attempt);
+            }
+            Duration wait = last.retryAfter().isPresent()
+                    ? min(last.retryAfter().get(), maxRetryAfter)
+                    : backoff(attempt);
+            LOG.warn("{} (attempt {} of {}); retrying in {} ms", last.getMessage(), attempt, maxRetries + 1,
+                    wait.toMillis());
+            try {
+                Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GoldException("interrupted while waiting to retry " + displayUrl, e);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private Duration backoff(int attempt) {
+        long base = initialBackoff.toNanos();
+        long cap = maxBackoff.toNanos();
+        long d = base;
+        for (int i = 1; i < attempt && d < cap; i++) {
+            d = d > cap / 2 ? cap : d * 2;
+        }
+        d = Math.min(d, cap);
+        // Equal jitter: half fixed, half random.
+        long half = d / 2;
+        return Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
+    }
+
+    private static RetriableException gaveUp(RetriableException last, int attempts) {
+        String msg = last.getMessage() + " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)");
+        if (last instanceof LlmTimeoutException) {
+            return new LlmTimeoutException(msg, last);
+        }
+        return new RetriableException(msg, last.statusCode(), last.serverMessage(), last.retryAfter().orElse(null),
+                last);
+    }
+
+    private static long estimateTokens(ChatRequest request) {
+        long chars = 0;
+        for (ChatMessage m : request.messages()) {
+            chars += m.content().length() + 16;
+        }
+        long completion = request.maxTokens() == null ? 0 : (long) request.maxTokens() * request.n();
+        return chars / 4 + completion;
+    }
+
+    private ChatResponse executeOnce(ChatRequest request, int attempt) {
+        String json = GSON.toJson(requestBody(request));
+        Request.Builder rb = new Request.Builder().url(endpoint)
+                .post(RequestBody.create(json, JSON_MEDIA))
+                .header("Accept", "application/json");
+        if (apiKey != null) {
+            rb.header("Authorization", "Bearer " + apiKey);
+        }
+        long t0 = System.nanoTime();
+        int code;
+        String body;
+        String retryAfterMs;
+        String retryAfter;
+        String reason;
+        try (Response resp = client.newCall(rb.build()).execute()) {
+            code = resp.code();
+            reason = resp.message();
+            retryAfterMs = resp.header("retry-after-ms");
+            retryAfter = resp.header("Retry-After");
+            body = resp.body().string();
+        } catch (InterruptedIOException e) {
+            // SocketTimeoutException (connect/read) and OkHttp's call timeout are both InterruptedIOExceptions.
+            throw new LlmTimeoutException("POST " + displayUrl + ": timed out after "
+                    + (System.nanoTime() - t0) / 1_000_000L + " ms (" + safe(e.getMessage()) + ")", e);
+        } catch (IOException e) {
+            throw new RetriableException("POST " + displayUrl + ": I/O error: " + e.getClass().getSimpleName()
+                    + ": " + safe(e.getMessage()), e);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000L;
+        LOG.debug("POST {} -> HTTP {} in {} ms, {} bytes (attempt {})", displayUrl, code, ms, body.length(), attempt);
+        if (code >= 200 && code < 300) {
+            JsonElement parsed;
+            try {
+                parsed = JsonParser.parseString(body);
+            } catch (JsonParseException e) {
+                throw new MalformedResponseException("POST " + displayUrl + ": HTTP " + code
+                        + " body is not valid JSON: " + safe(Secrets.truncate(body, 200)), code, e);
+            }
+            if (!parsed.isJsonObject()) {
+                throw new MalformedResponseException("POST " + displayUrl + ": HTTP " + code
+                        + " body is not a JSON object: " + safe(Secrets.truncate(body, 200)), code, null);
+            }
+            try {
+                return parseResponse(parsed.getAsJsonObject(), code);
+            } catch (MalformedResponseException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Gson's accessors throw IllegalStateException / UnsupportedOperationException on wrong types.
+                throw new MalformedResponseException("POST " + displayUrl + ": HTTP " + code
+                        + " body does not have the expected structure (" + safe(e.getMessage()) + "): "
+                        + safe(Secrets.truncate(body, 200)), code, e);
+            }
+        }
+        String serverMessage = safe(Secrets.truncate(errorMessage(body), 500));
+        String msg = "POST " + displayUrl + ": HTTP " + code + (reason == null || reason.isEmpty() ? "" : " " + reason)
+                + (serverMessage == null || serverMessage.isEmpty() ? "" : ": " + serverMessage);
+        if (isRetriableStatus(code)) {
+            Duration ra = RetryAfter.parse(retryAfterMs, retryAfter, Instant.now()).orElse(null);
+            throw new RetriableException(msg, code, serverMessage, ra, null);
+        }
+        if (code == 401 || code == 403) {
+            throw new AuthenticationException(msg, code, serverMessage);
+        }
+        throw new InvalidRequestException(msg, code, serverMessage);
+    }
+
+    /** True for the statuses that are retried: 408, 409, 429 and 5xx. */
+    public static boolean isRetriableStatus(int code) {
+        return code == 408 || code == 409 || code == 429 || (code >= 500 && code <= 599);
+    }
+
+    /** An exception for a success body that lacks what the protocol promises (text redacted and shortened). */
+    protected final MalformedResponseException malformed(String what, int statusCode) {
+        return new MalformedResponseException("POST " + displayUrl + ": HTTP " + statusCode + " "
+                + safe(Secrets.truncate(what, 300)), statusCode, null);
+    }
+
+    /** The error text of an error body: {@code error.message}, {@code error}, {@code detail}, {@code message}, or the raw body. */
+    private static String errorMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        try {
+            JsonElement el = JsonParser.parseString(body);
+            if (el.isJsonObject()) {
+                JsonObject o = el.getAsJsonObject();
+                JsonElement err = o.get("error");
+                if (err != null && err.isJsonObject() && err.getAsJsonObject().has("message")) {
+                    return asText(err.getAsJsonObject().get("message"));
+                }
+                if (err != null && !err.isJsonNull()) {
+                    return asText(err);
+                }
+                if (o.has("detail")) {
+                    return asText(o.get("detail"));
+                }
+                if (o.has("message")) {
+                    return asText(o.get("message"));
+                }
+            }
+        } catch (JsonParseException notJson) {
+            // an HTML error page from a proxy, say: keep its text
+        }
+        return body.strip();
+    }
+
+    private static String asText(JsonElement e) {
+        return e.isJsonPrimitive() ? e.getAsString() : e.toString();
+    }
+
+    private String safe(String text) {
+        return Secrets.redact(text, apiKey);
+    }
+
+    /** Reads a string member or returns null when absent or JSON null. */
+    protected static String optString(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        return e == null || e.isJsonNull() ? null : e.getAsString();
+    }
+
+    /** Reads a long member or returns 0 when absent or JSON null. */
+    protected static long optLong(JsonObject o, String name) {
+        JsonElement e = o == null ? null : o.get(name);
+        return e == null || e.isJsonNull() ? 0L : e.getAsLong();
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("class", getClass().getName());
+        d.put("model", modelName);
+        d.put("endpoint", displayUrl);
+        d.put("apiKey", apiKey == null ? "(none)" : "(set)");
+        d.put("connectTimeoutMs", connectTimeout.toMillis());
+        d.put("readTimeoutMs", readTimeout.toMillis());
+        d.put("callTimeoutMs", callTimeout.toMillis());
+        d.put("maxConcurrency", maxConcurrency);
+        d.put("maxRetries", maxRetries);
+        d.put("requestsPerMinute", requestsPerMinute);
+        d.put("tokensPerMinute", tokensPerMinute);
+        d.put("responseFormat", formatCeiling.get().name());
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[model=" + modelName + ", endpoint=" + displayUrl + ", apiKey="
+                + (apiKey == null ? "(none)" : Secrets.MASK) + ", maxConcurrency=" + maxConcurrency + "]";
+    }
+
+    /**
+     * Settings common to the HTTP clients.
+     *
+     * @param <B> the concrete builder
+     * @param <M> the model it builds
+     */
+    public abstract static class Builder<B extends Builder<B, M>, M extends HttpChatModel> {
+        private String baseUrl;
+        private String modelName;
+        private String apiKey;
+        private String apiKeyEnv;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofMinutes(10);
+        private Duration callTimeout = Duration.ofMinutes(15);
+        private int maxConcurrency = 4;
+        private int maxRetries = 4;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration maxRetryAfter = Duration.ofSeconds(60);
+        private int requestsPerMinute;
+        private long tokensPerMinute;
+        private ResponseFormat.Type maxResponseFormat = ResponseFormat.Type.JSON_SCHEMA;
+        private OkHttpClient httpClient;
+
+        protected Builder(String defaultBaseUrl) {
+            this.baseUrl = defaultBaseUrl;
+        }
+
+        @SuppressWarnings("unchecked")
+        protected final B self() {
+            return (B) this;
+        }
+
+        /** The server's base URL. */
+        public B baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return self();
+        }
+
+        /** The model name the server knows (required). */
+        public B modelName(String modelName) {
+            this.modelName = modelName;
+            return self();
+        }
+
+        /** The API key, sent as a bearer token; optional (local servers need none). */
+        public B apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return self();
+        }
+
+        /** Reads the API key from this environment variable when the model is built. */
+        public B apiKeyFromEnv(String variable) {
+            this.apiKeyEnv = variable;
+            return self();
+        }
+
+        /** Time to open a connection; default 30 s. */
+        public B connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return self();
+        }
+
+        /**
+         * Longest silence while waiting for or reading the answer; default 10 min, since a slow local model
+         * sends nothing until it has written the whole completion.
+         */
+        public B readTimeout(Duration d) {
+            this.readTimeout = d;
+            return self();
+        }
+
+        /** Longest whole call, from connect to the last byte; default 15 min. */
+        public B callTimeout(Duration d) {
+            this.callTimeout = d;
+            return self();
+        }
+
+        /** Requests in flight at once from this client; default 4. */
+        public B maxConcurrency(int n) {
+            this.maxConcurrency = n;
+            return self();
+        }
+
+        /** Retries after the first attempt; default 4. */
+        public B maxRetries(int n) {
+            this.maxRetries = n;
+            return self();
+        }
+
+        /** The first backoff; default 1 s, doubled per retry up to {@link #maxBackoff}. */
+        public B initialBackoff(Duration d) {
+            this.initialBackoff = d;
+            return self();
+        }
+
+        /** The longest backoff; default 30 s. */
+        public B maxBackoff(Duration d) {
+            this.maxBackoff = d;
+            return self();
+        }
+
+        /** The longest {@code Retry-After} wait obeyed; longer requests are cut to it; default 60 s. */
+        public B maxRetryAfter(Duration d) {
+            this.maxRetryAfter = d;
+            return self();
+        }
+
+        /** Requests per minute, 0 (default) for no limit. */
+        public B requestsPerMinute(int n) {
+            this.requestsPerMinute = n;
+            return self();
+        }
+
+        /** Tokens (prompt + completion) per minute, 0 (default) for no limit. */
+        public B tokensPerMinute(long n) {
+            this.tokensPerMinute = n;
+            return self();
+        }
+
+        /**
+         * The strongest structured-output form to try: {@code JSON_SCHEMA} (default), {@code JSON_OBJECT} or
+         * {@code TEXT} (prompt instruction only), for servers known not to support more.
+         */
+        public B maxResponseFormat(ResponseFormat.Type type) {
+            this.maxResponseFormat = type;
+            return self();
+        }
+
+        /**
+         * An OkHttp client to derive this model's client from (proxy, TLS, interceptors); by default the
+         * library's shared client. Its timeouts are replaced by this builder's.
+         */
+        public B httpClient(OkHttpClient client) {
+            this.httpClient = client;
+            return self();
+        }
+
+        /** Validates the settings and builds the model. */
+        public abstract M build();
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.goldkd.llm.prompt;
+
+import io.github.goldkd.core.GoldException;
+import io.github.goldkd.core.TaskKind;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The prompt template for each task kind. Classification ships now; extractive QA and math word problems
+ * (sketched in the method page) come later and are rejected with a message until then.
+ */
+public final class PromptTemplates {
+
+    private final Map<TaskKind, PromptTemplate> byKind;
+
+    private PromptTemplates(Map<TaskKind, PromptTemplate> byKind) {
+        this.byKind = Collections.unmodifiableMap(new EnumMap<>(byKind));
+    }
+
+    /** The library's templates: {@link ClassificationTemplate}. */
+    public static PromptTemplates defaults() {
+        Map<TaskKind, PromptTemplate> m = new EnumMap<>(TaskKind.class);
+        m.put(TaskKind.CLASSIFICATION, new ClassificationTemplate());
+        return new PromptTemplates(m);
+    }
+
+    /** These templates with {@code template} for its kind (replacing the previous one). */
+    public PromptTemplates with(PromptTemplate template) {
+        Map<TaskKind, PromptTemplate> m = new EnumMap<>(TaskKind.class);
+        m.putAll(byKind);
+        m.put(template.kind(), template);
+        return new PromptTemplates(m);
+    }
+
+    /** The template for {@code kind}, or an exception naming the kind and the supported ones. */
+    public PromptTemplate forKind(TaskKind kind) {
+        PromptTemplate t = byKind.get(kind);
+        if (t == null) {
+            throw new GoldException("no prompt template for task kind " + kind + " yet; supported kinds: "
+                    + byKind.keySet());
+        }
+        return t;
+    }
+}
