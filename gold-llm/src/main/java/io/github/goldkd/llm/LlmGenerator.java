@@ -150,7 +150,6 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         PromptTemplate template = templates.forKind(task.kind());
         primeWith(task);
         remember(request.feedback());
-        ResponseFormat format = structuredOutput ? template.responseFormat(task) : ResponseFormat.TEXT;
         Map<String, String> context = new TreeMap<>();
         context.put("template", template.id());
         context.put("templateVersion", Integer.toString(template.version()));
@@ -181,7 +180,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
                         .maxTokens(maxTokens)
                         // 31 bits: every backend takes them (some read the seed as a 32-bit int).
                         .seed(Seeds.derive(request.seed(), "llm-sample", i, attempt) >>> 33)
-                        .responseFormat(format)
+                        .responseFormat(structuredOutput ? template.responseFormat(task, label) : ResponseFormat.TEXT)
                         .build();
                 slots.add(new Slot(i, label, cr, RequestCache.key(model.modelName(), cr, context)));
             }

@@ -29,7 +29,7 @@ public final class ClassificationTemplate implements PromptTemplate {
     /** This template's id in cache keys. */
     public static final String ID = "gold-classification";
     /** Raised whenever the rendered text changes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     static final String PROBE_INSTRUCTION = "Make it significantly different from all the examples above: "
             + "choose another topic or domain, another style and other wording.";
@@ -99,8 +99,21 @@ public final class ClassificationTemplate implements PromptTemplate {
         return ResponseFormat.jsonSchema("gold_sample", schema(task, true).toString());
     }
 
+    /** The schema of an answer whose label can only be the requested one (labels are requested, not parsed). */
+    @Override
+    public ResponseFormat responseFormat(Task task, String label) {
+        if (label == null) {
+            return responseFormat(task);
+        }
+        return ResponseFormat.jsonSchema("gold_sample", schema(task, true, List.of(label)).toString());
+    }
+
     /** The schema of an object with the task's input fields (strings) and, if asked, a label from the task's set. */
     static JsonObject schema(Task task, boolean withInputs) {
+        return schema(task, withInputs, task.labelNames());
+    }
+
+    private static JsonObject schema(Task task, boolean withInputs, List<String> allowedLabels) {
         JsonObject props = new JsonObject();
         JsonArray required = new JsonArray();
         if (withInputs) {
@@ -114,7 +127,7 @@ public final class ClassificationTemplate implements PromptTemplate {
         JsonObject label = new JsonObject();
         label.addProperty("type", "string");
         JsonArray labels = new JsonArray();
-        task.labelNames().forEach(labels::add);
+        allowedLabels.forEach(labels::add);
         label.add("enum", labels);
         props.add("label", label);
         required.add("label");

@@ -28,4 +28,13 @@ public interface PromptTemplate {
 
     /** The JSON schema of one answer object for {@code task}. */
     ResponseFormat responseFormat(Task task);
+
+    /**
+     * The JSON schema of one answer to a request for {@code label}; by default the same as for any label.
+     * A template that narrows it lets structured output (a server's JSON schema mode, a llama.cpp grammar)
+     * produce the requested label only.
+     */
+    default ResponseFormat responseFormat(Task task, String label) {
+        return responseFormat(task);
+    }
 }

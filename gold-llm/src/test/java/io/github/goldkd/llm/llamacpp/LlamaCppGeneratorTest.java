@@ -1,0 +1,119 @@
+package io.github.goldkd.llm.llamacpp;
+
+import io.github.goldkd.core.GeneratedBatch;
+import io.github.goldkd.core.GenerationMode;
+import io.github.goldkd.core.GenerationRequest;
+import io.github.goldkd.core.Label;
+import io.github.goldkd.core.Origin;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.llm.LlmGenerator;
+import io.github.goldkd.llm.RequestCache;
+import io.github.goldkd.llm.Usage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A full {@link LlmGenerator} round through llama.cpp on a tiny GGUF with random weights, written at test time:
+ * the real prompt template, the real schema, grammar-constrained decoding, parsing, filtering, cache and
+ * accounting. The text is gibberish; its shape is not.
+ */
+class LlamaCppGeneratorTest {
+
+    static final Task SENTIMENT = Task.classification("sentiment", "Sentiment of a product review.",
+            List.of(new Label("negative", "the writer dislikes the product"),
+                    new Label("positive", "the writer likes the product")),
+            List.of(Sample.real("d1", "Broke after two days. Avoid.", "negative"),
+                    Sample.real("d2", "Works perfectly, great battery.", "positive")));
+    static final List<String> LABELS = List.of("negative", "positive", "positive", "negative", "positive", "negative");
+
+    @TempDir
+    static Path dir;
+    static LlamaCppChatModel model;
+
+    @BeforeAll
+    static void load() {
+        Path file = TinyGguf.builder().seed(11).build().write(dir.resolve("tiny.gguf"));
+        model = LlamaCppChatModel.builder().modelPath(file).contextSize(2048).threads(1).maxStringLength(80).build();
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    static LlmGenerator generator(RequestCache cache) {
+        // The template's schema names only the requested label, so the grammar forces it; random weights may
+        // still write a duplicate text, which the filter rejects and asks again.
+        return LlmGenerator.builder().chatModel(model).cache(cache).maxTokens(400).maxAttemptsPerSample(5).build();
+    }
+
+    static GenerationRequest request(long seed, GenerationMode mode) {
+        return new GenerationRequest(SENTIMENT, mode, LABELS, List.of(), 0, seed);
+    }
+
+    @Test
+    void fullRoundEverySampleParsesAndHasTheRequestedLabel() {
+        RequestCache cache = RequestCache.inMemory();
+        GeneratedBatch batch;
+        Usage usage;
+        try (LlmGenerator gen = generator(cache)) {
+            batch = gen.generate(request(5, GenerationMode.TRAIN));
+            usage = gen.usage();
+        }
+        assertThat(batch.samples()).hasSize(LABELS.size());
+        for (int i = 0; i < LABELS.size(); i++) {
+            Sample s = batch.samples().get(i);
+            assertThat(s.label()).isEqualTo(LABELS.get(i));
+            assertThat(s.origin()).isEqualTo(Origin.TRAIN);
+            assertThat(s.input("text").strip()).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(LlamaCppChatModelTest.visibleCodePoints(s.input("text"))).isLessThanOrEqualTo(80);
+        }
+        // Grammar-constrained: no answer failed to parse or was cut off; only the filter's judgements remain.
+        assertThat(batch.stats().rejects().keySet()).allSatisfy(reason -> assertThat(reason)
+                .isIn("empty-field", "duplicate", "near-duplicate"));
+        // Accounting: tokens counted by the model reach the generator's stats and usage.
+        assertThat(batch.stats().requests()).isEqualTo(LABELS.size() + batch.stats().rejected());
+        assertThat(batch.stats().promptTokens()).isGreaterThan(100L * batch.stats().requests());
+        assertThat(batch.stats().completionTokens()).isGreaterThan(15L * batch.stats().requests());
+        assertThat(usage.requests()).isEqualTo(batch.stats().requests());
+        assertThat(usage.promptTokens()).isEqualTo(batch.stats().promptTokens());
+        assertThat(usage.completionTokens()).isEqualTo(batch.stats().completionTokens());
+    }
+
+    @Test
+    void sameSeedGivesTheSameSamplesAndTheCacheAnswersARepeat() {
+        RequestCache cache = RequestCache.inMemory();
+        List<Sample> first;
+        List<Sample> fresh;
+        List<Sample> other;
+        GeneratedBatch repeat;
+        try (LlmGenerator gen = generator(cache)) {
+            first = gen.generate(request(9, GenerationMode.PROBE)).samples();
+        }
+        // A new generator with a new cache: the model itself reproduces the samples from the seed.
+        try (LlmGenerator gen = generator(RequestCache.inMemory())) {
+            fresh = gen.generate(request(9, GenerationMode.PROBE)).samples();
+            other = gen.generate(request(10, GenerationMode.PROBE)).samples();
+        }
+        // A new generator on the shared cache: every answer is a cache hit, no request is made.
+        try (LlmGenerator gen = generator(cache)) {
+            repeat = gen.generate(request(9, GenerationMode.PROBE));
+        }
+        assertThat(first).hasSize(LABELS.size());
+        assertThat(fresh).isEqualTo(first);
+        assertThat(repeat.samples()).isEqualTo(first);
+        assertThat(repeat.stats().requests()).isZero();
+        assertThat(repeat.stats().cacheHits()).isGreaterThanOrEqualTo(LABELS.size());
+        assertThat(other).isNotEqualTo(first);
+    }
+}
