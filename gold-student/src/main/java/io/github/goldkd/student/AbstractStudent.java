@@ -1,0 +1,406 @@
+package io.github.goldkd.student;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Seeds;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.io.TaskJson;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The training loop shared by the students: validation slice, seeded shuffling, mini-batches, the batch
+ * filter inside each step, early stopping, listeners; and logits, probabilities and predictions in
+ * eval mode. Subclasses supply the model: how samples are encoded, one training step, a forward pass.
+ *
+ * <p>Not thread-safe: one thread trains or scores a student at a time.
+ *
+ * @param <E> the encoded form of a list of samples (ids, vectors, ...)
+ */
+abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
+
+    private static final Logger log = LoggerFactory.getLogger(AbstractStudent.class);
+
+    /** Below this many held-out samples a validation slice says nothing, so none is carved. */
+    static final int MIN_VALIDATION = 10;
+    /** Inference batch size: bounds the memory of scoring many samples at once. */
+    static final int INFERENCE_BATCH = 256;
+
+    protected final Task task;
+    protected final TrainingOptions options;
+    private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+
+    AbstractStudent(Task task, TrainingOptions options) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.options = Objects.requireNonNull(options, "options");
+        if (task.kind() != TaskKind.CLASSIFICATION) {
+            throw new StudentException("task '" + task.name() + "' is " + task.kind()
+                    + "; these students classify (TaskKind.CLASSIFICATION)");
+        }
+    }
+
+    // ---- what a subclass provides -------------------------------------------------------------
+
+    /** A short kind name, stored in the saved file, e.g. {@code bag-of-embeddings}. */
+    abstract String kind();
+
+    abstract int batchSize();
+
+    abstract double validationFraction();
+
+    abstract int patience();
+
+    /** Called at the start of every non-empty fit with the training part (vocabulary, network on first fit). */
+    abstract void prepare(Dataset train);
+
+    abstract E encode(List<Sample> samples);
+
+    /** Logits of {@code rows} of {@code data} in eval mode (no dropout). */
+    abstract float[][] forward(E data, int[] rows);
+
+    /**
+     * One optimisation step on {@code rows} of {@code data}.
+     *
+     * @param progress share of this fit call's steps already done, in [0, 1)
+     * @return the summed loss of the rows before the update
+     */
+    abstract double step(E data, int[] labels, int[] rows, double progress);
+
+    /**
+     * Called once at the end of a fit, after any restore of the best epoch (e.g. to copy parameters
+     * trained outside the network back into it).
+     */
+    void finishFit() {
+    }
+
+    abstract Object snapshot();
+
+    abstract void restore(Object snapshot);
+
+    /** The network's output for samples, in eval mode, as an ND4J matrix [n, classes]. */
+    abstract INDArray output(List<Sample> samples);
+
+    /** The configuration record, for describe() and the saved file. */
+    abstract Object config();
+
+    // ---- public API -------------------------------------------------------------------------------
+
+    @Override
+    public Task task() {
+        return task;
+    }
+
+    /** The loss, batch filter and initialisation seed this student was created with. */
+    public TrainingOptions trainingOptions() {
+        return options;
+    }
+
+    /** Adds a listener called after every epoch of {@link #fit}. */
+    public void addListener(TrainingListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(TrainingListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public FitReport fit(Dataset data, int epochs, long seed) {
+        Objects.requireNonNull(data, "data");
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, was " + epochs);
+        }
+        if (data.isEmpty() || epochs == 0) {
+            return FitReport.NOTHING;
+        }
+        long start = System.nanoTime();
+        labelsOf(data.samples()); // fail before any work on a sample without a task label
+
+        Dataset train = data;
+        Dataset validation = Dataset.empty();
+        int held = (int) Math.round(validationFraction() * data.size());
+        if (held >= MIN_VALIDATION && data.size() - held >= 1) {
+            Dataset.Split split = data.split(validationFraction(), Seeds.derive(seed, "validation-split"));
+            validation = split.first();
+            train = split.second();
+        }
+        // dropout and any other ND4J randomness of this call follow the fit seed
+        Nd4j.getRandom().setSeed(Seeds.derive(seed, "nd4j"));
+        prepare(train);
+
+        E trainData = encode(train.samples());
+        int[] trainLabels = labelsOf(train.samples());
+        E valData = validation.isEmpty() ? null : encode(validation.samples());
+        int[] valLabels = labelsOf(validation.samples());
+
+        int n = train.size();
+        int batch = Math.min(batchSize(), n);
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        long totalSteps = (long) stepsPerEpoch * epochs;
+        long stepIndex = 0;
+        BatchFilter filter = options.batchFilter();
+        boolean filtering = filter != BatchFilter.NONE;
+        Loss loss = options.loss();
+
+        Object best = null;
+        int bestEpoch = 0;
+        double bestAccuracy = Double.NEGATIVE_INFINITY;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        double bestKeptLoss = Double.POSITIVE_INFINITY;
+        int epochsWithoutGain = 0;
+        int epochsRun = 0;
+        double lastTrainLoss = Double.NaN;
+        double lastAccuracy = Double.NaN;
+
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            double lossSum = 0;
+            int trained = 0;
+            for (int from = 0; from < n; from += batch) {
+                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));
+                if (filtering) {
+                    rows = applyFilter(filter, trainData, trainLabels, rows);
+                }
+                if (rows.length > 0) {
+                    lossSum += step(trainData, trainLabels, rows, stepIndex / (double) totalSteps);
+                    trained += rows.length;
+                }
+                stepIndex++;
+            }
+            epochsRun = epoch;
+            lastTrainLoss = trained == 0 ? Double.NaN : lossSum / trained;
+            double accuracy = Double.NaN;
+            double valLoss = Double.NaN;
+            if (valData != null) {
+                float[][] z = forward(valData, range(validation.size()));
+                int correct = 0;
+                double sum = 0;
+                for (int i = 0; i < z.length; i++) {
+                    double[] zd = toDouble(z[i]);
+                    sum += loss.value(zd, valLabels[i]);
+                    if (argmax(z[i]) == valLabels[i]) {
+                        correct++;
+                    }
+                }
+                accuracy = correct / (double) z.length;
+                valLoss = sum / z.length;
+            }
+            lastAccuracy = accuracy;
+            long millis = (System.nanoTime() - epochStart) / 1_000_000;
+            log.debug("{} epoch {}/{}: train loss {}, validation accuracy {}, {} samples, {} ms", kind(), epoch,
+                    epochs, lastTrainLoss, accuracy, trained, millis);
+            TrainingListener.EpochReport report =
+                    new TrainingListener.EpochReport(epoch, epochs, lastTrainLoss, accuracy, trained, millis);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(report);
+            }
+            if (valData != null && patience() > 0) {
+                // The kept model is the epoch with the best validation accuracy, ties going to the lower
+                // validation loss. Patience counts epochs in which neither improved, so an early plateau of
+                // the accuracy (the loss still falling) does not stop training.
+                boolean progress = false;
+                if (accuracy > bestAccuracy || (accuracy == bestAccuracy && valLoss < bestKeptLoss)) {
+                    bestAccuracy = accuracy;
+                    bestKeptLoss = valLoss;
+                    bestEpoch = epoch;
+                    progress = true;
+                    if (epoch < epochs) {
+                        best = snapshot();
+                    }
+                }
+                if (valLoss < bestLoss) {
+                    bestLoss = valLoss;
+                    progress = true;
+                }
+                epochsWithoutGain = progress ? 0 : epochsWithoutGain + 1;
+                if (epochsWithoutGain >= patience()) {
+                    log.debug("{}: early stop after epoch {}, best epoch {}", kind(), epoch, bestEpoch);
+                    break;
+                }
+            }
+        }
+        if (best != null && bestEpoch != epochsRun) {
+            restore(best);
+            lastAccuracy = bestAccuracy;
+        }
+        finishFit();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        log.debug("{} fit: {} samples, {} epochs run of {}, {} ms", kind(), n, epochsRun, epochs, millis);
+        return new FitReport(epochsRun, lastTrainLoss, lastAccuracy, millis);
+    }
+
+    private int[] applyFilter(BatchFilter filter, E data, int[] labels, int[] rows) {
+        float[][] z = forward(data, rows);
+        List<Logits> batch = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            batch.add(Logits.ofClasses(z[i], labels[rows[i]]));
+        }
+        int[] keep = filter.keep(batch);
+        int[] kept = new int[keep.length];
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] < 0 || keep[i] >= rows.length || (i > 0 && keep[i] <= keep[i - 1])) {
+                throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
+                        + java.util.Arrays.toString(keep) + " for a batch of " + rows.length);
+            }
+            kept[i] = rows[keep[i]];
+        }
+        return kept;
+    }
+
+    @Override
+    public List<Logits> logits(List<Sample> samples) {
+        if (samples.isEmpty()) {
+            return List.of();
+        }
+        float[][] z = output(samples).toFloatMatrix();
+        List<Logits> out = new ArrayList<>(z.length);
+        for (int i = 0; i < z.length; i++) {
+            out.add(Logits.ofClasses(z[i], targetOf(samples.get(i))));
+        }
+        return out;
+    }
+
+    /** Class probabilities (the softmax of the logits, computed by ND4J), one row per sample. */
+    public List<double[]> probabilities(List<Sample> samples) {
+        if (samples.isEmpty()) {
+            return List.of();
+        }
+        double[][] p = Transforms.softmax(output(samples).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE), true)
+                .toDoubleMatrix();
+        return List.of(p);
+    }
+
+    /** The predicted label of each sample: the argmax of the network's output, computed by ND4J. */
+    @Override
+    public List<String> predict(List<Sample> samples) {
+        if (samples.isEmpty()) {
+            return List.of();
+        }
+        long[] best = output(samples).argMax(1).toLongVector();
+        List<String> names = task.labelNames();
+        List<String> out = new ArrayList<>(best.length);
+        for (long b : best) {
+            out.add(names.get((int) b));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", getClass().getName());
+        m.put("kind", kind());
+        m.put("config", config());
+        m.put("loss", options.loss().name());
+        m.put("batchFilter", options.batchFilter().name());
+        m.put("seed", options.seed());
+        return m;
+    }
+
+    // ---- helpers for subclasses -----------------------------------------------------------------
+
+    /** The common part of the saved metadata: kind, task, configuration and options. */
+    JsonObject metadata(boolean trained) {
+        JsonObject meta = new JsonObject();
+        meta.addProperty("kind", kind());
+        meta.add("task", TaskJson.toJson(task));
+        meta.add("config", new Gson().toJsonTree(config()));
+        meta.addProperty("loss", options.loss().name());
+        meta.addProperty("batchFilter", options.batchFilter().name());
+        meta.addProperty("seed", options.seed());
+        meta.addProperty("trained", trained);
+        return meta;
+    }
+
+    void save(Path file, boolean trained, List<String> vocabulary, StudentArchive.NetworkWriter network) {
+        StudentArchive.write(file, metadata(trained), vocabulary, network);
+        log.debug("saved {} student to {}", kind(), file);
+    }
+
+    /** Class index of each sample's label; an exception naming the first sample without a task label. */
+    int[] labelsOf(List<Sample> samples) {
+        int[] y = new int[samples.size()];
+        List<String> names = task.labelNames();
+        for (int i = 0; i < y.length; i++) {
+            Sample s = samples.get(i);
+            int k = s.label() == null ? -1 : names.indexOf(s.label());
+            if (k < 0) {
+                throw new StudentException("sample " + s.id() + " has label '" + s.label() + "', which is not one of "
+                        + names + " of task '" + task.name() + "'");
+            }
+            y[i] = k;
+        }
+        return y;
+    }
+
+    int targetOf(Sample s) {
+        return s.label() == null ? -1 : task.labelNames().indexOf(s.label());
+    }
+
+    static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    static int[] permutation(int n, long seed) {
+        int[] p = range(n);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static double[] toDouble(float[] z) {
+        double[] d = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            d[i] = z[i];
+        }
+        return d;
+    }
+
+    static int argmax(float[] z) {
+        int best = 0;
+        for (int k = 1; k < z.length; k++) {
+            if (z[k] > z[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** One-hot labels of {@code rows} as a float matrix [rows, classes]. */
+    INDArray oneHot(int[] labels, int[] rows) {
+        float[][] y = new float[rows.length][task.labels().size()];
+        for (int i = 0; i < rows.length; i++) {
+            y[i][labels[rows[i]]] = 1f;
+        }
+        return Nd4j.createFromArray(y);
+    }
+}

@@ -1,0 +1,274 @@
+package io.github.goldkd.student;
+
+import com.google.gson.Gson;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Encoder;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.io.TaskJson;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A frozen sentence {@link Encoder} with a DL4J MLP head: texts become vectors once (the encoder is wrapped in a
+ * {@link CachingEncoder}, shared by every student of one factory), and only the head trains — a
+ * {@code MultiLayerNetwork} of an optional ReLU hidden layer and a linear output layer whose output is the
+ * logits ({@code IDENTITY} + {@link GoldLossFunction}), with Adam.
+ *
+ * <p>Any encoder works; {@link OnnxBgeEncoder} is the reference one. A saved student holds the head and the
+ * encoder's name and dimension, not the encoder: load it through a factory given the same encoder.
+ */
+public final class EncoderStudent extends AbstractStudent<float[][]> {
+
+    private static final Logger log = LoggerFactory.getLogger(EncoderStudent.class);
+    static final String KIND = "encoder-mlp";
+
+    private final EncoderStudentConfig config;
+    private final CachingEncoder encoder;
+    private final MultiLayerNetwork network;
+
+    private EncoderStudent(Task task, TrainingOptions options, EncoderStudentConfig config, CachingEncoder encoder,
+                           MultiLayerNetwork network) {
+        super(task, options);
+        this.config = config;
+        this.encoder = encoder;
+        this.network = network != null ? network : buildNetwork(encoder.dimension(), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed());
+    }
+
+    /** A factory of students on {@code encoder} (wrapped in a cache unless it is one). */
+    public static Factory factory(Encoder encoder, EncoderStudentConfig config) {
+        return new Factory(CachingEncoder.of(encoder), config);
+    }
+
+    public static Factory factory(Encoder encoder) {
+        return factory(encoder, EncoderStudentConfig.defaults());
+    }
+
+    @Override
+    public EncoderStudentConfig config() {
+        return config;
+    }
+
+    /** The caching encoder in front of the frozen one. */
+    public CachingEncoder encoder() {
+        return encoder;
+    }
+
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    @Override
+    String kind() {
+        return KIND;
+    }
+
+    @Override
+    int batchSize() {
+        return config.batchSize();
+    }
+
+    @Override
+    double validationFraction() {
+        return config.validationFraction();
+    }
+
+    @Override
+    int patience() {
+        return config.patience();
+    }
+
+    @Override
+    void prepare(Dataset train) {
+        // the head's input size is the encoder's dimension: nothing depends on the data
+    }
+
+    @Override
+    float[][] encode(List<Sample> samples) {
+        List<String> texts = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            texts.add(s.text());
+        }
+        return encoder.encodeAll(texts).toArray(new float[0][]);
+    }
+
+    private static INDArray rowsOf(float[][] data, int[] rows) {
+        float[][] x = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            x[i] = data[rows[i]];
+        }
+        return Nd4j.createFromArray(x);
+    }
+
+    @Override
+    float[][] forward(float[][] data, int[] rows) {
+        return network.output(rowsOf(data, rows), false).toFloatMatrix();
+    }
+
+    @Override
+    double step(float[][] data, int[] labels, int[] rows, double progress) {
+        network.fit(new DataSet(rowsOf(data, rows), oneHot(labels, rows)));
+        return network.score() * rows.length;
+    }
+
+    @Override
+    Object snapshot() {
+        return network.params().dup();
+    }
+
+    @Override
+    void restore(Object snapshot) {
+        network.setParams((INDArray) snapshot);
+    }
+
+    @Override
+    INDArray output(List<Sample> samples) {
+        List<INDArray> parts = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            float[][] x = encode(samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH)));
+            parts.add(network.output(Nd4j.createFromArray(x), false));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    }
+
+    @Override
+    public void save(Path file) {
+        com.google.gson.JsonObject meta = metadata(true);
+        meta.addProperty("encoder", encoder.name());
+        meta.addProperty("encoderDimension", encoder.dimension());
+        StudentArchive.write(file, meta, null, out -> ModelSerializer.writeModel(network, out, true));
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = super.describe();
+        m.put("encoder", encoder.name());
+        return m;
+    }
+
+    static MultiLayerNetwork buildNetwork(int inputs, int classes, EncoderStudentConfig config,
+                                          GoldLossFunction lossFunction, long seed) {
+        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(config.learningRate()))
+                .weightInit(WeightInit.XAVIER);
+        if (config.l2() > 0) {
+            nb.l2(config.l2());
+        }
+        NeuralNetConfiguration.ListBuilder lb = nb.list();
+        int width = inputs;
+        int index = 0;
+        double keep = 1.0 - config.dropout(); // DL4J takes the probability of keeping an input
+        if (config.hiddenSize() > 0) {
+            DenseLayer.Builder hidden = new DenseLayer.Builder().nIn(inputs).nOut(config.hiddenSize())
+                    .activation(Activation.RELU).weightInit(WeightInit.RELU);
+            if (config.dropout() > 0) {
+                hidden.dropOut(keep);
+            }
+            lb.layer(index++, hidden.build());
+            width = config.hiddenSize();
+        }
+        OutputLayer.Builder out = new OutputLayer.Builder().nIn(width).nOut(classes).activation(Activation.IDENTITY)
+                .lossFunction(lossFunction);
+        if (config.dropout() > 0) {
+            out.dropOut(keep);
+        }
+        lb.layer(index, out.build());
+        MultiLayerConfiguration conf = lb.build();
+        // list().validateOutputLayerConfig(false) is not carried into the built config in M2.1 (dl4j.md)
+        conf.setValidateOutputLayerConfig(false);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** Creates and restores {@link EncoderStudent}s; every student of one factory shares its encoder cache. */
+    public static final class Factory implements StudentFactory {
+        private final CachingEncoder encoder;
+        private final EncoderStudentConfig config;
+
+        private Factory(CachingEncoder encoder, EncoderStudentConfig config) {
+            this.encoder = encoder;
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public EncoderStudentConfig config() {
+            return config;
+        }
+
+        public CachingEncoder encoder() {
+            return encoder;
+        }
+
+        @Override
+        public EncoderStudent create(Task task, TrainingOptions options) {
+            return new EncoderStudent(task, options, config, encoder, null);
+        }
+
+        /**
+         * Restores a saved student on this factory's encoder, which must have the saved dimension; its batch
+         * filter is {@link BatchFilter#NONE} (filters are not stored).
+         */
+        @Override
+        public EncoderStudent load(Path file) {
+            StudentArchive.Contents c = StudentArchive.read(file, KIND);
+            try {
+                int dim = c.meta().get("encoderDimension").getAsInt();
+                String name = c.meta().get("encoder").getAsString();
+                if (dim != encoder.dimension()) {
+                    throw new StudentException("student file " + file + " was trained on encoder '" + name
+                            + "' of dimension " + dim + ", this factory's encoder '" + encoder.name()
+                            + "' has dimension " + encoder.dimension());
+                }
+                if (!name.equals(encoder.name())) {
+                    log.warn("student file {} was trained on encoder '{}', loading it on '{}'", file, name,
+                            encoder.name());
+                }
+                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
+                EncoderStudentConfig saved = new Gson().fromJson(c.meta().get("config"), EncoderStudentConfig.class);
+                MultiLayerNetwork net =
+                        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
+                GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());
+                long seed = c.meta().get("seed").getAsLong();
+                return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
+                        encoder, net);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof StudentException se) {
+                    throw se;
+                }
+                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("class", EncoderStudent.class.getName(), "encoder", encoder.name(), "config", config);
+        }
+    }
+}

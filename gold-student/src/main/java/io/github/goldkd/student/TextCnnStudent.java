@@ -1,0 +1,289 @@
+package io.github.goldkd.student;
+
+import com.google.gson.Gson;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.io.TaskJson;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A convolutional text classifier (Kim, 2014) on DL4J: token embeddings, one 1-d convolution (ReLU, same
+ * padding) per kernel width (3, 4 and 5 by default), masked max-pooling over time, concatenation, dropout
+ * and a linear output layer whose output is the logits ({@code IDENTITY} + {@link GoldLossFunction}). Trained
+ * with Adam by DL4J on padded, masked mini-batches.
+ *
+ * <p>The vocabulary is built on the first {@link #fit} from its training part and kept afterwards; unknown
+ * tokens map to {@link Vocabulary#UNK}. Same seeds give the same model.
+ */
+public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded> {
+
+    static final String KIND = "text-cnn";
+
+    private final TextCnnConfig config;
+    private final Tokenizer tokenizer;
+    private TextFeaturizer featurizer;
+    private ComputationGraph graph;
+    private boolean trained;
+
+    /** Token ids of each sample. */
+    record Encoded(int[][] ids) {
+    }
+
+    private TextCnnStudent(Task task, TrainingOptions options, TextCnnConfig config, Vocabulary vocabulary,
+                           ComputationGraph graph, boolean trained) {
+        super(task, options);
+        this.config = config;
+        this.tokenizer = new Tokenizer(config.lowercase());
+        this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
+        this.graph = graph != null ? graph : buildGraph(vocabulary.size(), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed());
+        this.trained = trained;
+    }
+
+    public static Factory factory(TextCnnConfig config) {
+        return new Factory(config);
+    }
+
+    public static Factory factory() {
+        return new Factory(TextCnnConfig.defaults());
+    }
+
+    @Override
+    public TextCnnConfig config() {
+        return config;
+    }
+
+    public Vocabulary vocabulary() {
+        return featurizer.vocabulary();
+    }
+
+    public ComputationGraph network() {
+        return graph;
+    }
+
+    @Override
+    String kind() {
+        return KIND;
+    }
+
+    @Override
+    int batchSize() {
+        return config.batchSize();
+    }
+
+    @Override
+    double validationFraction() {
+        return config.validationFraction();
+    }
+
+    @Override
+    int patience() {
+        return config.patience();
+    }
+
+    @Override
+    void prepare(Dataset train) {
+        if (trained) {
+            return;
+        }
+        List<List<String>> texts = new ArrayList<>(train.size());
+        for (Sample s : train) {
+            texts.add(featurizer.tokens(s.text()));
+        }
+        Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
+        featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
+        graph = buildGraph(vocabulary.size(), task.labels().size(), config, GoldLossFunction.of(options.loss()),
+                options.seed());
+    }
+
+    @Override
+    Encoded encode(List<Sample> samples) {
+        int[][] ids = new int[samples.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = featurizer.tokenIds(samples.get(i).text());
+        }
+        return new Encoded(ids);
+    }
+
+    private int[][] select(Encoded data, int[] rows) {
+        int[][] out = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = data.ids[rows[i]];
+        }
+        return out;
+    }
+
+    @Override
+    float[][] forward(Encoded data, int[] rows) {
+        return outputOf(select(data, rows)).toFloatMatrix();
+    }
+
+    @Override
+    double step(Encoded data, int[] labels, int[] rows, double progress) {
+        INDArray[] idsAndMask = Networks.padded(select(data, rows));
+        graph.fit(new INDArray[] {idsAndMask[0]}, new INDArray[] {oneHot(labels, rows)},
+                new INDArray[] {idsAndMask[1]}, null);
+        // score() is the batch's mean loss (plus any L2 term) from this step's forward pass
+        return graph.score() * rows.length;
+    }
+
+    @Override
+    void finishFit() {
+        trained = true;
+    }
+
+    @Override
+    Object snapshot() {
+        return graph.params().dup();
+    }
+
+    @Override
+    void restore(Object snapshot) {
+        graph.setParams((INDArray) snapshot);
+    }
+
+    @Override
+    INDArray output(List<Sample> samples) {
+        List<INDArray> parts = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            parts.add(outputOf(encode(samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))).ids));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    }
+
+    private INDArray outputOf(int[][] ids) {
+        INDArray[] idsAndMask = Networks.padded(ids);
+        return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
+    }
+
+    @Override
+    public void save(Path file) {
+        save(file, trained, featurizer.vocabulary().tokens(), out -> ModelSerializer.writeModel(graph, out, true));
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = super.describe();
+        m.put("vocabulary", featurizer.vocabulary().size());
+        return m;
+    }
+
+    static ComputationGraph buildGraph(int vocabulary, int classes, TextCnnConfig config,
+                                       GoldLossFunction lossFunction, long seed) {
+        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(config.learningRate()))
+                .weightInit(WeightInit.XAVIER);
+        if (config.l2() > 0) {
+            nb.l2(config.l2());
+        }
+        ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
+                .addInputs("ids")
+                // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
+                .addLayer("emb", new EmbeddingSequenceLayer.Builder().nIn(vocabulary).nOut(config.embeddingDim())
+                        .hasBias(false).build(), "ids");
+        List<String> pools = new ArrayList<>();
+        for (int w : config.kernelWidths()) {
+            String conv = "conv" + w + "_" + pools.size();
+            String pool = "pool" + w + "_" + pools.size();
+            // same padding keeps the time axis, so the input mask still marks real tokens after the convolution
+            gb.addLayer(conv, new Convolution1DLayer.Builder().kernelSize(w).stride(1).nIn(config.embeddingDim())
+                    .nOut(config.filters()).convolutionMode(ConvolutionMode.Same).activation(Activation.RELU)
+                    .weightInit(WeightInit.RELU).build(), "emb");
+            gb.addLayer(pool, new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), conv);
+            pools.add(pool);
+        }
+        String merged = pools.get(0);
+        if (pools.size() > 1) {
+            gb.addVertex("merge", new MergeVertex(), pools.toArray(new String[0]));
+            merged = "merge";
+        }
+        OutputLayer.Builder out = new OutputLayer.Builder().nIn((long) config.filters() * pools.size()).nOut(classes)
+                .activation(Activation.IDENTITY).lossFunction(lossFunction);
+        if (config.dropout() > 0) {
+            out.dropOut(1.0 - config.dropout()); // DL4J takes the probability of keeping an input
+        }
+        gb.addLayer("out", out.build(), merged)
+                .setOutputs("out")
+                .validateOutputLayerConfig(false);
+        ComputationGraph g = new ComputationGraph(gb.build());
+        g.init();
+        return g;
+    }
+
+    /** Creates and restores {@link TextCnnStudent}s. */
+    public static final class Factory implements StudentFactory {
+        private final TextCnnConfig config;
+
+        private Factory(TextCnnConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public TextCnnConfig config() {
+            return config;
+        }
+
+        @Override
+        public TextCnnStudent create(Task task, TrainingOptions options) {
+            return new TextCnnStudent(task, options, config, Vocabulary.empty(), null, false);
+        }
+
+        /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */
+        @Override
+        public TextCnnStudent load(Path file) {
+            StudentArchive.Contents c = StudentArchive.read(file, KIND);
+            try {
+                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
+                TextCnnConfig saved = new Gson().fromJson(c.meta().get("config"), TextCnnConfig.class);
+                ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
+                GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
+                long seed = c.meta().get("seed").getAsLong();
+                Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
+                if (vocabulary.size() != g.getLayer("emb").getParam("W").size(0)) {
+                    throw new StudentException("student file " + file + ": vocabulary and network do not match");
+                }
+                return new TextCnnStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
+                        vocabulary, g, c.meta().get("trained").getAsBoolean());
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof StudentException se) {
+                    throw se;
+                }
+                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("class", TextCnnStudent.class.getName(), "config", config);
+        }
+    }
+}
