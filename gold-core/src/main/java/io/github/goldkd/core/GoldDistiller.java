@@ -6,6 +6,7 @@ import io.github.goldkd.core.io.Jsonl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -367,7 +368,7 @@ public final class GoldDistiller {
 
     private Student trainFinalStudent(State st, RunStore store) {
         Path saved = runDirectory.resolve(RunStore.FINAL_STUDENT);
-        if (resuming && st.rounds.size() == config.rounds() && java.nio.file.Files.exists(saved)) {
+        if (resuming && st.rounds.size() == config.rounds() && Files.exists(saved)) {
             LOG.info("run in {} had already finished; loading its final student", runDirectory);
             return studentFactory.load(saved);
         }
@@ -411,7 +412,7 @@ public final class GoldDistiller {
         if (last >= 0) {
             int update = (last / config.updateStudentEvery()) * config.updateStudentEvery();
             Path checkpoint = store.checkpoint(update);
-            if (!java.nio.file.Files.exists(checkpoint)) {
+            if (!Files.exists(checkpoint)) {
                 throw new RunStoreException("cannot resume " + runDirectory + ": the student checkpoint of round "
                         + update + " is missing (" + checkpoint + ")");
             }

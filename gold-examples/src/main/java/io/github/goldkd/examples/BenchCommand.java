@@ -1,0 +1,127 @@
+package io.github.goldkd.examples;
+
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.io.LabelledFiles;
+import io.github.goldkd.core.io.TaskJson;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code gold bench}: benchmark programs of the command line. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = BenchCommand.Ablation.class)
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation");
+    }
+
+    /** {@code gold bench ablation}: the feedback ablation, on the shipped data or on any pool and test file. */
+    @Command(name = "ablation", mixinStandardHelpOptions = true,
+            description = "Compare GOLD with its ablations at an equal number of generated samples.")
+    static final class Ablation implements Callable<Integer> {
+
+        @Option(names = "--seeds", description = "Seeds per row (default: ${DEFAULT-VALUE}).")
+        int seeds = 5;
+
+        @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
+        List<String> students = List.of("bag", "encoder");
+
+        @Option(names = "--task", description = "Task file (default: the shipped sentiment task).")
+        Path task;
+
+        @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (default: yelp + amazon).")
+        Path pool;
+
+        @Option(names = "--test", description = "Labelled test file (default: imdb).")
+        Path test;
+
+        @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
+        int rounds = DemoCommand.ROUNDS;
+
+        @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+        int batchSize = DemoCommand.BATCH_SIZE;
+
+        @Option(names = "--update-every", description = "Student update period (default: ${DEFAULT-VALUE}).")
+        int updateEvery = DemoCommand.UPDATE_EVERY;
+
+        @Option(names = "--final-epochs", description = "Final epochs (default: ${DEFAULT-VALUE}).")
+        int finalEpochs = DemoCommand.FINAL_EPOCHS;
+
+        @Option(names = "--out", description = "Output directory (default: runs/ablation-<time>).")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (seeds < 1 || seeds > 100) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in [1, 100], was " + seeds);
+            }
+            if ((task == null) != (pool == null) || (pool == null) != (test == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--task, --pool and --test go together (or none of them, for the shipped sentiment data)");
+            }
+            List<StudentChoice> choices = new ArrayList<>();
+            for (String s : students) {
+                try {
+                    choices.add(StudentChoice.parse(s));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
+            Task t = task == null ? ShippedData.sentimentTask() : TaskJson.read(task);
+            Dataset p = pool == null ? ShippedData.sentimentPool() : LabelledFiles.forFile(pool).forTask(t).read(pool);
+            Dataset ts = test == null ? ShippedData.sentimentTest() : LabelledFiles.forFile(test).forTask(t).read(test);
+            Path dir = out != null ? out : Path.of("runs", "ablation-" + LocalDateTime.now()
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            PrintWriter w = spec.commandLine().getOut();
+            AblationBenchmark.Settings settings = new AblationBenchmark.Settings(rounds, batchSize, updateEvery,
+                    finalEpochs, seeds, choices);
+            long start = System.nanoTime();
+            Map<StudentChoice, Map<String, AblationBenchmark.Cell>> results =
+                    AblationBenchmark.run(t, p, ts, settings, dir, line -> {
+                        w.println(line);
+                        w.flush();
+                    });
+            String table = AblationBenchmark.table(results, seeds);
+            String trace = AblationBenchmark.feedbackTrace(dir.resolve(choices.get(0).cliName())
+                    .resolve(AblationBenchmark.slug(AblationBenchmark.rows().get(3).name())).resolve("seed-1"), 5);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
+                    "%d rounds × batch %d, update every %d rounds, %d final epochs, seeds 1..%d; %.0f s.%n%n",
+                    rounds, batchSize, updateEvery, finalEpochs, seeds, seconds) + table
+                    + "\n## What GOLD fed back (" + choices.get(0).cliName() + ", seed 1)\n\n" + trace;
+            AblationBenchmark.writeReport(dir.resolve("ablation.md"), md);
+            Summary summary = new Summary().put("seeds", seeds).put("rounds", rounds).put("batchSize", batchSize)
+                    .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)
+                    .put("completionTokens", 0);
+            results.forEach((student, cells) -> cells.forEach((row, cell) -> {
+                summary.put(student.cliName() + " " + row, cell.values());
+                summary.put("generatedSamples", cell.generated());
+            }));
+            summary.put("testAccuracy", results.values().iterator().next()
+                    .get(AblationBenchmark.rows().get(3).name()).mean());
+            summary.write(dir);
+            w.println();
+            w.println(table);
+            w.println("report: " + dir.resolve("ablation.md"));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.goldkd.examples;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.RunStore;
+import io.github.goldkd.core.Student;
+import io.github.goldkd.core.io.LabelledFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code gold eval}: the accuracy of a run's final student on a labelled test file. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a run's final student on a test file.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Run directory (holding student.bin and summary.json).")
+    Path model;
+
+    @Option(names = "--test", required = true, description = "Labelled test file (JSONL, CSV or TSV).")
+    Path test;
+
+    @Option(names = "--out", description = "Where to write summary.json (default: a directory eval-<test> in --model).")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Path studentFile = model.resolve(RunStore.FINAL_STUDENT);
+        if (!Files.isRegularFile(studentFile)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model: no final student in " + model
+                    + " (expected " + RunStore.FINAL_STUDENT + ")");
+        }
+        if (!Files.isRegularFile(test)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--test file not found: " + test);
+        }
+        String kind = studentKind(model);
+        if (kind == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + model
+                    + " has no summary.json naming its student (bag, cnn or encoder)");
+        }
+        StudentChoice choice = StudentChoice.parse(kind);
+        long start = System.nanoTime();
+        Student student = choice.factory().load(studentFile);
+        Dataset data = LabelledFiles.forFile(test).forTask(student.task()).read(test);
+        double acc = student.accuracy(data);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Path dir = out != null ? out : model.resolve("eval-" + test.getFileName().toString().replaceAll("\\W+", "-"));
+        new Summary().put("testAccuracy", acc).put("testSamples", data.size()).put("generatedSamples", 0)
+                .put("requests", 0).put("promptTokens", 0).put("completionTokens", 0).put("seconds", seconds)
+                .put("seed", seedOf(model)).put("student", choice.cliName()).put("model", model.toString()).write(dir);
+        spec.commandLine().getOut().printf(Locale.ROOT, "test accuracy %.4f on %d samples%n", acc, data.size());
+        return 0;
+    }
+
+    private static String studentKind(Path run) throws IOException {
+        Path summary = run.resolve("summary.json");
+        if (Files.exists(summary)) {
+            JsonObject o = JsonParser.parseString(Files.readString(summary, StandardCharsets.UTF_8)).getAsJsonObject();
+            if (o.has("student")) {
+                return o.get("student").getAsString();
+            }
+        }
+        return null;
+    }
+
+    private static long seedOf(Path run) {
+        return RunStore.read(run).config().seed();
+    }
+}

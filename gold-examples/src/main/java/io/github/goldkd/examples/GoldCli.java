@@ -1,0 +1,83 @@
+package io.github.goldkd.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code gold} command line: {@code demo}, {@code distill}, {@code eval} and {@code bench ablation}.
+ * Usage errors exit with status 2 and one line naming the bad option; runtime failures exit with
+ * status 1 and the cause, without a stack trace (set {@code GOLD_STACKTRACE=1} to see one).
+ */
+@Command(name = "gold", mixinStandardHelpOptions = true, versionProvider = GoldCli.Version.class,
+        description = "GOLD: LLM-driven data generation and knowledge distillation with out-of-distribution feedback.",
+        subcommands = {DemoCommand.class, DistillCommand.class, EvalCommand.class, BenchCommand.class})
+public final class GoldCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit status (testable). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new GoldCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("gold: " + ex.getMessage()
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CommandLine.ParameterException pe) {
+                commandLine.getErr().println("gold: " + pe.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                // invalid settings found while building the run: a usage error too
+                commandLine.getErr().println("gold: " + ex.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            commandLine.getErr().println("gold: failed: " + describe(ex));
+            if (System.getenv("GOLD_STACKTRACE") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, distill, eval "
+                + "or bench");
+    }
+
+    private static String describe(Throwable ex) {
+        StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage() == null ? ex.getClass().getSimpleName()
+                : ex.getMessage()));
+        Throwable cause = ex.getCause();
+        while (cause != null && cause != ex) {
+            if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
+                sb.append(": ").append(cause.getMessage());
+            }
+            ex = cause;
+            cause = cause.getCause();
+        }
+        return sb.toString();
+    }
+
+    /** The library version from gold-core's build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Package p = io.github.goldkd.core.GoldDistiller.class.getPackage();
+            String v = p.getImplementationVersion();
+            return new String[] {"gold " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

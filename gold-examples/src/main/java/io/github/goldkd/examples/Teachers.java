@@ -1,0 +1,65 @@
+package io.github.goldkd.examples;
+
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.GeneratedBatch;
+import io.github.goldkd.core.GenerationRequest;
+import io.github.goldkd.core.Generator;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.llm.ChatModel;
+import io.github.goldkd.llm.LlmGenerator;
+import io.github.goldkd.llm.corpus.CorpusTeacher;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the teachers the command line offers. */
+final class Teachers {
+
+    private Teachers() {
+    }
+
+    /**
+     * The offline simulation with its fixed defaults, told not to answer with the prompt's own
+     * demonstrations.
+     */
+    /** A chat-model teacher with its request cache in {@code cacheFile}; closing it closes the model. */
+    static Generator llm(ChatModel model, Path cacheFile) {
+        LlmGenerator generator = LlmGenerator.builder().chatModel(model).cacheFile(cacheFile).build();
+        return new ClosingGenerator(generator, model);
+    }
+
+    /** An LLM generator that also closes its chat model (the HTTP clients' pools, llama.cpp's model). */
+    private record ClosingGenerator(LlmGenerator generator, ChatModel model) implements Generator, AutoCloseable {
+        @Override
+        public GeneratedBatch generate(GenerationRequest request) {
+            return generator.generate(request);
+        }
+
+        @Override
+        public void restore(List<Sample> generatedSoFar) {
+            generator.restore(generatedSoFar);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return generator.describe();
+        }
+
+        @Override
+        public void close() {
+            try {
+                generator.close();
+            } finally {
+                model.close();
+            }
+        }
+    }
+
+    static CorpusTeacher corpus(Task task, Dataset pool) {
+        CorpusTeacher teacher = CorpusTeacher.builder().task(task).pool(pool).build();
+        teacher.markReturned(task.demonstrations());
+        return teacher;
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.goldkd.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code gold demo} end to end, with fewer rounds than the README's. */
+class DemoTest {
+
+    @Test
+    void demoRunsBothRunsTheCeilingAndTheReport(@TempDir Path tmp) {
+        DemoCommand.DemoResult r = DemoCommand.run(tmp, 4, DemoCommand.STUDENT, DemoCommand.SEED);
+        assertThat(r.generated()).isEqualTo(4 * 16);
+        assertThat(r.gold()).isBetween(0.5, 1.0);
+        assertThat(r.baseline()).isBetween(0.5, 1.0);
+        assertThat(r.ceiling()).isGreaterThan(0.9);
+        assertThat(r.report()).exists();
+        assertThat(tmp.resolve("gold/summary.json")).exists();
+        assertThat(tmp.resolve("no-feedback/summary.json")).exists();
+        assertThat(tmp.resolve("summary.json")).exists();
+        assertThat(r.table()).contains("GOLD").contains("ceiling");
+    }
+}

@@ -1,0 +1,212 @@
+package io.github.goldkd.examples;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.RunStore;
+import io.github.goldkd.core.io.SampleJson;
+import io.github.goldkd.core.io.TaskJson;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Smoke tests of every command with tiny settings, exit codes, and resume after SIGKILL. */
+class GoldCliTest {
+
+    @TempDir
+    static Path data;
+
+    static Path task;
+    static Path pool;
+    static Path test;
+
+    @BeforeAll
+    static void smallFiles() {
+        task = data.resolve("task.json");
+        TaskJson.write(task, ShippedData.sentimentTask());
+        pool = data.resolve("pool.jsonl");
+        SampleJson.write(pool, ShippedData.sentimentPool().shuffle(1).head(400));
+        test = data.resolve("test.jsonl");
+        SampleJson.write(test, ShippedData.sentimentTest().shuffle(2).head(200));
+    }
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run gold(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = GoldCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static List<String> distillArgs(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("distill", "--task", task.toString(), "--teacher", "corpus",
+                "--pool", pool.toString(), "--test", test.toString(), "--student", "bag", "--rounds", "6",
+                "--batch-size", "8", "--update-every", "2", "--final-epochs", "2", "--seed", "5", "--out",
+                out.toString()));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    @Test
+    void distillWritesTheRunSummaryAndReportThenEvalReadsIt(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = gold(distillArgs(out).toArray(String[]::new));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("test accuracy");
+        JsonObject summary = json(out.resolve("summary.json"));
+        for (String key : List.of("testAccuracy", "generatedSamples", "requests", "promptTokens", "completionTokens",
+                "seconds", "seed")) {
+            assertThat(summary.has(key)).as(key).isTrue();
+        }
+        assertThat(summary.get("generatedSamples").getAsInt()).isEqualTo(6 * 16);
+        assertThat(summary.get("testAccuracy").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(out.resolve("report.md")).exists();
+        assertThat(out.resolve("pca.png")).exists();
+        assertThat(Files.size(out.resolve("scores-gold.png"))).isGreaterThan(1000);
+
+        Run eval = gold("eval", "--model", out.toString(), "--test", test.toString(), "--out",
+                tmp.resolve("eval").toString());
+        assertThat(eval.status()).as(eval.err()).isZero();
+        assertThat(json(tmp.resolve("eval/summary.json")).get("testAccuracy").getAsDouble())
+                .isEqualTo(summary.get("testAccuracy").getAsDouble());
+    }
+
+    @Test
+    void distillWithAnInProcessLlamaCppTeacher(@TempDir Path tmp) throws Exception {
+        Path model = io.github.goldkd.llm.llamacpp.TinyGguf.builder().seed(3).build().write(tmp.resolve("tiny.gguf"));
+        Path out = tmp.resolve("llama-run");
+        Run r = gold("distill", "--task", task.toString(), "--teacher", "llamacpp", "--model-file", model.toString(),
+                "--student", "bag", "--rounds", "2", "--batch-size", "2", "--update-every", "1", "--final-epochs", "1",
+                "--out", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonObject summary = json(out.resolve("summary.json"));
+        assertThat(summary.get("generatedSamples").getAsInt()).isEqualTo(2 * 4);
+        assertThat(summary.get("requests").getAsLong()).isGreaterThanOrEqualTo(8);
+        assertThat(summary.get("completionTokens").getAsLong()).isPositive();
+        assertThat(RunStore.read(out).samples().samples()).allSatisfy(s ->
+                assertThat(s.label()).isIn("negative", "positive"));
+        assertThat(out.resolve("request-cache.jsonl")).exists();
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndOneLineNamingTheOption(@TempDir Path tmp) {
+        Run missing = gold("distill", "--teacher", "corpus");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err().strip()).contains("--task").contains("--out").doesNotContain("\tat ");
+        assertThat(missing.err().strip().lines()).hasSize(1);
+
+        List<String> gpt = distillArgs(tmp.resolve("x"));
+        gpt.set(gpt.indexOf("bag"), "gpt");
+        Run badStudent = gold(gpt.toArray(String[]::new));
+        assertThat(badStudent.status()).isEqualTo(2);
+        assertThat(badStudent.err().strip()).isEqualTo(
+                "gold: --student must be one of bag, cnn, encoder, was 'gpt' (see 'gold distill --help')");
+
+        List<String> zero = distillArgs(tmp.resolve("y"));
+        zero.set(zero.indexOf("--rounds") + 1, "0");
+        Run badRounds = gold(zero.toArray(String[]::new));
+        assertThat(badRounds.status()).isEqualTo(2);
+        assertThat(badRounds.err().strip()).isEqualTo("gold: rounds must be in [1, 1000000], was 0");
+
+        Run notANumber = gold("bench", "ablation", "--seeds", "many");
+        assertThat(notANumber.status()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--seeds");
+
+        Run noCommand = gold();
+        assertThat(noCommand.status()).isEqualTo(2);
+    }
+
+    @Test
+    void runtimeFailuresExitWithOneAndTheCause(@TempDir Path tmp) throws Exception {
+        Path broken = tmp.resolve("broken.jsonl");
+        Files.writeString(broken, "{\"text\":\"fine\",\"label\":\"positive\"}\n{\"text\":\"odd\",\"label\":\"meh\"}\n",
+                StandardCharsets.UTF_8);
+        List<String> args = distillArgs(tmp.resolve("z"));
+        args.set(args.indexOf(test.toString()), broken.toString());
+        Run r = gold(args.toArray(String[]::new));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("gold: failed: ").contains("broken.jsonl line 2").doesNotContain("\tat ");
+    }
+
+    @Test
+    void ablationRunsEveryRowWithEqualSampleCounts(@TempDir Path tmp) throws Exception {
+        Run r = gold("bench", "ablation", "--seeds", "1", "--students", "bag", "--task", task.toString(), "--pool",
+                pool.toString(), "--test", test.toString(), "--rounds", "3", "--update-every", "2", "--final-epochs",
+                "1", "--out", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        String md = Files.readString(tmp.resolve("ablation.md"));
+        for (AblationBenchmark.Row row : AblationBenchmark.rows()) {
+            assertThat(md).contains(row.name() + " | 48 |");
+        }
+        assertThat(md).contains("fed back");
+        assertThat(tmp.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void aDistillKilledWithSigkillResumesToTheSameDatasetAndAccuracy(@TempDir Path tmp) throws Exception {
+        Path whole = tmp.resolve("whole");
+        List<String> wholeArgs = withRounds(distillArgs(whole), 40);
+        assertThat(gold(wholeArgs.toArray(String[]::new)).status()).isZero();
+
+        Path killed = tmp.resolve("killed");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), GoldCli.class.getName()));
+        List<String> killedArgs = withRounds(distillArgs(killed), 40);
+        command.addAll(killedArgs);
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path rounds = killed.resolve(RunStore.ROUNDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (committedRounds(rounds) < 5 && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(child.isAlive()).as("the child is still running when it is killed").isTrue();
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int committed = committedRounds(rounds);
+        assertThat(committed).isBetween(5, 39);
+
+        List<String> resumeArgs = new ArrayList<>(killedArgs);
+        resumeArgs.add("--resume");
+        Run resumed = gold(resumeArgs.toArray(String[]::new));
+        assertThat(resumed.status()).as(resumed.err()).isZero();
+
+        Dataset a = RunStore.read(whole).samples();
+        Dataset b = RunStore.read(killed).samples();
+        assertThat(b).isEqualTo(a);
+        assertThat(RunStore.read(killed).selections()).isEqualTo(RunStore.read(whole).selections());
+        assertThat(json(killed.resolve("summary.json")).get("testAccuracy").getAsDouble())
+                .isEqualTo(json(whole.resolve("summary.json")).get("testAccuracy").getAsDouble());
+    }
+
+    private static List<String> withRounds(List<String> args, int rounds) {
+        args.set(args.indexOf("--rounds") + 1, Integer.toString(rounds));
+        return args;
+    }
+
+    private static int committedRounds(Path rounds) throws Exception {
+        if (!Files.exists(rounds)) {
+            return 0;
+        }
+        String s = Files.readString(rounds, StandardCharsets.UTF_8);
+        return (int) s.chars().filter(c -> c == '\n').count();
+    }
+
+    static JsonObject json(Path file) throws Exception {
+        return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+}
