@@ -4,6 +4,7 @@ import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.GoldDistiller;
+import io.github.goldkd.core.RoundReport;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Selection;
 import io.github.goldkd.core.Task;
@@ -61,12 +62,13 @@ final class AblationBenchmark {
      *
      * @param rounds      rounds per run
      * @param batchSize   samples per batch
-     * @param updateEvery student update period
+     * @param updateEvery  student update period
+     * @param updateEpochs epochs per in-loop update
      * @param finalEpochs final epochs
      * @param seeds       seeds 1..seeds
      * @param students    the students to compare
      */
-    record Settings(int rounds, int batchSize, int updateEvery, int finalEpochs, int seeds,
+    record Settings(int rounds, int batchSize, int updateEvery, int updateEpochs, int finalEpochs, int seeds,
                     List<StudentChoice> students) {
     }
 
@@ -93,6 +95,7 @@ final class AblationBenchmark {
                     Experiment.Outcome o = Experiment.run(task, Teachers.corpus(task, pool), student.factory(), null,
                             runDir, false, b -> row.change().apply(b.oodScorer(OodScores.energy(1.0))
                                     .rounds(s.rounds()).batchSize(s.batchSize()).updateStudentEvery(s.updateEvery())
+                                    .updateEpochs(s.updateEpochs())
                                     .finalEpochs(s.finalEpochs()).seed(sd)));
                     double acc = o.result().student().accuracy(test);
                     stats.addValue(acc);
@@ -135,38 +138,73 @@ final class AblationBenchmark {
     }
 
     /**
-     * What GOLD fed back in one run and what the teacher answered in the next feedback round: the evidence
-     * for (or against) the method on this data.
+     * What GOLD fed back in one run and what the teacher answered with it: the evidence for (or against) the
+     * method on this data. Only selections that reached a prompt are shown (with feedback every P rounds, a
+     * selection replaced before the next feedback round never does), spread over the run, each with the
+     * energy range of its probe batch: a student whose energies do not spread cannot tell familiar from not.
      */
-    static String feedbackTrace(Path runDir, int maxSelections) {
+    static String feedbackTrace(Path runDir, int maxShown) {
         var run = io.github.goldkd.core.RunStore.read(runDir);
         Map<String, Sample> byId = new HashMap<>();
         run.samples().forEach(s -> byId.put(s.id(), s));
-        StringBuilder sb = new StringBuilder();
-        int shown = 0;
-        for (Selection sel : run.selections()) {
-            if (sel.selectedIds().isEmpty() || shown >= maxSelections) {
+        List<int[]> used = new ArrayList<>(); // {feedback round, index of the selection it used}
+        for (RoundReport r : run.rounds()) {
+            if (r.feedbackInPrompt() == 0) {
                 continue;
             }
-            shown++;
-            sb.append(String.format(Locale.ROOT, "- round %d: fed back", sel.round()));
+            int latest = -1;
+            for (int i = 0; i < run.selections().size(); i++) {
+                if (run.selections().get(i).round() < r.round()) {
+                    latest = i;
+                }
+            }
+            used.add(new int[] {r.round(), latest});
+        }
+        List<Double> spreads = new ArrayList<>();
+        for (Selection sel : run.selections()) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (double e : sel.scores()) {
+                lo = Math.min(lo, e);
+                hi = Math.max(hi, e);
+            }
+            if (!sel.scores().isEmpty()) {
+                spreads.add(hi - lo);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%d of %d rounds put feedback into the prompt. Energy range (max - min) "
+                        + "within a probe batch: median %.3f, largest %.3f.%n%n", used.size(), run.rounds().size(),
+                median(spreads), spreads.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        int step = Math.max(1, used.size() / Math.max(1, maxShown));
+        for (int k = 0; k < used.size() && k / step < maxShown; k += step) {
+            int round = used.get(k)[0];
+            Selection sel = run.selections().get(used.get(k)[1]);
+            sb.append(String.format(Locale.ROOT, "- round %d's prompt held the selection of round %d (probe energies "
+                    + "%.3f to %.3f):", round, sel.round(), sel.scores().stream().mapToDouble(Double::doubleValue)
+                    .min().orElse(0), sel.scores().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
             for (String id : sel.selectedIds()) {
                 Sample s = byId.get(id);
                 double score = sel.scores().get(sel.probeIds().indexOf(id));
-                sb.append(String.format(Locale.ROOT, " [%s, energy %.3f] \"%s\"", s.label(), score, clip(s.text())));
+                sb.append(String.format(Locale.ROOT, " [%s, %.3f] \"%s\"", s.label(), score, clip(s.text())));
             }
-            int next = sel.round() + 1;
-            while (next < run.rounds().size() && run.rounds().get(next).feedbackInPrompt() == 0) {
-                next++;
-            }
-            final int answerRound = next;
-            sb.append("\n  - the teacher then wrote (round ").append(answerRound).append("):");
-            run.samples().samples().stream().filter(s -> s.round() == answerRound
+            sb.append("\n  - the teacher wrote:");
+            run.samples().samples().stream().filter(s -> s.round() == round
                     && s.origin() == io.github.goldkd.core.Origin.TRAIN).limit(3)
                     .forEach(s -> sb.append(" [").append(s.label()).append("] \"").append(clip(s.text())).append('"'));
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static void writeReport(Path file, String text) {

@@ -62,6 +62,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--final-epochs", description = "Final epochs (default: ${DEFAULT-VALUE}).")
         int finalEpochs = DemoCommand.FINAL_EPOCHS;
 
+        @Option(names = "--update-epochs", description = "Epochs per in-loop student update (default: ${DEFAULT-VALUE}, "
+                + "the reference's one pass).")
+        int updateEpochs = 1;
+
         @Option(names = "--out", description = "Output directory (default: runs/ablation-<time>).")
         Path out;
 
@@ -92,7 +96,7 @@ final class BenchCommand implements Runnable {
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();
             AblationBenchmark.Settings settings = new AblationBenchmark.Settings(rounds, batchSize, updateEvery,
-                    finalEpochs, seeds, choices);
+                    updateEpochs, finalEpochs, seeds, choices);
             long start = System.nanoTime();
             Map<StudentChoice, Map<String, AblationBenchmark.Cell>> results =
                     AblationBenchmark.run(t, p, ts, settings, dir, line -> {
@@ -100,13 +104,17 @@ final class BenchCommand implements Runnable {
                         w.flush();
                     });
             String table = AblationBenchmark.table(results, seeds);
-            String trace = AblationBenchmark.feedbackTrace(dir.resolve(choices.get(0).cliName())
-                    .resolve(AblationBenchmark.slug(AblationBenchmark.rows().get(3).name())).resolve("seed-1"), 5);
+            StringBuilder trace = new StringBuilder();
+            for (StudentChoice c : choices) {
+                trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed 1)\n\n")
+                        .append(AblationBenchmark.feedbackTrace(dir.resolve(c.cliName())
+                                .resolve(AblationBenchmark.slug(AblationBenchmark.rows().get(3).name()))
+                                .resolve("seed-1"), 4));
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
-                    "%d rounds × batch %d, update every %d rounds, %d final epochs, seeds 1..%d; %.0f s.%n%n",
-                    rounds, batchSize, updateEvery, finalEpochs, seeds, seconds) + table
-                    + "\n## What GOLD fed back (" + choices.get(0).cliName() + ", seed 1)\n\n" + trace;
+                    "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds 1..%d; "
+                            + "%.0f s.%n%n", rounds, batchSize, updateEvery, updateEpochs, finalEpochs, seeds, seconds) + table + trace;
             AblationBenchmark.writeReport(dir.resolve("ablation.md"), md);
             Summary summary = new Summary().put("seeds", seeds).put("rounds", rounds).put("batchSize", batchSize)
                     .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -76,7 +78,7 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Master seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--out", required = true, description = "Run directory.")
+    @Option(names = "--out", description = "Run directory (default: runs/<task>-<time>; required with --resume).")
     Path out;
 
     @Option(names = "--resume", description = "Continue the run in --out after its last completed round.")
@@ -100,6 +102,13 @@ final class DistillCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(task)) {
             throw usage("--task file not found: " + task);
+        }
+        if (resume && out == null) {
+            throw usage("--resume needs --out DIR, the run to continue");
+        }
+        if (out == null) {
+            out = Path.of("runs", task.getFileName().toString().replaceFirst("\\.json$", "") + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         if (resume && !Files.exists(out.resolve(RunStore.CONFIG))) {
             throw usage("--resume: no run in " + out);

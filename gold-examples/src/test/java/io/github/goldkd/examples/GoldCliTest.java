@@ -105,7 +105,7 @@ class GoldCliTest {
     void usageErrorsExitWithTwoAndOneLineNamingTheOption(@TempDir Path tmp) {
         Run missing = gold("distill", "--teacher", "corpus");
         assertThat(missing.status()).isEqualTo(2);
-        assertThat(missing.err().strip()).contains("--task").contains("--out").doesNotContain("\tat ");
+        assertThat(missing.err().strip()).contains("--task").doesNotContain("\tat ");
         assertThat(missing.err().strip().lines()).hasSize(1);
 
         List<String> gpt = distillArgs(tmp.resolve("x"));
@@ -124,6 +124,12 @@ class GoldCliTest {
         Run notANumber = gold("bench", "ablation", "--seeds", "many");
         assertThat(notANumber.status()).isEqualTo(2);
         assertThat(notANumber.err()).contains("--seeds");
+
+        Run resumeWithoutOut = gold("distill", "--task", task.toString(), "--teacher", "corpus", "--pool",
+                pool.toString(), "--resume");
+        assertThat(resumeWithoutOut.status()).isEqualTo(2);
+        assertThat(resumeWithoutOut.err().strip())
+                .isEqualTo("gold: --resume needs --out DIR, the run to continue (see 'gold distill --help')");
 
         Run noCommand = gold();
         assertThat(noCommand.status()).isEqualTo(2);
