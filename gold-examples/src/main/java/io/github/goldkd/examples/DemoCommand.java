@@ -75,13 +75,25 @@ final class DemoCommand implements Callable<Integer> {
      */
     record DemoResult(double gold, double baseline, double ceiling, int generated, Path report) {
         String table() {
-            return String.format(Locale.ROOT, """
-                    | student trained on                                | imdb accuracy |
-                    |---------------------------------------------------|--------------:|
-                    | GOLD: generated with energy feedback (%4d samples) |        %.4f |
-                    | no feedback, ZeroGen-style       (%4d samples)     |        %.4f |
-                    | the whole real pool, yelp + amazon (ceiling)      |        %.4f |""",
-                    generated, gold, generated, baseline, ceiling);
+            String[][] rows = {
+                    {"GOLD: generated with energy feedback (" + generated + " samples)", fmt(gold)},
+                    {"no feedback, ZeroGen-style (" + generated + " samples)", fmt(baseline)},
+                    {"the whole real pool, yelp + amazon (ceiling)", fmt(ceiling)}};
+            int w = "student trained on".length();
+            for (String[] r : rows) {
+                w = Math.max(w, r[0].length());
+            }
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "| %-" + w + "s | imdb accuracy |%n", "student trained on"));
+            sb.append("|").append("-".repeat(w + 2)).append("|--------------:|\n");
+            for (String[] r : rows) {
+                sb.append(String.format(Locale.ROOT, "| %-" + w + "s | %13s |%n", r[0], r[1]));
+            }
+            return sb.toString().stripTrailing();
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.4f", v);
         }
     }
 
