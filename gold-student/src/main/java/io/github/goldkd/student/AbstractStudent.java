@@ -63,11 +63,8 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
     /** A short kind name, stored in the saved file, e.g. {@code bag-of-embeddings}. */
     abstract String kind();
 
-    abstract int batchSize();
 
-    abstract double validationFraction();
 
-    abstract int patience();
 
     /** Called at the start of every non-empty fit with the training part (vocabulary, network on first fit). */
     abstract void prepare(Dataset train);
@@ -100,7 +97,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
     abstract INDArray output(List<Sample> samples);
 
     /** The configuration record, for describe() and the saved file. */
-    abstract Object config();
+    abstract TrainingSchedule config();
 
     // ---- public API -------------------------------------------------------------------------------
 
@@ -137,9 +134,9 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
 
         Dataset train = data;
         Dataset validation = Dataset.empty();
-        int held = (int) Math.round(validationFraction() * data.size());
+        int held = (int) Math.round(config().validationFraction() * data.size());
         if (held >= MIN_VALIDATION && data.size() - held >= 1) {
-            Dataset.Split split = data.split(validationFraction(), Seeds.derive(seed, "validation-split"));
+            Dataset.Split split = data.split(config().validationFraction(), Seeds.derive(seed, "validation-split"));
             validation = split.first();
             train = split.second();
         }
@@ -153,7 +150,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         int[] valLabels = labelsOf(validation.samples());
 
         int n = train.size();
-        int batch = Math.min(batchSize(), n);
+        int batch = Math.min(config().batchSize(), n);
         int stepsPerEpoch = (n + batch - 1) / batch;
         long totalSteps = (long) stepsPerEpoch * epochs;
         long stepIndex = 0;
@@ -214,7 +211,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(report);
             }
-            if (valData != null && patience() > 0) {
+            if (valData != null && config().patience() > 0) {
                 // The kept model is the epoch with the best validation accuracy, ties going to the lower
                 // validation loss. Patience counts epochs in which neither improved, so an early plateau of
                 // the accuracy (the loss still falling) does not stop training.
@@ -233,7 +230,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
                     progress = true;
                 }
                 epochsWithoutGain = progress ? 0 : epochsWithoutGain + 1;
-                if (epochsWithoutGain >= patience()) {
+                if (epochsWithoutGain >= config().patience()) {
                     log.debug("{}: early stop after epoch {}, best epoch {}", kind(), epoch, bestEpoch);
                     break;
                 }

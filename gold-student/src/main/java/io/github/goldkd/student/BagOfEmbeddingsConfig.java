@@ -19,7 +19,7 @@ package io.github.goldkd.student;
  */
 public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLength, int bigramBuckets, int minCount,
                                     boolean lowercase, double learningRate, int batchSize, double validationFraction,
-                                    int patience) {
+                                    int patience) implements TrainingSchedule {
 
     public BagOfEmbeddingsConfig {
         Checks.atLeast("embeddingDim", embeddingDim, 1);

@@ -110,20 +110,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         return KIND;
     }
 
-    @Override
-    int batchSize() {
-        return config.batchSize();
-    }
 
-    @Override
-    double validationFraction() {
-        return config.validationFraction();
-    }
 
-    @Override
-    int patience() {
-        return config.patience();
-    }
 
     @Override
     void prepare(Dataset train) {

@@ -88,20 +88,8 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         return KIND;
     }
 
-    @Override
-    int batchSize() {
-        return config.batchSize();
-    }
 
-    @Override
-    double validationFraction() {
-        return config.validationFraction();
-    }
 
-    @Override
-    int patience() {
-        return config.patience();
-    }
 
     @Override
     void prepare(Dataset train) {

@@ -15,7 +15,7 @@ package io.github.goldkd.student;
  * @param patience           epochs without validation gain before stopping, 0 to never stop early (default 3)
  */
 public record EncoderStudentConfig(int hiddenSize, double dropout, double learningRate, double l2, int batchSize,
-                                   double validationFraction, int patience) {
+                                   double validationFraction, int patience) implements TrainingSchedule {
 
     public EncoderStudentConfig {
         Checks.atLeast("hiddenSize", hiddenSize, 0);

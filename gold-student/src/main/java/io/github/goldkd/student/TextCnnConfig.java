@@ -21,7 +21,7 @@ import java.util.List;
  */
 public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelWidths, double dropout, int maxLength,
                             int minCount, boolean lowercase, double learningRate, double l2, int batchSize,
-                            double validationFraction, int patience) {
+                            double validationFraction, int patience) implements TrainingSchedule {
 
     public TextCnnConfig {
         Checks.atLeast("embeddingDim", embeddingDim, 1);

@@ -94,20 +94,8 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         return KIND;
     }
 
-    @Override
-    int batchSize() {
-        return config.batchSize();
-    }
 
-    @Override
-    double validationFraction() {
-        return config.validationFraction();
-    }
 
-    @Override
-    int patience() {
-        return config.patience();
-    }
 
     @Override
     void prepare(Dataset train) {
