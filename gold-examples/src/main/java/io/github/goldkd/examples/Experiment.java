@@ -1,6 +1,7 @@
 package io.github.goldkd.examples;
 
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.DistillationListener;
 import io.github.goldkd.core.DistillationResult;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.GoldDistiller;
@@ -75,11 +76,19 @@ final class Experiment {
         long start = System.nanoTime();
         GoldDistiller.Builder b = resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir);
         b.generator(teacher).student(students);
+        double[] finalAccuracy = {Double.NaN};
         if (test != null && !test.isEmpty()) {
-            b.monitor(test);
+            // The loop measures the final student on the monitoring set already; keep that number.
+            b.monitor(test).listener(new DistillationListener() {
+                @Override
+                public void onFinalStudentTrained(Student.FitReport fit, double monitorAccuracy) {
+                    finalAccuracy[0] = monitorAccuracy;
+                }
+            });
         }
         DistillationResult result = configure.apply(b).build().run();
-        double acc = test == null || test.isEmpty() ? Double.NaN : result.student().accuracy(test);
+        double acc = test == null || test.isEmpty() ? Double.NaN
+                : !Double.isNaN(finalAccuracy[0]) ? finalAccuracy[0] : result.student().accuracy(test);
         return new Outcome(result, acc, (System.nanoTime() - start) / 1e9);
     }
 
