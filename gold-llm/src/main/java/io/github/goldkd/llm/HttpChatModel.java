@@ -1,6 +1,7 @@
 package io.github.goldkd.llm;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -183,6 +184,42 @@ public abstract class HttpChatModel implements ChatModel {
     }
 
     // ---------------------------------------------------------------- what a backend provides
+
+    /** The request's messages as the {@code [{"role": ..., "content": ...}]} array both wire formats use. */
+    protected static JsonArray messagesJson(ChatRequest r) {
+        JsonArray messages = new JsonArray();
+        for (ChatMessage m : r.messages()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("role", m.role().wireName());
+            o.addProperty("content", m.content());
+            messages.add(o);
+        }
+        return messages;
+    }
+
+    /**
+     * Adds the request's sampling settings that are set (temperature, top_p, seed, the token limit under
+     * {@code maxTokensName}, stop) to {@code into}: the body itself for OpenAI, the {@code options} for Ollama.
+     */
+    protected static void addSampling(JsonObject into, ChatRequest r, String maxTokensName) {
+        if (r.temperature() != null) {
+            into.addProperty("temperature", r.temperature());
+        }
+        if (r.topP() != null) {
+            into.addProperty("top_p", r.topP());
+        }
+        if (r.maxTokens() != null) {
+            into.addProperty(maxTokensName, r.maxTokens());
+        }
+        if (!r.stop().isEmpty()) {
+            JsonArray stop = new JsonArray();
+            r.stop().forEach(stop::add);
+            into.add("stop", stop);
+        }
+        if (r.seed() != null) {
+            into.addProperty("seed", r.seed());
+        }
+    }
 
     /** The JSON body for {@code request}, whose response format is already the one to send. */
     protected abstract JsonObject requestBody(ChatRequest request);

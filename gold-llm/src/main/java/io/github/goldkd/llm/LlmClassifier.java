@@ -262,9 +262,6 @@ public final class LlmClassifier implements AutoCloseable {
             if (model == null) {
                 throw new IllegalArgumentException("chatModel must be set");
             }
-            if (cache != null && cacheFile != null) {
-                throw new IllegalArgumentException("set cache or cacheFile, not both (cacheFile was " + cacheFile + ")");
-            }
             if (!(temperature >= 0.0 && temperature <= 2.0)) {
                 throw new IllegalArgumentException("temperature must be in [0, 2], was " + temperature);
             }
@@ -279,13 +276,8 @@ public final class LlmClassifier implements AutoCloseable {
                 throw new IllegalArgumentException("budget must not be null");
             }
             new UsageMeter(budget, model.modelName());
-            if (cacheFile != null) {
-                cache = RequestCache.open(cacheFile);
-                ownsCache = true;
-            } else if (cache == null) {
-                cache = RequestCache.inMemory();
-                ownsCache = true;
-            }
+            ownsCache = cache == null;
+            cache = RequestCache.resolve(cache, cacheFile);
             return new LlmClassifier(this);
         }
     }

@@ -456,9 +456,6 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             if (model == null) {
                 throw new IllegalArgumentException("chatModel must be set");
             }
-            if (cache != null && cacheFile != null) {
-                throw new IllegalArgumentException("set cache or cacheFile, not both (cacheFile was " + cacheFile + ")");
-            }
             if (budget == null || templates == null) {
                 throw new IllegalArgumentException("budget and templates must not be null");
             }
@@ -482,13 +479,8 @@ public final class LlmGenerator implements Generator, AutoCloseable {
                 filter = CandidateFilter.defaults();
             }
             new UsageMeter(budget, model.modelName()); // validates a cost limit against the price table
-            if (cacheFile != null) {
-                cache = RequestCache.open(cacheFile);
-                ownsCache = true;
-            } else if (cache == null) {
-                cache = RequestCache.inMemory();
-                ownsCache = true;
-            }
+            ownsCache = cache == null;
+            cache = RequestCache.resolve(cache, cacheFile);
             return new LlmGenerator(this);
         }
     }

@@ -1,6 +1,5 @@
 package io.github.goldkd.llm;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -38,14 +37,7 @@ public final class OllamaChatModel extends HttpChatModel {
     protected JsonObject requestBody(ChatRequest r) {
         JsonObject body = new JsonObject();
         body.addProperty("model", modelName());
-        JsonArray messages = new JsonArray();
-        for (ChatMessage m : r.messages()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("role", m.role().wireName());
-            o.addProperty("content", m.content());
-            messages.add(o);
-        }
-        body.add("messages", messages);
+        body.add("messages", messagesJson(r));
         body.addProperty("stream", false);
         ResponseFormat f = r.responseFormat();
         if (f.type() == ResponseFormat.Type.JSON_OBJECT) {
@@ -54,23 +46,7 @@ public final class OllamaChatModel extends HttpChatModel {
             body.add("format", JsonParser.parseString(f.schema()));
         }
         JsonObject options = new JsonObject();
-        if (r.temperature() != null) {
-            options.addProperty("temperature", r.temperature());
-        }
-        if (r.topP() != null) {
-            options.addProperty("top_p", r.topP());
-        }
-        if (r.seed() != null) {
-            options.addProperty("seed", r.seed());
-        }
-        if (r.maxTokens() != null) {
-            options.addProperty("num_predict", r.maxTokens());
-        }
-        if (!r.stop().isEmpty()) {
-            JsonArray stop = new JsonArray();
-            r.stop().forEach(stop::add);
-            options.add("stop", stop);
-        }
+        addSampling(options, r, "num_predict");
         if (!options.isEmpty()) {
             body.add("options", options);
         }

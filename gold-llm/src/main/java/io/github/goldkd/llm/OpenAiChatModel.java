@@ -38,31 +38,8 @@ public final class OpenAiChatModel extends HttpChatModel {
     protected JsonObject requestBody(ChatRequest r) {
         JsonObject body = new JsonObject();
         body.addProperty("model", modelName());
-        JsonArray messages = new JsonArray();
-        for (ChatMessage m : r.messages()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("role", m.role().wireName());
-            o.addProperty("content", m.content());
-            messages.add(o);
-        }
-        body.add("messages", messages);
-        if (r.temperature() != null) {
-            body.addProperty("temperature", r.temperature());
-        }
-        if (r.topP() != null) {
-            body.addProperty("top_p", r.topP());
-        }
-        if (r.maxTokens() != null) {
-            body.addProperty("max_tokens", r.maxTokens());
-        }
-        if (!r.stop().isEmpty()) {
-            JsonArray stop = new JsonArray();
-            r.stop().forEach(stop::add);
-            body.add("stop", stop);
-        }
-        if (r.seed() != null) {
-            body.addProperty("seed", r.seed());
-        }
+        body.add("messages", messagesJson(r));
+        addSampling(body, r, "max_tokens");
         if (r.n() != 1) {
             body.addProperty("n", r.n());
         }

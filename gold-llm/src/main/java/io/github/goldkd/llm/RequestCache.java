@@ -50,6 +50,22 @@ public final class RequestCache implements AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * The cache a builder was given: {@code given} itself, else the file's cache, else one in memory. A
+     * builder owns (and closes) the cache exactly when {@code given} was null.
+     *
+     * @throws IllegalArgumentException when both were set
+     */
+    static RequestCache resolve(RequestCache given, Path file) {
+        if (given != null && file != null) {
+            throw new IllegalArgumentException("set cache or cacheFile, not both (cacheFile was " + file + ")");
+        }
+        if (given != null) {
+            return given;
+        }
+        return file != null ? open(file) : inMemory();
+    }
+
     /** A cache that lives in memory only. */
     public static RequestCache inMemory() {
         return new RequestCache(null);

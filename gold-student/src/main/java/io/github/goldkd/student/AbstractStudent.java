@@ -93,8 +93,17 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
 
     abstract void restore(Object snapshot);
 
-    /** The network's output for samples, in eval mode, as an ND4J matrix [n, classes]. */
-    abstract INDArray output(List<Sample> samples);
+    /** The network's output for at most {@link #INFERENCE_BATCH} samples, in eval mode: [n, classes]. */
+    abstract INDArray outputBatch(List<Sample> chunk);
+
+    /** The network's output for any number of samples, computed in chunks so memory stays bounded. */
+    final INDArray output(List<Sample> samples) {
+        List<INDArray> parts = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            parts.add(outputBatch(samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    }
 
     /** The configuration record, for describe() and the saved file. */
     abstract TrainingSchedule config();

@@ -261,15 +261,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     }
 
     @Override
-    INDArray output(List<Sample> samples) {
-        List<INDArray> parts = new ArrayList<>();
-        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
-            List<Sample> chunk = samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH));
-            int[][] f = encode(chunk).features;
-            INDArray[] idsAndMask = Networks.padded(f);
-            parts.add(graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0]);
-        }
-        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    INDArray outputBatch(List<Sample> chunk) {
+        INDArray[] idsAndMask = Networks.padded(encode(chunk).features);
+        return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
     }
 
     @Override

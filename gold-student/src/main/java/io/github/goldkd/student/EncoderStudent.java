@@ -135,13 +135,8 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     }
 
     @Override
-    INDArray output(List<Sample> samples) {
-        List<INDArray> parts = new ArrayList<>();
-        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
-            float[][] x = encode(samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH)));
-            parts.add(network.output(Nd4j.createFromArray(x), false));
-        }
-        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    INDArray outputBatch(List<Sample> chunk) {
+        return network.output(Nd4j.createFromArray(encode(chunk)), false);
     }
 
     @Override

@@ -23,7 +23,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayInputStream;
@@ -159,12 +158,8 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
     }
 
     @Override
-    INDArray output(List<Sample> samples) {
-        List<INDArray> parts = new ArrayList<>();
-        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
-            parts.add(outputOf(encode(samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))).ids));
-        }
-        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    INDArray outputBatch(List<Sample> chunk) {
+        return outputOf(encode(chunk).ids);
     }
 
     private INDArray outputOf(int[][] ids) {
