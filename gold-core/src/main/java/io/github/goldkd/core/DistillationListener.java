@@ -24,17 +24,18 @@ public interface DistillationListener {
     /**
      * The in-loop student was updated.
      *
-     * @param monitorAccuracy accuracy on the monitoring set, NaN when none was given
+     * @param monitorScore the run's metric ({@link GoldConfig#metric()}) on the monitoring set, NaN when none
+     *                     was given
      */
-    default void onStudentUpdated(int round, Student.FitReport fit, double monitorAccuracy) {
+    default void onStudentUpdated(int round, Student.FitReport fit, double monitorScore) {
     }
 
     /** A round is complete and committed to the run store. */
     default void onRoundEnd(RoundReport report) {
     }
 
-    /** The final student has been trained. */
-    default void onFinalStudentTrained(Student.FitReport fit, double monitorAccuracy) {
+    /** The final student has been trained; {@code monitorScore} as for {@link #onStudentUpdated}. */
+    default void onFinalStudentTrained(Student.FitReport fit, double monitorScore) {
     }
 
     /** The run is over. */

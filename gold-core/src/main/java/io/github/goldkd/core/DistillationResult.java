@@ -12,9 +12,11 @@ import java.util.List;
  * @param selections   every feedback selection
  * @param runDirectory where the run store lives
  * @param stopReason   {@code null} when all rounds ran; otherwise why generation stopped early (a budget)
+ * @param metric       the metric that scored the students of this run; use it to score the final student
+ *                     on held-out data ({@code student.score(test, metric)})
  */
 public record DistillationResult(Student student, Dataset dataset, List<RoundReport> rounds,
-                                 List<Selection> selections, Path runDirectory, String stopReason) {
+                                 List<Selection> selections, Path runDirectory, String stopReason, Metric metric) {
 
     public DistillationResult {
         rounds = List.copyOf(rounds);

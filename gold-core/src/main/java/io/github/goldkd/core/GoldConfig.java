@@ -25,12 +25,14 @@ package io.github.goldkd.core;
  * @param loopLoss            name of the in-loop student's loss
  * @param finalLoss           name of the final student's loss
  * @param batchFilter         name of the final training's batch filter
+ * @param metric              name of the metric that scores students (monitoring, reports); run stores
+ *                            written before it existed read back as the task kind's default
  */
 public record GoldConfig(int batchSize, int probeSize, int rounds, int feedbackEvery, int updateStudentEvery,
                          int updateEpochs, StudentUpdate studentUpdate, ProbePolicy probePolicy,
                          FeedbackMode feedbackMode, boolean keepProbes, FeedbackLifetime feedbackLifetime,
                          int feedbackPoolLimit, LabelPlan labelPlan, int finalEpochs, long seed, String scorer,
-                         String selector, String loopLoss, String finalLoss, String batchFilter) {
+                         String selector, String loopLoss, String finalLoss, String batchFilter, String metric) {
 
     /** Whether round {@code b} puts feedback into its train prompt (b % P == 0). */
     public boolean isFeedbackRound(int b) {

@@ -3,6 +3,7 @@ package io.github.goldkd.core;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.io.Jsonl;
+import io.github.goldkd.core.metric.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class GoldDistiller {
     private final Loss loopLoss;
     private final Loss finalLoss;
     private final BatchFilter batchFilter;
+    private final Metric metric;
     private final GoldConfig config;
     private final Path runDirectory;
     private final Dataset monitor;
@@ -59,7 +61,7 @@ public final class GoldDistiller {
     private final RunStore.StoredRun storedRun;
     private boolean started;
 
-    private GoldDistiller(Builder b, GoldConfig config, FeedbackSelector selector) {
+    private GoldDistiller(Builder b, GoldConfig config, FeedbackSelector selector, Metric metric) {
         this.task = b.task;
         this.generator = b.generator;
         this.studentFactory = b.studentFactory;
@@ -68,6 +70,7 @@ public final class GoldDistiller {
         this.loopLoss = b.loopLoss;
         this.finalLoss = b.finalLoss;
         this.batchFilter = b.batchFilter;
+        this.metric = metric;
         this.config = config;
         this.runDirectory = b.runDirectory;
         this.monitor = b.monitor;
@@ -106,6 +109,7 @@ public final class GoldDistiller {
         b.labelPlan = c.labelPlan();
         b.finalEpochs = c.finalEpochs();
         b.seed = c.seed();
+        b.metric = c.metric() == null ? null : Metrics.byName(c.metric());
         b.runDirectory = runDirectory;
         b.storedRun = run;
         return b;
@@ -173,7 +177,7 @@ public final class GoldDistiller {
         Provenance.finish(provenance, state.all.size(), state.rounds.size(), stopReason);
         store.writeProvenance(provenance);
         DistillationResult result = new DistillationResult(finalStudent, Dataset.of(state.all), state.rounds,
-                state.selections, runDirectory, stopReason);
+                state.selections, runDirectory, stopReason, metric);
         for (DistillationListener l : listeners) {
             l.onRunEnd(result);
         }
@@ -183,15 +187,15 @@ public final class GoldDistiller {
     private void runRound(int b, State st, RunStore store) {
         long start = System.nanoTime();
         boolean updated = false;
-        Double accuracy = null;
+        Double monitorScore = null;
         if (config.isUpdateRound(b)) {
             Student.FitReport fit = updateStudent(b, st);
             store.saveCheckpoint(st.student, b);
             updated = true;
-            double acc = monitor == null ? Double.NaN : st.student.accuracy(monitor);
-            accuracy = Double.isNaN(acc) ? null : acc;
+            double score = monitorScore(st.student);
+            monitorScore = Double.isNaN(score) ? null : score;
             for (DistillationListener l : listeners) {
-                l.onStudentUpdated(b, fit, acc);
+                l.onStudentUpdated(b, fit, score);
             }
         }
 
@@ -231,7 +235,7 @@ public final class GoldDistiller {
         }
 
         RoundReport report = new RoundReport(b, trainRequested, train.size(), probeRequested, probeGenerated,
-                feedback.size(), selectedIds, updated, accuracy, stats.requests(), stats.cacheHits(),
+                feedback.size(), selectedIds, updated, monitorScore, stats.requests(), stats.cacheHits(),
                 stats.promptTokens(), stats.completionTokens(), stats.rejects(),
                 (System.nanoTime() - start) / 1_000_000);
         store.commitRound(report);
@@ -241,9 +245,10 @@ public final class GoldDistiller {
         st.rounds.add(report);
         st.nextRound = b + 1;
         LOG.info("round {}/{}: generated {} (train {}, probe {}), rejected {}, selected {}, feedback in prompt {}, "
-                        + "student accuracy {}, tokens {}+{}, {} ms", b + 1, config.rounds(), report.generated(),
+                        + "student {} {}, tokens {}+{}, {} ms", b + 1, config.rounds(), report.generated(),
                 report.trainGenerated(), report.probeGenerated(), stats.rejected(), selectedIds.size(),
-                feedback.size(), accuracy == null ? "-" : String.format("%.4f", accuracy), stats.promptTokens(),
+                feedback.size(), metric.name(), monitorScore == null ? "-" : String.format("%.4f", monitorScore),
+                stats.promptTokens(),
                 stats.completionTokens(), report.millis());
         for (DistillationListener l : listeners) {
             l.onRoundEnd(report);
@@ -378,13 +383,18 @@ public final class GoldDistiller {
         Student.FitReport fit = data.isEmpty() ? Student.FitReport.NOTHING
                 : student.fit(data, config.finalEpochs(), Seeds.derive(config.seed(), "final-fit"));
         store.saveFinalStudent(student);
-        double acc = monitor == null ? Double.NaN : student.accuracy(monitor);
-        LOG.info("final student: {} samples, {} epochs, loss {}, train loss {}, monitoring accuracy {}", data.size(),
-                fit.epochs(), finalLoss.name(), fit.trainLoss(), Double.isNaN(acc) ? "-" : String.format("%.4f", acc));
+        double score = monitorScore(student);
+        LOG.info("final student: {} samples, {} epochs, loss {}, train loss {}, monitoring {} {}", data.size(),
+                fit.epochs(), finalLoss.name(), fit.trainLoss(), metric.name(),
+                Double.isNaN(score) ? "-" : String.format("%.4f", score));
         for (DistillationListener l : listeners) {
-            l.onFinalStudentTrained(fit, acc);
+            l.onFinalStudentTrained(fit, score);
         }
         return student;
+    }
+
+    private double monitorScore(Student student) {
+        return monitor == null ? Double.NaN : student.score(monitor, metric);
     }
 
     private void restore(RunStore.StoredRun stored, RunStore store, State st) {
@@ -429,6 +439,7 @@ public final class GoldDistiller {
         c.put("loopLoss", loopLoss.name());
         c.put("finalLoss", finalLoss.name());
         c.put("batchFilter", batchFilter.name());
+        c.put("metric", metric.name());
         c.put("monitorSamples", monitor == null ? 0 : monitor.size());
         return c;
     }
@@ -465,6 +476,7 @@ public final class GoldDistiller {
         private Loss loopLoss = new CrossEntropyLoss();
         private Loss finalLoss = SymmetricCrossEntropyLoss.defaults();
         private BatchFilter batchFilter = BatchFilter.NONE;
+        private Metric metric;
         private int batchSize = 8;
         private Integer probeSize;
         private int rounds = 375;
@@ -541,6 +553,15 @@ public final class GoldDistiller {
         /** Mini-batch filter of the final student's training; default none. */
         public Builder batchFilter(BatchFilter filter) {
             this.batchFilter = filter;
+            return this;
+        }
+
+        /**
+         * The metric that scores students on the monitoring set and in reports; default the task kind's
+         * primary metric (accuracy, exact_match, execution_accuracy, rouge_l: {@link Metrics#defaultFor}).
+         */
+        public Builder metric(Metric metric) {
+            this.metric = metric;
             return this;
         }
 
@@ -641,8 +662,8 @@ public final class GoldDistiller {
         }
 
         /**
-         * Labelled real data whose accuracy is reported after each student update and for the final student.
-         * It is only reported, never used for any decision of the loop.
+         * Real data with references whose metric is reported after each student update and for the final
+         * student. It is only reported, never used for any decision of the loop.
          */
         public Builder monitor(Dataset data) {
             this.monitor = data;
@@ -702,23 +723,28 @@ public final class GoldDistiller {
                 throw new IllegalArgumentException("oodScorer is required when feedbackMode is ON, was null; "
                         + "e.g. io.github.goldkd.ood.OodScores.energy(1.0)");
             }
-            if (task.kind() == TaskKind.CLASSIFICATION && monitor != null) {
+            if (monitor != null) {
                 for (Sample s : monitor) {
-                    if (!task.labelNames().contains(s.label())) {
+                    if (task.kind() == TaskKind.CLASSIFICATION && !task.labelNames().contains(s.label())) {
                         throw new IllegalArgumentException("monitor sample " + s.id() + " has label '" + s.label()
                                 + "', allowed: " + task.labelNames());
                     }
+                    if (s.references().isEmpty()) {
+                        throw new IllegalArgumentException("monitor sample " + s.id() + " has no reference to score "
+                                + "against (a label, a target or references)");
+                    }
                 }
             }
+            Metric m = metric == null ? Metrics.defaultFor(task.kind()) : metric;
             GoldConfig config = new GoldConfig(batchSize, probes, rounds, feedbackEvery,
                     updateStudentEvery, updateEpochs, studentUpdate, probePolicy, feedbackMode, keepProbes,
                     feedbackLifetime, feedbackPoolLimit, labelPlan, finalEpochs, seed,
                     scorer == null ? "none" : scorer.name(), sel.name(), loopLoss.name(), finalLoss.name(),
-                    batchFilter.name());
+                    batchFilter.name(), m.name());
             if (storedRun != null) {
                 checkSameAsStored(config, storedRun.config());
             }
-            return new GoldDistiller(this, config, sel);
+            return new GoldDistiller(this, config, sel, m);
         }
 
         private void checkSameAsStored(GoldConfig config, GoldConfig stored) {

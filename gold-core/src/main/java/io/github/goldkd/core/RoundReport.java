@@ -14,7 +14,8 @@ import java.util.Map;
  * @param feedbackInPrompt feedback examples in this round's prompts
  * @param selectedIds      ids chosen as feedback this round (empty when none)
  * @param studentUpdated   whether the in-loop student was updated at the start of this round
- * @param studentAccuracy  monitoring accuracy after that update, {@code null} when not measured
+ * @param studentScore     the run's metric ({@link GoldConfig#metric()}) on the monitoring set after that
+ *                         update, {@code null} when not measured
  * @param requests         model calls
  * @param cacheHits        answers from the request cache
  * @param promptTokens     prompt tokens
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public record RoundReport(int round, int trainRequested, int trainGenerated, int probeRequested, int probeGenerated,
                           int feedbackInPrompt, List<String> selectedIds, boolean studentUpdated,
-                          Double studentAccuracy, int requests, int cacheHits, long promptTokens,
+                          Double studentScore, int requests, int cacheHits, long promptTokens,
                           long completionTokens, Map<String, Integer> rejects, long millis) {
 
     public RoundReport {

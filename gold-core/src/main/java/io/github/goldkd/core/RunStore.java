@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.github.goldkd.core.io.Jsonl;
 import io.github.goldkd.core.io.SampleJson;
 import io.github.goldkd.core.io.TaskJson;
+import io.github.goldkd.core.metric.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,18 @@ public final class RunStore {
         } catch (GoldException e) {
             throw new RunStoreException(e.getMessage(), e);
         }
-        GoldConfig config = Jsonl.GSON.fromJson(readJson(dir.resolve(CONFIG)), GoldConfig.class);
-        List<RoundReport> rounds = readLines(dir.resolve(ROUNDS), o -> Jsonl.GSON.fromJson(o, RoundReport.class));
+        JsonObject configJson = readJson(dir.resolve(CONFIG));
+        if (!configJson.has("metric")) {
+            // Written before runs named their metric: classification runs reported accuracy.
+            configJson.addProperty("metric", Metrics.defaultFor(task.kind()).name());
+        }
+        GoldConfig config = Jsonl.GSON.fromJson(configJson, GoldConfig.class);
+        List<RoundReport> rounds = readLines(dir.resolve(ROUNDS), o -> {
+            if (o.has("studentAccuracy") && !o.has("studentScore")) {
+                o.add("studentScore", o.remove("studentAccuracy"));
+            }
+            return Jsonl.GSON.fromJson(o, RoundReport.class);
+        });
         for (int i = 0; i < rounds.size(); i++) {
             if (rounds.get(i).round() != i) {
                 throw new RunStoreException(dir.resolve(ROUNDS) + " line " + (i + 1) + ": expected round " + i

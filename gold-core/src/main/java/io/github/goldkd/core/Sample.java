@@ -2,6 +2,7 @@ package io.github.goldkd.core;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,8 +19,12 @@ import java.util.Objects;
  * @param target the expected output text for sequence tasks, {@code null} for classification
  * @param origin where the sample comes from
  * @param round  the generation round for {@link Origin#TRAIN} and {@link Origin#PROBE}, otherwise -1
+ * @param references what a {@link Metric} scores a prediction against: every gold answer of a QA
+ *               question, the value of a math problem; empty means the target alone (or the label);
+ *               see {@link #references()}
  */
-public record Sample(String id, Map<String, String> inputs, String label, String target, Origin origin, int round) {
+public record Sample(String id, Map<String, String> inputs, String label, String target, Origin origin, int round,
+                     List<String> references) {
 
     public Sample {
         Objects.requireNonNull(id, "sample id");
@@ -37,6 +42,46 @@ public record Sample(String id, Map<String, String> inputs, String label, String
         if (round < -1) {
             throw new IllegalArgumentException("sample " + id + ": round must be >= -1, was " + round);
         }
+        references = references == null ? List.of() : List.copyOf(references);
+        // The one-element list [target] is what references() returns anyway: store it as empty so that
+        // equality and the JSON form do not depend on how a sample was built.
+        if (references.size() == 1 && references.get(0).equals(target != null ? target : label)) {
+            references = List.of();
+        }
+    }
+
+    /** A sample without separate references (they default to the target or the label). */
+    public Sample(String id, Map<String, String> inputs, String label, String target, Origin origin, int round) {
+        this(id, inputs, label, target, origin, round, List.of());
+    }
+
+    /**
+     * A sample of a sequence task: its inputs, its target (the text a student should write) and any further
+     * gold references.
+     */
+    public static Sample withTarget(String id, Map<String, String> inputs, String target, List<String> references,
+                                    Origin origin) {
+        return new Sample(id, inputs, null, target, origin, -1, references);
+    }
+
+    /**
+     * What a metric compares predictions with: the stored references when there are any, else the target,
+     * else the label; empty for an unlabelled sample.
+     */
+    @Override
+    public List<String> references() {
+        if (!references.isEmpty()) {
+            return references;
+        }
+        if (target != null) {
+            return List.of(target);
+        }
+        return label == null ? List.of() : List.of(label);
+    }
+
+    /** The expected output as text: the target of a sequence sample, else the label ({@code null} if neither). */
+    public String output() {
+        return target != null ? target : label;
     }
 
     /** A labelled single-field sample ({@code text}) of real data. */
@@ -76,11 +121,16 @@ public record Sample(String id, Map<String, String> inputs, String label, String
 
     /** A copy of this sample with a new id, origin and round (the loop stamps generated samples). */
     public Sample stamped(String newId, Origin newOrigin, int newRound) {
-        return new Sample(newId, inputs, label, target, newOrigin, newRound);
+        return new Sample(newId, inputs, label, target, newOrigin, newRound, references);
     }
 
     /** A copy of this sample with another label. */
     public Sample withLabel(String newLabel) {
-        return new Sample(id, inputs, newLabel, target, origin, round);
+        return new Sample(id, inputs, newLabel, target, origin, round, references);
+    }
+
+    /** A copy of this sample with another target; the references become that target alone. */
+    public Sample withTarget(String newTarget) {
+        return new Sample(id, inputs, label, newTarget, origin, round, List.of());
     }
 }

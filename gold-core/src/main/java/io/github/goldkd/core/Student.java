@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small model being distilled. It trains on samples, continuing from its current weights, and
- * exposes its pre-softmax {@link Logits} so that OOD scores can be computed from them.
+ * The small model being distilled. It trains on samples, continuing from its current weights, exposes its
+ * pre-softmax {@link Logits} so that OOD scores can be computed from them, and writes its predictions as
+ * text, which a {@link Metric} scores against each sample's references. The same contract serves
+ * classifiers (one row of class logits, the label as prediction) and sequence students (one row per target
+ * position, the generated text as prediction).
  */
 public interface Student {
 
-    /** The task this student was built for; its labels define the class indices. */
+    /** The task this student was built for; for a classifier its labels define the class indices. */
     Task task();
 
     /**
@@ -23,16 +26,26 @@ public interface Student {
     FitReport fit(Dataset data, int epochs, long seed);
 
     /**
-     * Logits for each sample in eval mode (no dropout), in order. Where a sample's label is known to the
-     * task, its class index is set as the target.
+     * Logits for each sample in eval mode (no dropout), in order. A classifier gives one row over the
+     * labels, with the class index of the sample's label as target when it is known to the task. A sequence
+     * student gives one row per target position, teacher-forced on the sample's target, with a mask of the
+     * real positions (padding never enters a score or a loss) and the target tokens.
      */
     List<Logits> logits(List<Sample> samples);
 
     /** Writes the whole student (network, vocabulary, configuration) to one file. */
     void save(Path file);
 
-    /** The predicted label of each sample: the argmax of its logits. */
+    /**
+     * The predicted output of each sample as text, in order: for a classifier the label with the largest
+     * logit (this default); a sequence student overrides it with the text it writes (a span, an expression,
+     * a formulation).
+     */
     default List<String> predict(List<Sample> samples) {
+        if (task().kind().isSequence()) {
+            throw new UnsupportedOperationException(getClass().getName() + " does not implement predict for "
+                    + task().kind() + " tasks; a sequence student must override Student.predict");
+        }
         List<String> names = task().labelNames();
         List<String> out = new ArrayList<>(samples.size());
         for (Logits z : logits(samples)) {
@@ -41,19 +54,20 @@ public interface Student {
         return out;
     }
 
-    /** Share of samples whose predicted label equals their label; NaN for an empty dataset. */
-    default double accuracy(Dataset data) {
+    /**
+     * The mean of {@code metric} over the predictions of {@code data} against their references
+     * ({@link Sample#references()}); NaN for an empty dataset.
+     */
+    default double score(Dataset data, Metric metric) {
         if (data.isEmpty()) {
             return Double.NaN;
         }
         List<String> predicted = predict(data.samples());
-        int correct = 0;
-        for (int i = 0; i < predicted.size(); i++) {
-            if (predicted.get(i).equals(data.get(i).label())) {
-                correct++;
-            }
+        List<List<String>> references = new ArrayList<>(data.size());
+        for (Sample s : data) {
+            references.add(s.references());
         }
-        return correct / (double) data.size();
+        return metric.score(predicted, references);
     }
 
     /** Settings that describe this student, for the provenance file. */
@@ -66,10 +80,10 @@ public interface Student {
      *
      * @param epochs             passes actually run (early stopping may cut them short)
      * @param trainLoss          mean loss of the last epoch, NaN if unknown
-     * @param validationAccuracy accuracy on the held-out slice of the training data, NaN if none
+     * @param validationScore    the task's metric on the held-out slice of the training data, NaN if none
      * @param millis             wall time
      */
-    record FitReport(int epochs, double trainLoss, double validationAccuracy, long millis) {
+    record FitReport(int epochs, double trainLoss, double validationScore, long millis) {
         public static final FitReport NOTHING = new FitReport(0, Double.NaN, Double.NaN, 0);
     }
 }

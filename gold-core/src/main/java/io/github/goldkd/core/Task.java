@@ -3,15 +3,23 @@ package io.github.goldkd.core;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * What the teacher writes data for and the student learns: name, kind, a description for the prompt,
- * the input fields, the labels with their meaning (classification) and a few real demonstrations.
+ * the input fields, the labels with their meaning (classification), the name of the output field and,
+ * for extractive QA, the input field that holds the answer span, and a few real demonstrations.
+ *
+ * @param outputField the name of the output in prompts and answers ({@code label}, {@code answer},
+ *                    {@code equation}, ...); {@code null} means the kind's default
+ * @param spanField   extractive QA only: the input field whose text contains the answer ({@code null}
+ *                    means {@code context} when present, else the first input field); {@code null} for
+ *                    other kinds
  */
 public record Task(String name, TaskKind kind, String description, List<String> inputFields, List<Label> labels,
-                   List<Sample> demonstrations) {
+                   List<Sample> demonstrations, String outputField, String spanField) {
 
     public Task {
         Objects.requireNonNull(name, "task name");
@@ -28,6 +36,25 @@ public record Task(String name, TaskKind kind, String description, List<String> 
         }
         if (new HashSet<>(inputFields).size() != inputFields.size()) {
             throw new IllegalArgumentException("task '" + name + "': inputFields has duplicates: " + inputFields);
+        }
+        outputField = outputField == null || outputField.isBlank() ? kind.defaultOutputField() : outputField;
+        if (inputFields.contains(outputField)) {
+            throw new IllegalArgumentException("task '" + name + "': outputField '" + outputField
+                    + "' is also an input field; allowed: a name not in " + inputFields);
+        }
+        if (kind == TaskKind.EXTRACTIVE_QA) {
+            spanField = spanField != null ? spanField : inputFields.contains("context") ? "context" : inputFields.get(0);
+            if (!inputFields.contains(spanField)) {
+                throw new IllegalArgumentException("task '" + name + "': spanField '" + spanField
+                        + "' is not an input field; allowed: " + inputFields);
+            }
+        } else if (spanField != null) {
+            throw new IllegalArgumentException("task '" + name + "': spanField is for extractive_qa tasks only, "
+                    + "this task is " + kind.name().toLowerCase(Locale.ROOT));
+        }
+        if (kind.isSequence() && !labels.isEmpty()) {
+            throw new IllegalArgumentException("task '" + name + "': a " + kind.name().toLowerCase(Locale.ROOT)
+                    + " task has no labels, has " + labels.size());
         }
         if (kind == TaskKind.CLASSIFICATION && labels.size() < 2) {
             throw new IllegalArgumentException(
@@ -47,7 +74,30 @@ public record Task(String name, TaskKind kind, String description, List<String> 
                 throw new IllegalArgumentException("task '" + name + "': demonstration " + d.id()
                         + " has label '" + d.label() + "', allowed: " + labelNames(labels));
             }
+            if (kind.isSequence() && (d.target() == null || d.target().isBlank())) {
+                throw new IllegalArgumentException("task '" + name + "': demonstration " + d.id()
+                        + " has no target (its '" + outputField + "')");
+            }
+            if (kind == TaskKind.EXTRACTIVE_QA && !d.input(spanField).contains(d.target())) {
+                throw new IllegalArgumentException("task '" + name + "': demonstration " + d.id() + " has answer '"
+                        + d.target() + "', which is not a span of its '" + spanField + "'");
+            }
         }
+    }
+
+    /** A task whose output field and span field are the kind's defaults. */
+    public Task(String name, TaskKind kind, String description, List<String> inputFields, List<Label> labels,
+                List<Sample> demonstrations) {
+        this(name, kind, description, inputFields, labels, demonstrations, null, null);
+    }
+
+    /** A sequence task ({@code extractive_qa}, {@code math_word_problem} or {@code text_generation}). */
+    public static Task sequence(String name, TaskKind kind, String description, List<String> inputFields,
+                                String outputField, List<Sample> demonstrations) {
+        if (!kind.isSequence()) {
+            throw new IllegalArgumentException("task '" + name + "': Task.sequence needs a sequence kind, was " + kind);
+        }
+        return new Task(name, kind, description, inputFields, List.of(), demonstrations, outputField, null);
     }
 
     /** A single-field ({@code text}) classification task. */
@@ -73,7 +123,7 @@ public record Task(String name, TaskKind kind, String description, List<String> 
 
     /** A copy with other demonstrations. */
     public Task withDemonstrations(List<Sample> demos) {
-        return new Task(name, kind, description, inputFields, labels, demos);
+        return new Task(name, kind, description, inputFields, labels, demos, outputField, spanField);
     }
 
     private static List<String> labelNames(List<Label> labels) {

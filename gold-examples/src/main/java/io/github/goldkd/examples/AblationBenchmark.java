@@ -97,7 +97,7 @@ final class AblationBenchmark {
                                     .rounds(s.rounds()).batchSize(s.batchSize()).updateStudentEvery(s.updateEvery())
                                     .updateEpochs(s.updateEpochs())
                                     .finalEpochs(s.finalEpochs()).seed(sd)));
-                    double acc = o.result().student().accuracy(test);
+                    double acc = o.result().student().score(test, o.result().metric());
                     stats.addValue(acc);
                     values.add(acc);
                     if (generated >= 0 && generated != o.result().dataset().size()) {

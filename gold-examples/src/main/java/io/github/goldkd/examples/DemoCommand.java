@@ -113,12 +113,12 @@ final class DemoCommand implements Callable<Integer> {
                 BatchFilter.NONE, FINAL_EPOCHS, seed);
         Path report = ReportWriter.write(dir, "GOLD demo: sentiment, yelp + amazon → imdb", List.of(
                 new ReportWriter.RunView("GOLD", RunStore.read(dir.resolve("gold")), gold.result().student(),
-                        gold.testAccuracy()),
+                        gold.testScore()),
                 new ReportWriter.RunView("no feedback", RunStore.read(dir.resolve("no-feedback")),
-                        base.result().student(), base.testAccuracy())), test, OodScores.energy(1.0));
+                        base.result().student(), base.testScore())), test, OodScores.energy(1.0));
         gold.summary(seed, choice.cliName()).write(dir.resolve("gold"));
         base.summary(seed, choice.cliName()).write(dir.resolve("no-feedback"));
-        new Summary().put("testAccuracy", gold.testAccuracy()).put("baselineTestAccuracy", base.testAccuracy())
+        new Summary().put("testAccuracy", gold.testScore()).put("baselineTestAccuracy", base.testScore())
                 .put("ceilingTestAccuracy", ceiling).put("generatedSamples", gold.result().dataset().size())
                 .put("requests", gold.requests() + base.requests())
                 .put("promptTokens", gold.promptTokens() + base.promptTokens())
@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
                 .put("seconds", gold.seconds() + base.seconds()).put("seed", seed).put("student", choice.cliName())
                 .put("rounds", rounds).put("batchSize", BATCH_SIZE).put("updateStudentEvery", UPDATE_EVERY)
                 .write(dir);
-        return new DemoResult(gold.testAccuracy(), base.testAccuracy(), ceiling, gold.result().dataset().size(),
+        return new DemoResult(gold.testScore(), base.testScore(), ceiling, gold.result().dataset().size(),
                 report);
     }
 }

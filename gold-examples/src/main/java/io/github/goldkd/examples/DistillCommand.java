@@ -135,8 +135,8 @@ final class DistillCommand implements Callable<Integer> {
         if (testSet != null && !testSet.isEmpty()) {
             ReportWriter.write(out, "GOLD run: " + t.name(), List.of(new ReportWriter.RunView(
                     mode == FeedbackMode.ON ? "GOLD" : "no feedback", RunStore.read(out), o.result().student(),
-                    o.testAccuracy())), testSet, OodScores.energy(1.0));
-            w.printf(Locale.ROOT, "test accuracy %.4f%n", o.testAccuracy());
+                    o.testScore())), testSet, OodScores.energy(1.0));
+            o.testScores().forEach((name, value) -> w.printf(Locale.ROOT, "test %s %.4f%n", name, value));
         }
         w.printf(Locale.ROOT, "%d samples generated in %d rounds, %.1f s; run directory %s%n",
                 o.result().dataset().size(), o.result().rounds().size(), o.seconds(), out);

@@ -4,8 +4,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.RunStore;
+import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
+import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.io.LabelledFiles;
+import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code gold eval}: the accuracy of a run's final student on a labelled test file. */
@@ -52,13 +56,22 @@ final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Student student = choice.factory().load(studentFile);
         Dataset data = LabelledFiles.forFile(test).forTask(student.task()).read(test);
-        double acc = student.accuracy(data);
+        RunStore.StoredRun run = RunStore.read(model);
+        Metric metric = Metrics.byName(run.config().metric());
+        Map<String, Double> scores = Metrics.scoreAll(student, data, Experiment.metrics(metric, student.task().kind()));
         double seconds = (System.nanoTime() - start) / 1e9;
         Path dir = out != null ? out : model.resolve("eval-" + test.getFileName().toString().replaceAll("\\W+", "-"));
-        new Summary().put("testAccuracy", acc).put("testSamples", data.size()).put("generatedSamples", 0)
+        Summary summary = new Summary().put("metric", metric.name()).put("testScore", scores.get(metric.name()))
+                .put("testScores", scores);
+        if (student.task().kind() == TaskKind.CLASSIFICATION) {
+            summary.put("testAccuracy", scores.get(metric.name()));
+        }
+        summary.put("testSamples", data.size()).put("generatedSamples", 0)
                 .put("requests", 0).put("promptTokens", 0).put("completionTokens", 0).put("seconds", seconds)
-                .put("seed", seedOf(model)).put("student", choice.cliName()).put("model", model.toString()).write(dir);
-        spec.commandLine().getOut().printf(Locale.ROOT, "test accuracy %.4f on %d samples%n", acc, data.size());
+                .put("seed", run.config().seed()).put("student", choice.cliName()).put("model", model.toString())
+                .write(dir);
+        scores.forEach((name, value) -> spec.commandLine().getOut().printf(Locale.ROOT, "test %s %.4f on %d samples%n",
+                name, value, data.size()));
         return 0;
     }
 
@@ -73,7 +86,4 @@ final class EvalCommand implements Callable<Integer> {
         return null;
     }
 
-    private static long seedOf(Path run) {
-        return RunStore.read(run).config().seed();
-    }
 }

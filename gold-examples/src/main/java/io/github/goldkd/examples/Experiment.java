@@ -13,8 +13,15 @@ import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Seeds;
+import io.github.goldkd.core.Metric;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.metric.Metrics;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,11 +37,22 @@ final class Experiment {
     /**
      * What one run gave.
      *
-     * @param result       the distillation result
-     * @param testAccuracy accuracy of the final student on the test set, NaN without one
-     * @param seconds      wall time of the run
+     * @param result     the distillation result
+     * @param testScores every metric of the task on the test set by name, the run's metric first; empty
+     *                   without a test set
+     * @param seconds    wall time of the run
      */
-    record Outcome(DistillationResult result, double testAccuracy, double seconds) {
+    record Outcome(DistillationResult result, Map<String, Double> testScores, double seconds) {
+
+        /** The run's metric on the test set, NaN without one. */
+        double testScore() {
+            return testScores.getOrDefault(result.metric().name(), Double.NaN);
+        }
+
+        /** The name of the run's metric, e.g. {@code accuracy} or {@code exact_match}. */
+        String metric() {
+            return result.metric().name();
+        }
 
         long requests() {
             return result.rounds().stream().mapToLong(RoundReport::requests).sum();
@@ -49,9 +67,12 @@ final class Experiment {
         }
 
         Summary summary(long seed, String student) {
-            Summary s = new Summary();
-            if (!Double.isNaN(testAccuracy)) {
-                s.put("testAccuracy", testAccuracy);
+            Summary s = new Summary().put("metric", metric());
+            if (!testScores.isEmpty()) {
+                s.put("testScore", testScore()).put("testScores", testScores);
+                if (result.student().task().kind() == TaskKind.CLASSIFICATION) {
+                    s.put("testAccuracy", testScore()); // the name scripts read before runs named their metric
+                }
             }
             return s.put("generatedSamples", result.dataset().size())
                     .put("rounds", result.rounds().size())
@@ -76,20 +97,39 @@ final class Experiment {
         long start = System.nanoTime();
         GoldDistiller.Builder b = resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir);
         b.generator(teacher).student(students);
-        double[] finalAccuracy = {Double.NaN};
+        double[] finalScore = {Double.NaN};
         if (test != null && !test.isEmpty()) {
             // The loop measures the final student on the monitoring set already; keep that number.
             b.monitor(test).listener(new DistillationListener() {
                 @Override
-                public void onFinalStudentTrained(Student.FitReport fit, double monitorAccuracy) {
-                    finalAccuracy[0] = monitorAccuracy;
+                public void onFinalStudentTrained(Student.FitReport fit, double monitorScore) {
+                    finalScore[0] = monitorScore;
                 }
             });
         }
         DistillationResult result = configure.apply(b).build().run();
-        double acc = test == null || test.isEmpty() ? Double.NaN
-                : !Double.isNaN(finalAccuracy[0]) ? finalAccuracy[0] : result.student().accuracy(test);
-        return new Outcome(result, acc, (System.nanoTime() - start) / 1e9);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        if (test != null && !test.isEmpty()) {
+            List<Metric> metrics = metrics(result.metric(), result.student().task().kind());
+            if (metrics.size() == 1 && !Double.isNaN(finalScore[0])) {
+                scores.put(result.metric().name(), finalScore[0]);
+            } else {
+                scores.putAll(Metrics.scoreAll(result.student(), test, metrics));
+            }
+        }
+        return new Outcome(result, scores, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The run's metric first, then the task kind's other metrics: what summary.json's testScores holds. */
+    static List<Metric> metrics(Metric primary, TaskKind kind) {
+        List<Metric> metrics = new ArrayList<>();
+        metrics.add(primary);
+        for (Metric m : Metrics.allFor(kind)) {
+            if (!m.name().equals(primary.name())) {
+                metrics.add(m);
+            }
+        }
+        return metrics;
     }
 
     /** The real-data ceiling: a fresh student of the same kind trained on the whole pool like a final student. */
@@ -97,6 +137,6 @@ final class Experiment {
                           BatchFilter filter, int epochs, long seed) {
         Student s = students.create(task, new TrainingOptions(loss, filter, Seeds.derive(seed, "final-init")));
         s.fit(pool, epochs, Seeds.derive(seed, "final-fit"));
-        return s.accuracy(test);
+        return s.score(test, Metrics.defaultFor(task.kind()));
     }
 }

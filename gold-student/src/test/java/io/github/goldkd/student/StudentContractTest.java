@@ -3,6 +3,7 @@ package io.github.goldkd.student;
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
@@ -60,7 +61,7 @@ abstract class StudentContractTest {
         Student.FitReport report = s.fit(TRAIN, epochs(), 7);
         assertThat(report.epochs()).isPositive();
         assertThat(report.trainLoss()).isFinite();
-        assertThat(s.accuracy(TEST)).isGreaterThanOrEqualTo(0.95);
+        assertThat(s.score(TEST, Metrics.accuracy())).isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
@@ -153,7 +154,7 @@ abstract class StudentContractTest {
 
         Student.FitReport r = s.fit(TRAIN.head(8), 3, 1);
         assertThat(r.epochs()).isEqualTo(3);
-        assertThat(r.validationAccuracy()).isNaN(); // too few samples to hold some out
+        assertThat(r.validationScore()).isNaN(); // too few samples to hold some out
         for (float[] row : values(s.logits(TEST.samples()))) {
             for (float v : row) {
                 assertThat(v).isFinite();
@@ -235,7 +236,7 @@ abstract class StudentContractTest {
         Student.FitReport r = s.fit(Dataset.of(noisy), 200, 1);
         assertThat(accuracies).hasSize(r.epochs()).allSatisfy(a -> assertThat(a).isBetween(0.0, 1.0));
         assertThat(r.epochs()).isLessThan(200);
-        assertThat(r.validationAccuracy())
+        assertThat(r.validationScore())
                 .isEqualTo(accuracies.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
     }
 

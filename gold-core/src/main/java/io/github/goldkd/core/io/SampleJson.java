@@ -1,11 +1,13 @@
 package io.github.goldkd.core.io;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +16,9 @@ import java.util.Map;
 /**
  * The JSON form of a {@link Sample}:
  * {@code {"id":"r00003-p-01","origin":"probe","round":3,"inputs":{"text":"..."},"label":"positive"}};
- * {@code label} and {@code target} are omitted when null, {@code round} when -1.
+ * {@code label} and {@code target} are omitted when null, {@code round} when -1, {@code references} when
+ * they are just the target (or label). {@code answers} is read as another name for {@code references}, and
+ * a sample with references but no target or label takes the first reference as its target.
  */
 public final class SampleJson {
 
@@ -36,6 +40,12 @@ public final class SampleJson {
         }
         if (s.target() != null) {
             o.addProperty("target", s.target());
+        }
+        String own = s.target() != null ? s.target() : s.label();
+        if (!s.references().equals(own == null ? List.of() : List.of(own))) {
+            JsonArray refs = new JsonArray();
+            s.references().forEach(refs::add);
+            o.add("references", refs);
         }
         return o;
     }
@@ -71,14 +81,45 @@ public final class SampleJson {
             }
         } else {
             for (Map.Entry<String, JsonElement> e : o.entrySet()) {
-                if (!List.of("id", "origin", "round", "label", "target").contains(e.getKey())
+                if (!List.of("id", "origin", "round", "label", "target", "references", "answers").contains(e.getKey())
                         && e.getValue().isJsonPrimitive()) {
                     inputs.put(e.getKey(), e.getValue().getAsString());
                 }
             }
         }
-        return new Sample(id == null ? defaultId : id, inputs, string(o, "label"), string(o, "target"),
-                origin == null ? defaultOrigin : parseOrigin(origin), round);
+        String sampleId = id == null ? defaultId : id;
+        List<String> references = strings(o, o.has("references") ? "references" : "answers", sampleId);
+        String label = string(o, "label");
+        String target = string(o, "target");
+        if (target == null && label == null && !references.isEmpty()) {
+            target = references.get(0);
+        }
+        return new Sample(sampleId, inputs, label, target, origin == null ? defaultOrigin : parseOrigin(origin),
+                round, references);
+    }
+
+    /** A list of strings, or a single string, under {@code key}; empty when absent. */
+    static List<String> strings(JsonObject o, String key, String sampleId) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            return List.of();
+        }
+        if (e.isJsonPrimitive()) {
+            return List.of(e.getAsString());
+        }
+        if (!e.isJsonArray()) {
+            throw new IllegalArgumentException("sample " + sampleId + ": '" + key
+                    + "' must be a string or a list of strings, was " + e);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonElement x : e.getAsJsonArray()) {
+            if (!x.isJsonPrimitive()) {
+                throw new IllegalArgumentException("sample " + sampleId + ": '" + key
+                        + "' must hold strings only, has " + x);
+            }
+            out.add(x.getAsString());
+        }
+        return out;
     }
 
     /** Reads a samples file written by {@link #write}; see {@link Jsonl#read} for errors. */

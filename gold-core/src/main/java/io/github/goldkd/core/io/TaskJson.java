@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The JSON form of a {@link Task}:
@@ -27,6 +29,9 @@ import java.util.Locale;
  *  "labels": [{"name": "negative", "meaning": "..."}, ...],
  *  "demonstrations": [{"text": "...", "label": "positive"}, ...]}
  * }</pre>
+ * Sequence tasks have no labels; they may name their {@code outputField} (default per kind: {@code answer},
+ * {@code equation}, {@code output}) and, for extractive QA, the {@code spanField} holding the answer. Their
+ * demonstrations carry the output under {@code target} or under the output field's name.
  * Demonstrations may be written in the short form shown; they get ids {@code demo-0}, {@code demo-1}, ...
  */
 public final class TaskJson {
@@ -42,6 +47,12 @@ public final class TaskJson {
         JsonArray fields = new JsonArray();
         t.inputFields().forEach(fields::add);
         o.add("inputFields", fields);
+        if (!t.outputField().equals(t.kind().defaultOutputField())) {
+            o.addProperty("outputField", t.outputField());
+        }
+        if (t.spanField() != null) {
+            o.addProperty("spanField", t.spanField());
+        }
         JsonArray labels = new JsonArray();
         for (Label l : t.labels()) {
             JsonObject lo = new JsonObject();
@@ -64,7 +75,7 @@ public final class TaskJson {
             taskKind = TaskKind.valueOf((kind == null ? "classification" : kind).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown task kind '" + kind
-                    + "', allowed: classification, extractive_qa, math_word_problem");
+                    + "', allowed: classification, extractive_qa, math_word_problem, text_generation");
         }
         List<String> fields = new ArrayList<>();
         JsonElement f = o.get("inputFields");
@@ -93,7 +104,22 @@ public final class TaskJson {
                 demos.add(SampleJson.fromJson(e.getAsJsonObject(), "demo-" + i++, Origin.DEMONSTRATION));
             }
         }
-        return new Task(name, taskKind, SampleJson.string(o, "description"), fields, labels, demos);
+        String outputField = SampleJson.string(o, "outputField");
+        if (taskKind.isSequence()) {
+            // Demonstrations written by hand name their output as the task does ("answer", "equation", ...).
+            String out = outputField == null ? taskKind.defaultOutputField() : outputField;
+            for (int i = 0; i < demos.size(); i++) {
+                Sample d = demos.get(i);
+                String value = d.inputs().get(out);
+                if (d.target() == null && value != null) {
+                    Map<String, String> inputs = new LinkedHashMap<>(d.inputs());
+                    inputs.remove(out);
+                    demos.set(i, new Sample(d.id(), inputs, null, value, d.origin(), d.round(), d.references()));
+                }
+            }
+        }
+        return new Task(name, taskKind, SampleJson.string(o, "description"), fields, labels, demos, outputField,
+                SampleJson.string(o, "spanField"));
     }
 
     /** Reads a task file; errors name the file. */

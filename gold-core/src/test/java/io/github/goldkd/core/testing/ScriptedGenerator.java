@@ -7,8 +7,10 @@ import io.github.goldkd.core.GenerationStats;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntBiFunction;
@@ -61,6 +63,12 @@ public final class ScriptedGenerator implements Generator {
             fb.append(f.id()).append(',');
         }
         List<Sample> out = new ArrayList<>();
+        if (request.task().kind().isSequence()) {
+            for (int i = 0; i < n; i++) {
+                out.add(sequenceSample(request, i, fb.toString()));
+            }
+            return new GeneratedBatch(out, new GenerationStats(1, 0, 10L * n, 5L * n, Map.of()));
+        }
         for (int i = 0; i < n; i++) {
             String text = request.mode() + " r" + request.round() + " #" + i + " " + request.labels().get(i) + " s"
                     + Long.toHexString(request.seed()) + " fb[" + fb + "]";
@@ -68,5 +76,28 @@ public final class ScriptedGenerator implements Generator {
                     request.mode() == GenerationMode.TRAIN ? Origin.TRAIN : Origin.PROBE, -1));
         }
         return new GeneratedBatch(out, new GenerationStats(1, 0, 10L * n, 5L * n, Map.of()));
+    }
+
+    /**
+     * A sequence sample whose inputs name the request and whose target fits the kind: a span of the QA
+     * span field, an expression over numbers of the problem, a text for generation.
+     */
+    private static Sample sequenceSample(GenerationRequest request, int i, String feedback) {
+        Task task = request.task();
+        String tag = request.mode() + " r" + request.round() + " #" + i + " s" + Long.toHexString(request.seed())
+                + " fb[" + feedback + "]";
+        int a = request.round() + 1;
+        int b = i + 2;
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (String f : task.inputFields()) {
+            inputs.put(f, f + " of " + tag + " with " + a + " and " + b + " items");
+        }
+        String target = switch (task.kind()) {
+            case EXTRACTIVE_QA -> a + " and " + b;
+            case MATH_WORD_PROBLEM -> "( " + a + " * " + b + " )";
+            default -> "answer " + (a * b) + " for " + tag.substring(0, tag.indexOf(" s"));
+        };
+        return new Sample("cand-" + i, inputs, null, target,
+                request.mode() == GenerationMode.TRAIN ? Origin.TRAIN : Origin.PROBE, -1);
     }
 }

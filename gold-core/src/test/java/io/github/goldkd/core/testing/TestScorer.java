@@ -5,7 +5,10 @@ import io.github.goldkd.core.OodScorer;
 
 import java.util.List;
 
-/** The energy score written plainly, for loop tests (gold-ood holds the real scorers). */
+/**
+ * The energy score written plainly, for loop tests (gold-ood holds the real scorers): -logsumexp of each
+ * row, averaged over the real positions of sequence logits.
+ */
 public final class TestScorer implements OodScorer {
 
     private double[] last = new double[0];
@@ -20,18 +23,29 @@ public final class TestScorer implements OodScorer {
         double[] out = new double[batch.size()];
         for (int i = 0; i < out.length; i++) {
             Logits z = batch.get(i);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < z.width(); k++) {
-                max = Math.max(max, z.get(0, k));
+            double total = 0;
+            for (int t = 0; t < z.positions(); t++) {
+                if (z.isReal(t)) {
+                    total += energy(z, t);
+                }
             }
-            double sum = 0;
-            for (int k = 0; k < z.width(); k++) {
-                sum += Math.exp(z.get(0, k) - max);
-            }
-            out[i] = -(max + Math.log(sum));
+            out[i] = total / z.realPositions();
         }
         last = out.clone();
         return out;
+    }
+
+    /** -logsumexp of row {@code t}. */
+    public static double energy(Logits z, int t) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < z.width(); k++) {
+            max = Math.max(max, z.get(t, k));
+        }
+        double sum = 0;
+        for (int k = 0; k < z.width(); k++) {
+            sum += Math.exp(z.get(t, k) - max);
+        }
+        return -(max + Math.log(sum));
     }
 
     @Override

@@ -49,9 +49,13 @@ public final class ReportWriter {
      * @param name         the row name, e.g. "GOLD" or "no feedback"
      * @param run          the run's committed state
      * @param finalStudent the run's final student
-     * @param testAccuracy its accuracy on the test set
+     * @param testScore    its score on the test set by the run's metric ({@code run.config().metric()})
      */
-    public record RunView(String name, RunStore.StoredRun run, Student finalStudent, double testAccuracy) {
+    public record RunView(String name, RunStore.StoredRun run, Student finalStudent, double testScore) {
+
+        String metric() {
+            return run.config().metric();
+        }
     }
 
     /** Writes the report and its charts into {@code dir}; returns the report's path. */
@@ -63,7 +67,9 @@ public final class ReportWriter {
             md.append("# ").append(title).append("\n\n");
             md.append("Test set: ").append(test.size()).append(" real samples. OOD score: `").append(scorer.name())
                     .append("` (higher = less familiar to the student).\n\n");
-            md.append("| run | generated samples | test accuracy | AUROC of the score, test vs generated |\n");
+            String metric = runs.isEmpty() ? "score" : runs.get(0).metric();
+            md.append("| run | generated samples | test ").append(metric)
+                    .append(" | AUROC of the score, test vs generated |\n");
             md.append("|---|---:|---:|---:|\n");
             // Each final student scores every run's generated data and the test set once; table and charts share it.
             int n = runs.size();
@@ -78,7 +84,7 @@ public final class ReportWriter {
             for (int r = 0; r < n; r++) {
                 RunView view = runs.get(r);
                 md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.3f |%n", view.name(),
-                        view.run().samples().size(), view.testAccuracy(),
+                        view.run().samples().size(), view.testScore(),
                         ScoreStatistics.auroc(tested[r], generated[r][r])));
             }
             md.append("\nAn AUROC of 0.5 means the final student cannot tell the test set from its own training data "
@@ -148,28 +154,28 @@ public final class ReportWriter {
             ChartUtils.saveChartAsPNG(dir.resolve("pca.png").toFile(), scatter, WIDTH, HEIGHT);
             md.append("![PCA](pca.png)\n\n");
 
-            md.append("## Accuracy per student update\n\n");
+            md.append("## ").append(metric).append(" per student update\n\n");
             XYSeriesCollection acc = new XYSeriesCollection();
             boolean any = false;
             for (RunView r : runs) {
                 XYSeries s = new XYSeries(r.name());
                 for (RoundReport rr : r.run().rounds()) {
-                    if (rr.studentAccuracy() != null) {
-                        s.add(rr.round(), rr.studentAccuracy());
+                    if (rr.studentScore() != null) {
+                        s.add(rr.round(), rr.studentScore());
                         any = true;
                     }
                 }
                 acc.addSeries(s);
             }
             if (any) {
-                JFreeChart line = ChartFactory.createXYLineChart("In-loop student accuracy on the test set",
-                        "round", "accuracy", acc, PlotOrientation.VERTICAL, true, false, false);
+                JFreeChart line = ChartFactory.createXYLineChart("In-loop student " + metric + " on the test set",
+                        "round", metric, acc, PlotOrientation.VERTICAL, true, false, false);
                 line.getXYPlot().setBackgroundPaint(Color.WHITE);
                 ChartUtils.saveChartAsPNG(dir.resolve("accuracy.png").toFile(), line, WIDTH, HEIGHT);
-                md.append("![accuracy per update](accuracy.png)\n\nMeasured after each in-loop update; reported "
+                md.append("![").append(metric).append(" per update](accuracy.png)\n\nMeasured after each in-loop update; reported "
                         + "only, never used by the loop.\n");
             } else {
-                md.append("No accuracy was measured during the run (no test set was given).\n");
+                md.append("No ").append(metric).append(" was measured during the run (no test set was given).\n");
             }
             Path report = dir.resolve("report.md");
             Files.writeString(report, md.toString(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.github.goldkd.student.bench;
 
+import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
@@ -133,7 +134,7 @@ public final class StudentBenchmark {
             t0 = System.nanoTime();
             INDArray trained = DenseBaseline.fit(s, data.task(), data.train(), EPOCHS, seed);
             s.network().setParams(trained);
-            accuracy = s.accuracy(test);
+            accuracy = s.score(test, Metrics.accuracy());
             epochs = EPOCHS;
         } else {
             Student s = create(student, synthetic, data.task(), options, cacheDir);
@@ -148,7 +149,7 @@ public final class StudentBenchmark {
             }
             t0 = System.nanoTime();
             epochs = s.fit(train, EPOCHS, seed).epochs();
-            accuracy = s.accuracy(test);
+            accuracy = s.score(test, Metrics.accuracy());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
