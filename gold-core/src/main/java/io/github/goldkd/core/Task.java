@@ -17,9 +17,13 @@ import java.util.Set;
  * @param spanField   extractive QA only: the input field whose text contains the answer ({@code null}
  *                    means {@code context} when present, else the first input field); {@code null} for
  *                    other kinds
+ * @param pair        the two input fields a pair-aware student reads as a pair (premise and hypothesis,
+ *                    question and sentence), in that order; empty when the task is not a sentence pair. A
+ *                    classification task with exactly two input fields pairs them by default; see
+ *                    {@link #pairFields()}
  */
 public record Task(String name, TaskKind kind, String description, List<String> inputFields, List<Label> labels,
-                   List<Sample> demonstrations, String outputField, String spanField) {
+                   List<Sample> demonstrations, String outputField, String spanField, List<String> pair) {
 
     public Task {
         Objects.requireNonNull(name, "task name");
@@ -51,6 +55,12 @@ public record Task(String name, TaskKind kind, String description, List<String> 
         } else if (spanField != null) {
             throw new IllegalArgumentException("task '" + name + "': spanField is for extractive_qa tasks only, "
                     + "this task is " + kind.name().toLowerCase(Locale.ROOT));
+        }
+        pair = pair == null ? List.of() : List.copyOf(pair);
+        if (!pair.isEmpty() && (pair.size() != 2 || pair.get(0).equals(pair.get(1))
+                || !inputFields.containsAll(pair))) {
+            throw new IllegalArgumentException("task '" + name + "': pair must name two different input fields of "
+                    + inputFields + ", was " + pair);
         }
         if (kind.isSequence() && !labels.isEmpty()) {
             throw new IllegalArgumentException("task '" + name + "': a " + kind.name().toLowerCase(Locale.ROOT)
@@ -88,7 +98,29 @@ public record Task(String name, TaskKind kind, String description, List<String> 
     /** A task whose output field and span field are the kind's defaults. */
     public Task(String name, TaskKind kind, String description, List<String> inputFields, List<Label> labels,
                 List<Sample> demonstrations) {
-        this(name, kind, description, inputFields, labels, demonstrations, null, null);
+        this(name, kind, description, inputFields, labels, demonstrations, null, null, List.of());
+    }
+
+    /** A task that pairs no fields explicitly. */
+    public Task(String name, TaskKind kind, String description, List<String> inputFields, List<Label> labels,
+                List<Sample> demonstrations, String outputField, String spanField) {
+        this(name, kind, description, inputFields, labels, demonstrations, outputField, spanField, List.of());
+    }
+
+    /**
+     * The two fields a pair-aware student reads as a sentence pair: {@link #pair()} when set, else the two
+     * input fields of a two-field classification task; empty for a single-text task.
+     */
+    public List<String> pairFields() {
+        if (!pair.isEmpty()) {
+            return pair;
+        }
+        return kind == TaskKind.CLASSIFICATION && inputFields.size() == 2 ? inputFields : List.of();
+    }
+
+    /** Whether a pair-aware student should read this task's inputs as a sentence pair. */
+    public boolean isPair() {
+        return !pairFields().isEmpty();
     }
 
     /** A sequence task ({@code extractive_qa}, {@code math_word_problem} or {@code text_generation}). */
@@ -97,7 +129,7 @@ public record Task(String name, TaskKind kind, String description, List<String> 
         if (!kind.isSequence()) {
             throw new IllegalArgumentException("task '" + name + "': Task.sequence needs a sequence kind, was " + kind);
         }
-        return new Task(name, kind, description, inputFields, List.of(), demonstrations, outputField, null);
+        return new Task(name, kind, description, inputFields, List.of(), demonstrations, outputField, null, List.of());
     }
 
     /** A single-field ({@code text}) classification task. */
@@ -123,7 +155,7 @@ public record Task(String name, TaskKind kind, String description, List<String> 
 
     /** A copy with other demonstrations. */
     public Task withDemonstrations(List<Sample> demos) {
-        return new Task(name, kind, description, inputFields, labels, demos, outputField, spanField);
+        return new Task(name, kind, description, inputFields, labels, demos, outputField, spanField, pair);
     }
 
     private static List<String> labelNames(List<Label> labels) {

@@ -37,6 +37,33 @@ class LossTest {
     }
 
     @Test
+    void sequenceLossAveragesOverRealPositionsOnly() {
+        SymmetricCrossEntropyLoss sce = new SymmetricCrossEntropyLoss(0.1, 1.0);
+        float[][] rows = {{0f, 1f, 2f}, {2f, 0f, -1f}, {9f, 9f, 9f}};
+        Logits z = Logits.ofSequence(rows, new boolean[] {true, true, false}, new int[] {2, 1, 0});
+        double expected = (sce.value(new double[] {0, 1, 2}, 2) + sce.value(new double[] {2, 0, -1}, 1)) / 2;
+        assertThat(sce.value(z)).isCloseTo(expected, within(1e-12));
+        // the padding row's values do not matter
+        float[][] other = {{0f, 1f, 2f}, {2f, 0f, -1f}, {-50f, 3f, 70f}};
+        assertThat(sce.value(Logits.ofSequence(other, new boolean[] {true, true, false}, new int[] {2, 1, 2})))
+                .isEqualTo(sce.value(z));
+        double[] g = sce.gradient(z);
+        assertThat(g).hasSize(9);
+        double[] row0 = new double[3];
+        sce.gradient(new double[] {0, 1, 2}, 2, row0);
+        for (int k = 0; k < 3; k++) {
+            assertThat(g[k]).isCloseTo(row0[k] / 2, within(1e-12));
+            assertThat(g[6 + k]).isZero();
+        }
+        // a classifier's logits are one position: the same as the per-sample API
+        Logits c = Logits.ofClasses(new float[] {0f, (float) Math.log(3)}, 1);
+        assertThat(new CrossEntropyLoss().value(c)).isCloseTo(-Math.log(0.75), within(1e-6));
+        assertThatThrownBy(() -> sce.value(Logits.ofClasses(1f, 2f))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("targets");
+        assertThat(sce.value(Logits.ofSequence(rows, new boolean[3], new int[3]))).isNaN();
+    }
+
+    @Test
     void gradientsMatchCentralFiniteDifferences() {
         Random r = new Random(1);
         List<Loss> losses = List.of(new CrossEntropyLoss(), new SymmetricCrossEntropyLoss(1, 0),

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Task, sample, dataset and logits: the value types. */
 class ModelTest {
@@ -31,6 +32,137 @@ class ModelTest {
         assertThat(qa.kind().isSequence()).isTrue();
         assertThatThrownBy(() -> qa.withDemonstrations(List.of(Sample.real("q1", "only text", null))))
                 .hasMessage("sample q1 has no input field 'context'");
+    }
+
+    @Test
+    void sequenceTasksNameTheirOutputAndSpanFields() {
+        Task qa = Fixtures.qaTask();
+        assertThat(qa.outputField()).isEqualTo("answer");
+        assertThat(qa.spanField()).isEqualTo("context");
+        assertThat(Fixtures.mathTask().outputField()).isEqualTo("equation");
+        assertThat(Fixtures.mathTask().spanField()).isNull();
+        assertThat(Fixtures.generationTask().outputField()).isEqualTo("formulation");
+        assertThat(Fixtures.topicTask().outputField()).isEqualTo("label");
+        Sample notASpan = Sample.withTarget("q9", Map.of("context", "Rouen is in Normandy.", "question", "Where?"),
+                "Paris", List.of(), Origin.DEMONSTRATION);
+        assertThatThrownBy(() -> qa.withDemonstrations(List.of(notASpan)))
+                .hasMessage("task 'qa': demonstration q9 has answer 'Paris', which is not a span of its 'context'");
+        Sample noTarget = Sample.of("m1", Map.of("body", "b", "question", "q"), null, Origin.DEMONSTRATION);
+        assertThatThrownBy(() -> Fixtures.mathTask().withDemonstrations(List.of(noTarget)))
+                .hasMessage("task 'math': demonstration m1 has no target (its 'equation')");
+        assertThatThrownBy(() -> new Task("x", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(),
+                List.of(), null, "title"))
+                .hasMessage("task 'x': spanField 'title' is not an input field; allowed: [context, question]");
+        assertThatThrownBy(() -> new Task("x", TaskKind.MATH_WORD_PROBLEM, "", List.of("body"), List.of(), List.of(),
+                null, "body"))
+                .hasMessage("task 'x': spanField is for extractive_qa tasks only, this task is math_word_problem");
+        assertThatThrownBy(() -> Task.sequence("x", TaskKind.TEXT_GENERATION, "", List.of("document"), "document",
+                List.of()))
+                .hasMessage("task 'x': outputField 'document' is also an input field; allowed: a name not in [document]");
+        assertThatThrownBy(() -> new Task("x", TaskKind.TEXT_GENERATION, "", List.of("document"),
+                List.of(new Label("a", ""), new Label("b", "")), List.of()))
+                .hasMessage("task 'x': a text_generation task has no labels, has 2");
+    }
+
+    @Test
+    void sentencePairTasksNameTheirPair() {
+        List<Label> yesNo = List.of(new Label("entailment", ""), new Label("not_entailment", ""));
+        Task qnli = new Task("qnli", TaskKind.CLASSIFICATION, "", List.of("question", "sentence"), yesNo, List.of());
+        assertThat(qnli.pair()).isEmpty();
+        assertThat(qnli.pairFields()).containsExactly("question", "sentence");
+        assertThat(qnli.isPair()).isTrue();
+        assertThat(Fixtures.topicTask().isPair()).isFalse();
+        assertThat(Fixtures.qaTask().isPair()).isFalse();
+        Task three = new Task("rte", TaskKind.CLASSIFICATION, "", List.of("id2", "premise", "hypothesis"), yesNo,
+                List.of(), null, null, List.of("premise", "hypothesis"));
+        assertThat(three.pairFields()).containsExactly("premise", "hypothesis");
+        assertThatThrownBy(() -> new Task("x", TaskKind.CLASSIFICATION, "", List.of("a", "b"), yesNo, List.of(), null,
+                null, List.of("a", "c")))
+                .hasMessage("task 'x': pair must name two different input fields of [a, b], was [a, c]");
+        assertThatThrownBy(() -> new Task("x", TaskKind.CLASSIFICATION, "", List.of("a", "b"), yesNo, List.of(), null,
+                null, List.of("a", "a")))
+                .hasMessage("task 'x': pair must name two different input fields of [a, b], was [a, a]");
+    }
+
+    @Test
+    void referencesDefaultToTheTargetOrTheLabel() {
+        Map<String, String> in = Map.of("context", "The Normans settled in 911.", "question", "When?");
+        Sample several = Sample.withTarget("a", in, "911", List.of("911", "in 911"), Origin.REAL);
+        assertThat(several.references()).containsExactly("911", "in 911");
+        assertThat(several.output()).isEqualTo("911");
+        Sample single = Sample.withTarget("b", in, "911", List.of(), Origin.REAL);
+        assertThat(single.references()).containsExactly("911");
+        // [target] given explicitly is the same sample as none given
+        assertThat(Sample.withTarget("b", in, "911", List.of("911"), Origin.REAL)).isEqualTo(single);
+        assertThat(Sample.real("c", "good", "positive").references()).containsExactly("positive");
+        assertThat(Sample.real("d", "unlabelled", null).references()).isEmpty();
+        // a math sample is scored against its value, not its expression
+        Sample math = Sample.withTarget("e", Map.of("body", "3 and 4"), "( 3.0 + 4.0 )", List.of("7.0"), Origin.REAL);
+        assertThat(math.references()).containsExactly("7.0");
+        assertThat(math.withTarget("( 3.0 * 4.0 )").references()).containsExactly("( 3.0 * 4.0 )");
+        assertThat(several.stamped("r00001-t-00", Origin.TRAIN, 1).references()).containsExactly("911", "in 911");
+    }
+
+    @Test
+    void studentsAreScoredByAnyMetricOnTheirTextPredictions() {
+        Task qa = Fixtures.qaTask();
+        Student echo = new Student() {
+            @Override
+            public Task task() {
+                return qa;
+            }
+
+            @Override
+            public FitReport fit(Dataset data, int epochs, long seed) {
+                return FitReport.NOTHING;
+            }
+
+            @Override
+            public List<Logits> logits(List<Sample> samples) {
+                return List.of();
+            }
+
+            @Override
+            public List<String> predict(List<Sample> samples) {
+                return samples.stream().map(s -> s.input("question")).toList();
+            }
+
+            @Override
+            public void save(java.nio.file.Path file) {
+            }
+        };
+        Map<String, String> q1 = Map.of("context", "The Normans came in 911.", "question", "The Normans");
+        Map<String, String> q2 = Map.of("context", "Rollo led them.", "question", "led");
+        Dataset data = Dataset.of(List.of(Sample.withTarget("1", q1, "Normans", List.of(), Origin.REAL),
+                Sample.withTarget("2", q2, "Rollo", List.of("Rollo", "Rollo led"), Origin.REAL)));
+        // "The Normans" normalises to "normans": an exact match; "led" vs "Rollo led": F1 2/3
+        assertThat(echo.score(data, io.github.goldkd.core.metric.Metrics.exactMatch())).isEqualTo(0.5);
+        assertThat(echo.score(data, io.github.goldkd.core.metric.Metrics.f1()))
+                .isCloseTo((1.0 + 2.0 / 3.0) / 2, within(1e-12));
+        assertThat(echo.score(Dataset.empty(), io.github.goldkd.core.metric.Metrics.f1())).isNaN();
+        // a classifier's default prediction is the label with the largest logit; a sequence student must say
+        Student noPredict = new Student() {
+            @Override
+            public Task task() {
+                return qa;
+            }
+
+            @Override
+            public FitReport fit(Dataset data, int epochs, long seed) {
+                return FitReport.NOTHING;
+            }
+
+            @Override
+            public List<Logits> logits(List<Sample> samples) {
+                return List.of();
+            }
+
+            @Override
+            public void save(java.nio.file.Path file) {
+            }
+        };
+        assertThatThrownBy(() -> noPredict.predict(data.samples())).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("EXTRACTIVE_QA");
     }
 
     @Test

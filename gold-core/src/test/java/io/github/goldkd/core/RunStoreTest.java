@@ -5,6 +5,8 @@ import io.github.goldkd.core.testing.Faults;
 import io.github.goldkd.core.testing.Fixtures;
 import io.github.goldkd.core.testing.ScriptedGenerator;
 import io.github.goldkd.core.testing.TestScorer;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,5 +81,35 @@ class RunStoreTest {
         assertThat(resumed.completed()).isTrue();
         assertThat(resumed.rounds()).hasSize(6);
         assertThat(resumed.dataset().size()).isEqualTo(6 * 8);
+    }
+
+    @Test
+    void aRunStoreWrittenBeforeRunsNamedTheirMetricStillResumes() throws Exception {
+        Path dir = tmp.resolve("old");
+        Dataset monitor = Dataset.of(Fixtures.topicTask().demonstrations());
+        GoldDistiller.builder().task(Fixtures.topicTask()).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).monitor(monitor)
+                .batchSize(4).rounds(3).updateStudentEvery(2).seed(3).runDirectory(dir).build().run();
+        // what the previous version wrote: no metric in config.json, studentAccuracy in rounds.jsonl
+        Path config = dir.resolve(RunStore.CONFIG);
+        JsonObject c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        assertThat(c.remove("metric").getAsString()).isEqualTo("accuracy");
+        Files.writeString(config, c.toString());
+        Path rounds = dir.resolve(RunStore.ROUNDS);
+        String old = Files.readString(rounds).replace("\"studentScore\"", "\"studentAccuracy\"");
+        assertThat(old).contains("studentAccuracy");
+        Files.writeString(rounds, old);
+
+        RunStore.StoredRun stored = RunStore.read(dir);
+        assertThat(stored.config().metric()).isEqualTo("accuracy");
+        assertThat(stored.rounds().get(0).studentScore()).isNotNull();
+        assertThat(stored.rounds().get(1).studentScore()).isNull();
+        assertThat(stored.rounds().get(2).studentScore()).isNotNull();
+        DistillationResult resumed = GoldDistiller.resume(dir).rounds(5).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).monitor(monitor)
+                .build().run();
+        assertThat(resumed.rounds()).hasSize(5);
+        assertThat(resumed.metric().name()).isEqualTo("accuracy");
+        assertThat(resumed.rounds().get(4).studentScore()).isNotNull();
     }
 }

@@ -88,7 +88,7 @@ public final class SampleJson {
             }
         }
         String sampleId = id == null ? defaultId : id;
-        List<String> references = strings(o, o.has("references") ? "references" : "answers", sampleId);
+        List<String> references = strings(o, o.has("references") ? "references" : "answers", "sample " + sampleId);
         String label = string(o, "label");
         String target = string(o, "target");
         if (target == null && label == null && !references.isEmpty()) {
@@ -98,8 +98,8 @@ public final class SampleJson {
                 round, references);
     }
 
-    /** A list of strings, or a single string, under {@code key}; empty when absent. */
-    static List<String> strings(JsonObject o, String key, String sampleId) {
+    /** A list of strings, or a single string, under {@code key}; empty when absent; errors name the owner. */
+    static List<String> strings(JsonObject o, String key, String owner) {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull()) {
             return List.of();
@@ -108,13 +108,13 @@ public final class SampleJson {
             return List.of(e.getAsString());
         }
         if (!e.isJsonArray()) {
-            throw new IllegalArgumentException("sample " + sampleId + ": '" + key
+            throw new IllegalArgumentException(owner + ": '" + key
                     + "' must be a string or a list of strings, was " + e);
         }
         List<String> out = new ArrayList<>();
         for (JsonElement x : e.getAsJsonArray()) {
             if (!x.isJsonPrimitive()) {
-                throw new IllegalArgumentException("sample " + sampleId + ": '" + key
+                throw new IllegalArgumentException(owner + ": '" + key
                         + "' must hold strings only, has " + x);
             }
             out.add(x.getAsString());

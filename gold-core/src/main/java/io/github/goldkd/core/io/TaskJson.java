@@ -31,7 +31,9 @@ import java.util.Map;
  * }</pre>
  * Sequence tasks have no labels; they may name their {@code outputField} (default per kind: {@code answer},
  * {@code equation}, {@code output}) and, for extractive QA, the {@code spanField} holding the answer. Their
- * demonstrations carry the output under {@code target} or under the output field's name.
+ * demonstrations carry the output under {@code target} or under the output field's name. A sentence-pair
+ * task may name its {@code pair} of input fields ({@code ["premise", "hypothesis"]}); a classification task
+ * with two input fields pairs them by default.
  * Demonstrations may be written in the short form shown; they get ids {@code demo-0}, {@code demo-1}, ...
  */
 public final class TaskJson {
@@ -52,6 +54,11 @@ public final class TaskJson {
         }
         if (t.spanField() != null) {
             o.addProperty("spanField", t.spanField());
+        }
+        if (!t.pair().isEmpty()) {
+            JsonArray pair = new JsonArray();
+            t.pair().forEach(pair::add);
+            o.add("pair", pair);
         }
         JsonArray labels = new JsonArray();
         for (Label l : t.labels()) {
@@ -118,8 +125,9 @@ public final class TaskJson {
                 }
             }
         }
+        List<String> pair = SampleJson.strings(o, "pair", "task " + name);
         return new Task(name, taskKind, SampleJson.string(o, "description"), fields, labels, demos, outputField,
-                SampleJson.string(o, "spanField"));
+                SampleJson.string(o, "spanField"), pair);
     }
 
     /** Reads a task file; errors name the file. */

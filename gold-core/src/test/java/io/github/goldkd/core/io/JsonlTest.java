@@ -56,7 +56,40 @@ class JsonlTest {
         assertThatThrownBy(() -> TaskJson.read(f)).isInstanceOf(GoldException.class)
                 .hasMessageContaining("task file " + f)
                 .hasMessageContaining("unknown task kind 'poetry', allowed: classification, extractive_qa, "
-                        + "math_word_problem");
+                        + "math_word_problem, text_generation");
+    }
+
+    @Test
+    void sequenceTasksAndReferencesRoundTrip() throws Exception {
+        List<Task> tasks = new java.util.ArrayList<>(Fixtures.sequenceTasks());
+        tasks.add(new Task("rte", io.github.goldkd.core.TaskKind.CLASSIFICATION, "", List.of("premise", "hypothesis",
+                "genre"), Fixtures.topicTask().labels(), List.of(), null, null, List.of("premise", "hypothesis")));
+        for (Task t : tasks) {
+            Path f = tmp.resolve(t.name() + ".json");
+            TaskJson.write(f, t);
+            assertThat(TaskJson.read(f)).isEqualTo(t);
+        }
+        Path samples = tmp.resolve("refs.jsonl");
+        List<Sample> written = List.of(
+                Sample.withTarget("q1", Map.of("context", "In 911.", "question", "When?"), "911",
+                        List.of("911", "In 911"), Origin.REAL),
+                Sample.withTarget("m1", Map.of("body", "3 and 4"), "( 3 + 4 )", List.of("7"), Origin.TRAIN),
+                Sample.withTarget("g1", Map.of("document", "d"), "max: x", List.of(), Origin.PROBE));
+        SampleJson.write(samples, written);
+        assertThat(SampleJson.read(samples)).isEqualTo(written);
+        assertThat(Files.readAllLines(samples).get(2)).doesNotContain("references");
+
+        // hand-written: the output under the task's own field name, answers as a list
+        Path f = tmp.resolve("qa.json");
+        Files.writeString(f, "{\"name\":\"qa\",\"kind\":\"extractive_qa\",\"inputFields\":[\"context\",\"question\"],"
+                + "\"demonstrations\":[{\"context\":\"Rollo led the Normans.\",\"question\":\"Who led?\","
+                + "\"answer\":\"Rollo\"},{\"context\":\"In 911.\",\"question\":\"When?\","
+                + "\"answers\":[\"911\",\"In 911\"]}]}", StandardCharsets.UTF_8);
+        Task qa = TaskJson.read(f);
+        assertThat(qa.demonstrations().get(0).inputs()).containsOnlyKeys("context", "question");
+        assertThat(qa.demonstrations().get(0).target()).isEqualTo("Rollo");
+        assertThat(qa.demonstrations().get(1).target()).isEqualTo("911");
+        assertThat(qa.demonstrations().get(1).references()).containsExactly("911", "In 911");
     }
 
     @Test
