@@ -63,8 +63,8 @@ public record Task(String name, TaskKind kind, String description, List<String> 
                     + inputFields + ", was " + pair);
         }
         if (kind.isSequence() && !labels.isEmpty()) {
-            throw new IllegalArgumentException("task '" + name + "': a " + kind.name().toLowerCase(Locale.ROOT)
-                    + " task has no labels, has " + labels.size());
+            throw new IllegalArgumentException("task '" + name + "': a task of kind "
+                    + kind.name().toLowerCase(Locale.ROOT) + " has no labels, has " + labels.size());
         }
         if (kind == TaskKind.CLASSIFICATION && labels.size() < 2) {
             throw new IllegalArgumentException(

@@ -61,7 +61,7 @@ class ModelTest {
                 .hasMessage("task 'x': outputField 'document' is also an input field; allowed: a name not in [document]");
         assertThatThrownBy(() -> new Task("x", TaskKind.TEXT_GENERATION, "", List.of("document"),
                 List.of(new Label("a", ""), new Label("b", "")), List.of()))
-                .hasMessage("task 'x': a text_generation task has no labels, has 2");
+                .hasMessage("task 'x': a task of kind text_generation has no labels, has 2");
     }
 
     @Test

@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class SequenceStudent implements Student {
 
     /** Positions of every sample's logits (targets are cut or padded to it). */
-    public static final int LENGTH = 6;
+    public static final int LENGTH = 8;
     /** Vocabulary size: the width of each row. */
     public static final int VOCABULARY = 5;
 
