@@ -12,6 +12,7 @@ import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Seeds;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.llm.filter.CandidateFilter;
+import io.github.goldkd.llm.filter.SequenceFilter;
 import io.github.goldkd.llm.prompt.AnswerParser;
 import io.github.goldkd.llm.prompt.GenerationPrompt;
 import io.github.goldkd.llm.prompt.PromptTemplate;
@@ -48,7 +49,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p><b>One request per sample.</b> Sample {@code i} of a request asks for label {@code labels().get(i)}
- * (labels are requested, as in the method). A rejected answer is asked again with a new seed, up to
+ * (labels are requested, as in the method). For a sequence task (extractive QA, math word problems, text
+ * generation) the labels are all null and the model writes the target: the answer's output field
+ * ({@link Task#outputField()}) becomes the sample's {@code target}, after the {@link SequenceFilter}'s rules
+ * of the task's kind (which may correct it, e.g. a QA answer to the context's own case). Every answer then
+ * passes the {@link CandidateFilter} (lengths, duplicates). A rejected answer is asked again with a new seed, up to
  * {@code maxAttemptsPerSample} times; what is still missing then is reported as a shortfall in the log
  * and by the batch being shorter than asked.
  *
@@ -92,6 +97,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
     private final int parallelism;
     private final boolean structuredOutput;
     private final CandidateFilter filter;
+    private final SequenceFilter sequenceFilter;
     private final ExecutorService pool;
     private final Set<Task> primedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -109,6 +115,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         this.parallelism = b.parallelism;
         this.structuredOutput = b.structuredOutput;
         this.filter = b.filter;
+        this.sequenceFilter = b.sequenceFilter;
         AtomicInteger threadNo = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "gold-llm-" + threadNo.incrementAndGet());
@@ -148,6 +155,15 @@ public final class LlmGenerator implements Generator, AutoCloseable {
     public GeneratedBatch generate(GenerationRequest request) {
         Task task = request.task();
         PromptTemplate template = templates.forKind(task.kind());
+        if (task.kind().isSequence()) {
+            for (int i = 0; i < request.count(); i++) {
+                if (request.labels().get(i) != null) {
+                    throw new IllegalArgumentException("a " + task.kind() + " task takes no requested labels (the "
+                            + "teacher writes the target): labels must all be null, label " + i + " was '"
+                            + request.labels().get(i) + "'");
+                }
+            }
+        }
         primeWith(task);
         remember(request.feedback());
         Map<String, String> context = new TreeMap<>();
@@ -305,6 +321,19 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             return parsed.reject();
         }
         AnswerParser.Candidate c = parsed.candidates().get(0);
+        if (task.kind().isSequence()) {
+            SequenceFilter.Verdict v = sequenceFilter.check(task, c.inputs(), c.target(), c.extras());
+            if (!v.ok()) {
+                LOG.debug("sample {}: {} ({})", s.index, v.reject(), v.detail());
+                return v.reject();
+            }
+            String reason = filter.admit(c.inputs(), null, null);
+            if (reason != null) {
+                return reason;
+            }
+            kept[s.index] = new Sample("cand-" + s.index, c.inputs(), null, v.target(), origin, round, v.references());
+            return null;
+        }
         String reason = filter.admit(c.inputs(), c.statedLabel(), s.label);
         if (reason != null) {
             return reason;
@@ -325,6 +354,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         d.put("parallelism", parallelism);
         d.put("structuredOutput", structuredOutput);
         d.put("parserVersion", AnswerParser.VERSION);
+        d.put("sequenceFilter", sequenceFilter.describe());
         d.put("budget", budget.describe());
         d.put("cache", cache.file() == null ? "(memory)" : cache.file().toString());
         return d;
@@ -376,6 +406,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         private int parallelism;
         private boolean structuredOutput = true;
         private CandidateFilter filter;
+        private SequenceFilter sequenceFilter;
 
         private Builder() {
         }
@@ -452,6 +483,16 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             return this;
         }
 
+        /**
+         * The rules of each sequence kind (QA span and length bounds, math expression checks, generation
+         * length bounds); default {@link SequenceFilter#defaults()}. Configure it with
+         * {@link SequenceFilter#builder()}, whose settings are validated.
+         */
+        public Builder sequenceFilter(SequenceFilter filter) {
+            this.sequenceFilter = filter;
+            return this;
+        }
+
         public LlmGenerator build() {
             if (model == null) {
                 throw new IllegalArgumentException("chatModel must be set");
@@ -477,6 +518,9 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             }
             if (filter == null) {
                 filter = CandidateFilter.defaults();
+            }
+            if (sequenceFilter == null) {
+                sequenceFilter = SequenceFilter.defaults();
             }
             new UsageMeter(budget, model.modelName()); // validates a cost limit against the price table
             ownsCache = cache == null;

@@ -4,7 +4,6 @@ import io.github.goldkd.core.BudgetExhaustedException;
 import io.github.goldkd.core.GeneratedBatch;
 import io.github.goldkd.core.GenerationMode;
 import io.github.goldkd.core.GenerationRequest;
-import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
@@ -344,13 +343,13 @@ class LlmGeneratorTest {
     }
 
     @Test
-    void sequenceTasksAreRejectedByKind() {
+    void aSequenceRequestWithALabelIsRejectedBeforeAnyRequest() {
         Task qa = new Task("squad", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(), List.of());
         try (LlmGenerator gen = generator().build()) {
-            List<String> labels = new ArrayList<>();
-            labels.add(null);
-            assertThatThrownBy(() -> gen.generate(new GenerationRequest(qa, GenerationMode.TRAIN, labels, List.of(), 0, 1L)))
-                    .isInstanceOf(GoldException.class).hasMessageContaining("EXTRACTIVE_QA");
+            assertThatThrownBy(() -> gen.generate(new GenerationRequest(qa, GenerationMode.TRAIN, List.of("positive"),
+                    List.of(), 0, 1L)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EXTRACTIVE_QA")
+                    .hasMessageContaining("labels must all be null").hasMessageContaining("'positive'");
         }
         assertThat(teacher.requests.get()).isZero();
     }

@@ -22,7 +22,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #forSample}: one object with the task's input fields as strings and the {@code label} fixed to
- *       the requested one (or any of the task's labels); sequence tasks get a {@code target} string instead;</li>
+ *       the requested one (or any of the task's labels); a sequence task's object has its output field
+ *       ({@link Task#outputField()}, e.g. {@code answer}) as a string after the input fields instead;</li>
  *   <li>{@link #forSamples}: a JSON array of such objects, one per requested label, in order;</li>
  *   <li>{@link #fromJsonSchema}: the subset of JSON Schema that structured-output prompts use (objects with
  *       properties, strings with {@code enum}, {@code const}, {@code minLength}, {@code maxLength}, numbers,
@@ -55,8 +56,9 @@ public final class GbnfGrammar {
 
     /**
      * One JSON object for a sample of {@code task}: the input fields as strings, then {@code "label"} fixed to
-     * {@code label} (classification; {@code null} allows any of the task's labels) or a {@code "target"}
-     * string (sequence tasks).
+     * {@code label} (classification; {@code null} allows any of the task's labels) or the task's output field
+     * as a string (sequence tasks, which take no label: {@code label} must be null). The members come in
+     * this order, as in {@link io.github.goldkd.llm.prompt.SequenceTemplate}'s schema.
      */
     public static String forSample(Task task, String label, int maxStringLength) {
         Objects.requireNonNull(task, "task");
@@ -160,7 +162,10 @@ public final class GbnfGrammar {
             members.put(f, r.string(1, r.maxStringLength));
         }
         if (task.kind().isSequence()) {
-            members.put("target", r.string(1, r.maxStringLength));
+            if (label != null) {
+                throw new IllegalArgumentException("a " + task.kind() + " task takes no label, was '" + label + "'");
+            }
+            members.put(task.outputField(), r.string(1, r.maxStringLength));
         } else if (label != null) {
             task.labelIndex(label); // fails with the allowed labels when unknown
             members.put("label", jsonLiteral(label));

@@ -12,6 +12,7 @@ import io.github.goldkd.core.Task;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the model's answer: one JSON object, or an array of them, with the task's input fields and
- * {@code label}.
+ * {@code label} (classification) or the task's output field (sequence kinds: {@link Task#outputField()},
+ * e.g. {@code answer} or {@code equation}), which becomes the candidate's target.
  *
  * <p>Accepted around the JSON: a Markdown code fence, prose before and after, an array where one object was
  * asked (its first object is used). Everything else is rejected with a reason ({@code parse-*}). JSON
@@ -32,7 +34,11 @@ import java.util.regex.Pattern;
  */
 public final class AnswerParser {
 
-    /** Raised whenever the accepted language changes. */
+    /**
+     * Raised whenever the accepted language changes. Still 1 after sequence kinds were added: what is
+     * accepted for classification did not change, and no sequence answer was cached before, so existing
+     * caches stay valid.
+     */
     public static final int VERSION = 1;
 
     public static final String EMPTY = "parse-empty";
@@ -41,6 +47,8 @@ public final class AnswerParser {
     public static final String INVALID_JSON = "parse-invalid-json";
     public static final String NOT_OBJECT = "parse-not-object";
     public static final String MISSING_FIELD = "parse-missing-field";
+    /** A sequence task's answer has all input fields but no string output field. */
+    public static final String MISSING_OUTPUT = "parse-missing-output";
 
     private static final Pattern FENCE = Pattern.compile("```[A-Za-z0-9_-]*[ \\t]*\\R?(.*?)(?:```|\\z)",
             Pattern.DOTALL);
@@ -76,14 +84,27 @@ public final class AnswerParser {
      *
      * @param inputs      the task's input fields, in the task's order
      * @param statedLabel the label the model wrote, or null when it wrote none
+     * @param target      a sequence task's output field as written, or null (classification)
+     * @param extras      the object's other scalar members as text, e.g. a math answer's stated
+     *                    {@code "answer": 51} (a filter may check them); {@code label} and the fields above
+     *                    are not repeated here
      */
-    public record Candidate(Map<String, String> inputs, String statedLabel) {
+    public record Candidate(Map<String, String> inputs, String statedLabel, String target, Map<String, String> extras) {
         public Candidate {
-            inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+            inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+            extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras == null ? Map.of() : extras));
+        }
+
+        /** A classification candidate: inputs and the stated label, no target. */
+        public Candidate(Map<String, String> inputs, String statedLabel) {
+            this(inputs, statedLabel, null, Map.of());
         }
     }
 
-    /** Parses {@code answer} for {@code task}: the first object that carries all input fields. */
+    /**
+     * Parses {@code answer} for {@code task}: the first object that carries all input fields as strings and,
+     * for a sequence task, its output field as a string.
+     */
     public static Result parse(String answer, Task task) {
         Objects.requireNonNull(task, "task");
         Json json = findJson(answer);
@@ -107,12 +128,16 @@ public final class AnswerParser {
             return Result.rejected(NOT_OBJECT, "JSON value is not an object: " + json.element);
         }
         String missing = null;
+        String missingReason = MISSING_FIELD;
+        String output = task.outputField();
         for (JsonObject o : objects) {
             Map<String, String> inputs = new LinkedHashMap<>();
             for (String f : task.inputFields()) {
                 JsonElement v = o.get(f);
-                if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                    missing = "no string field '" + f + "' in " + abbreviate(o.toString());
+                if (!isString(v)) {
+                    if (missing == null) {
+                        missing = "no string field '" + f + "' in " + abbreviate(o.toString());
+                    }
                     inputs = null;
                     break;
                 }
@@ -121,11 +146,34 @@ public final class AnswerParser {
             if (inputs == null) {
                 continue;
             }
-            JsonElement l = o.get("label");
-            String stated = l != null && l.isJsonPrimitive() ? l.getAsString() : null;
-            return new Result(List.of(new Candidate(inputs, stated)), null, null);
+            if (!task.kind().isSequence()) {
+                JsonElement l = o.get("label");
+                String stated = l != null && l.isJsonPrimitive() ? l.getAsString() : null;
+                return new Result(List.of(new Candidate(inputs, stated)), null, null);
+            }
+            JsonElement t = o.get(output);
+            if (!isString(t)) {
+                // An object with the inputs but no output is a more specific failure than one missing an input.
+                if (missingReason != MISSING_OUTPUT) {
+                    missing = "no string output field '" + output + "' in " + abbreviate(o.toString());
+                    missingReason = MISSING_OUTPUT;
+                }
+                continue;
+            }
+            Map<String, String> extras = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+                String k = e.getKey();
+                if (!k.equals(output) && !k.equals("label") && !inputs.containsKey(k) && e.getValue().isJsonPrimitive()) {
+                    extras.put(k, e.getValue().getAsString());
+                }
+            }
+            return new Result(List.of(new Candidate(inputs, null, t.getAsString(), extras)), null, null);
         }
-        return Result.rejected(MISSING_FIELD, missing);
+        return Result.rejected(missingReason, missing);
+    }
+
+    private static boolean isString(JsonElement v) {
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isString();
     }
 
     private record Json(JsonElement element, String reject, String detail) {

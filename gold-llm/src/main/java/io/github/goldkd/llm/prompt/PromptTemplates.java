@@ -8,8 +8,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The prompt template for each task kind. Classification ships now; extractive QA and math word problems
- * (sketched in the method page) come later and are rejected with a message until then.
+ * The prompt template for each task kind: {@link ClassificationTemplate} for classification and a
+ * {@link SequenceTemplate} for each sequence kind. {@link #with} replaces the template of one kind.
  */
 public final class PromptTemplates {
 
@@ -19,15 +19,20 @@ public final class PromptTemplates {
         this.byKind = Collections.unmodifiableMap(new EnumMap<>(byKind));
     }
 
-    /** The library's templates: {@link ClassificationTemplate}. */
+    /** The library's templates: {@link ClassificationTemplate} and a {@link SequenceTemplate} per sequence kind. */
     public static PromptTemplates defaults() {
         Map<TaskKind, PromptTemplate> m = new EnumMap<>(TaskKind.class);
-        m.put(TaskKind.CLASSIFICATION, new ClassificationTemplate());
+        for (TaskKind k : TaskKind.values()) {
+            m.put(k, k.isSequence() ? new SequenceTemplate(k) : new ClassificationTemplate());
+        }
         return new PromptTemplates(m);
     }
 
     /** These templates with {@code template} for its kind (replacing the previous one). */
     public PromptTemplates with(PromptTemplate template) {
+        if (template == null || template.kind() == null) {
+            throw new IllegalArgumentException("template and its kind must not be null, was " + template);
+        }
         Map<TaskKind, PromptTemplate> m = new EnumMap<>(TaskKind.class);
         m.putAll(byKind);
         m.put(template.kind(), template);
@@ -38,7 +43,7 @@ public final class PromptTemplates {
     public PromptTemplate forKind(TaskKind kind) {
         PromptTemplate t = byKind.get(kind);
         if (t == null) {
-            throw new GoldException("no prompt template for task kind " + kind + " yet; supported kinds: "
+            throw new GoldException("no prompt template for task kind " + kind + "; supported kinds: "
                     + byKind.keySet());
         }
         return t;

@@ -57,11 +57,35 @@ class GbnfGrammarTest {
     }
 
     @Test
-    void sequenceTasksGetATargetStringInsteadOfALabel() {
+    void sequenceTasksGetTheirOutputFieldAsAStringAfterTheInputsInOrder() {
         Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(), List.of());
         String g = GbnfGrammar.forSample(qa, null, 30);
-        assertThat(g).contains("\"\\\"context\\\"\"").contains("\"\\\"question\\\"\"").contains("\"\\\"target\\\"\"")
-                .doesNotContain("label");
+        assertThat(g).startsWith("root ::= \"{\" ws \"\\\"context\\\"\" ws \":\" ws string-1-30 \",\" ws "
+                + "\"\\\"question\\\"\" ws \":\" ws string-1-30 \",\" ws "
+                + "\"\\\"answer\\\"\" ws \":\" ws string-1-30 ws \"}\"\n");
+        assertThat(g).doesNotContain("label").doesNotContain("target");
+        Task gen = Task.sequence("nl4opt", TaskKind.TEXT_GENERATION, "", List.of("document"), "formulation", List.of());
+        assertThat(GbnfGrammar.forSample(gen, null, 30)).contains("\"\\\"formulation\\\"\"");
+        assertThatThrownBy(() -> GbnfGrammar.forSample(qa, "positive", 30))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no label");
+    }
+
+    @Test
+    void schemaOfEachSequenceTemplateBecomesTheSameOrderedGrammar() {
+        List<Task> tasks = List.of(
+                new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(), List.of()),
+                Task.sequence("svamp", TaskKind.MATH_WORD_PROBLEM, "", List.of("body", "question"), null, List.of()),
+                Task.sequence("nl4opt", TaskKind.TEXT_GENERATION, "", List.of("document"), "formulation", List.of()));
+        for (Task t : tasks) {
+            String schema = PromptTemplates.defaults().forKind(t.kind()).responseFormat(t).schema();
+            String fromSchema = GbnfGrammar.fromJsonSchema(schema, 40);
+            String direct = GbnfGrammar.forSample(t, null, 40);
+            // The schema's grammar has one more indirection (root ::= root-object); the object rule is the same.
+            String object = direct.lines().findFirst().orElseThrow().substring("root ::= ".length());
+            assertThat(fromSchema).startsWith("root ::= root-object\n").contains("root-object ::= " + object + "\n");
+            assertThat(object.indexOf(GbnfGrammar.literal("\"" + t.outputField() + "\"")))
+                    .isGreaterThan(object.indexOf(GbnfGrammar.literal("\"" + t.inputFields().get(0) + "\"")));
+        }
     }
 
     @Test

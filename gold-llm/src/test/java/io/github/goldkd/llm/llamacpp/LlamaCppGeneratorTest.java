@@ -7,16 +7,20 @@ import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.llm.LlmGenerator;
 import io.github.goldkd.llm.RequestCache;
 import io.github.goldkd.llm.Usage;
+import io.github.goldkd.llm.filter.SequenceFilter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,5 +119,50 @@ class LlamaCppGeneratorTest {
         assertThat(repeat.stats().requests()).isZero();
         assertThat(repeat.stats().cacheHits()).isGreaterThanOrEqualTo(LABELS.size());
         assertThat(other).isNotEqualTo(first);
+    }
+
+    static final Task QA = new Task("squad", TaskKind.EXTRACTIVE_QA, "Questions about a paragraph.",
+            List.of("context", "question"), List.of(), List.of(
+            Sample.withTarget("q1", Map.of("context", "Penicillin was discovered by Alexander Fleming in 1928.",
+                    "question", "Who discovered penicillin?"), "Alexander Fleming", List.of(), Origin.REAL)),
+            null, null);
+    static final Task NL4OPT = Task.sequence("nl4opt", TaskKind.TEXT_GENERATION, "Formulate a linear program.",
+            List.of("document"), "formulation", List.of(
+            Sample.withTarget("n1", Map.of("document", "A farmer grows wheat and corn on at most 50 acres."),
+                    "x + y <= 50", List.of(), Origin.REAL)));
+
+    @Test
+    void sequenceTasksEveryAnswerParsesIntoInputsAndATarget() {
+        // Random weights write gibberish of any length: only the kind's content rules are relaxed here, so that
+        // what is left to show is the shape: the schema's grammar makes every answer parse.
+        SequenceFilter loose = SequenceFilter.builder().inputChars(TaskKind.TEXT_GENERATION, 1, 1000)
+                .outputChars(TaskKind.TEXT_GENERATION, 1, 1000).build();
+        GeneratedBatch gen;
+        GeneratedBatch qa;
+        try (LlmGenerator g = LlmGenerator.builder().chatModel(model).sequenceFilter(loose).maxTokens(400)
+                .maxAttemptsPerSample(5).build()) {
+            gen = g.generate(new GenerationRequest(NL4OPT, GenerationMode.TRAIN, Collections.nCopies(4, null),
+                    List.of(), 0, 21L));
+        }
+        // A QA answer of random weights is almost never a span of its context: one attempt each, and what
+        // matters is that no answer failed to parse or was cut off.
+        try (LlmGenerator g = LlmGenerator.builder().chatModel(model).maxTokens(400).maxAttemptsPerSample(1).build()) {
+            qa = g.generate(new GenerationRequest(QA, GenerationMode.PROBE, Collections.nCopies(3, null), List.of(),
+                    0, 22L));
+        }
+        assertThat(gen.samples()).hasSize(4);
+        for (Sample s : gen.samples()) {
+            assertThat(s.label()).isNull();
+            assertThat(s.target()).isNotBlank();
+            assertThat(LlamaCppChatModelTest.visibleCodePoints(s.target())).isLessThanOrEqualTo(80);
+            assertThat(s.inputs().keySet()).containsExactly("document");
+        }
+        assertThat(gen.stats().rejects().keySet()).allSatisfy(reason -> assertThat(reason)
+                .isIn("empty-field", "duplicate", "near-duplicate"));
+        assertThat(qa.stats().requests()).isEqualTo(3);
+        assertThat(qa.samples().size() + qa.stats().rejected()).isEqualTo(qa.stats().requests());
+        assertThat(qa.stats().rejects().keySet()).allSatisfy(reason -> assertThat(reason)
+                .doesNotStartWith("parse-").doesNotStartWith("finish-").isNotEqualTo("malformed-response"));
+        assertThat(qa.samples()).allSatisfy(s -> assertThat(s.input("context")).contains(s.target()));
     }
 }

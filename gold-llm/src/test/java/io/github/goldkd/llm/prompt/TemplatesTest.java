@@ -83,11 +83,17 @@ class TemplatesTest {
     }
 
     @Test
-    void unsupportedTaskKindsAreRejectedByName() {
-        assertThatThrownBy(() -> PromptTemplates.defaults().forKind(TaskKind.EXTRACTIVE_QA))
-                .isInstanceOf(GoldException.class)
-                .hasMessageContaining("EXTRACTIVE_QA").hasMessageContaining("CLASSIFICATION");
-        assertThat(PromptTemplates.defaults().forKind(TaskKind.CLASSIFICATION).id()).isEqualTo("gold-classification");
+    void everyTaskKindHasATemplateOfItsKind() {
+        PromptTemplates t = PromptTemplates.defaults();
+        for (TaskKind k : TaskKind.values()) {
+            assertThat(t.forKind(k).kind()).isEqualTo(k);
+        }
+        assertThat(t.forKind(TaskKind.CLASSIFICATION).id()).isEqualTo("gold-classification");
+        assertThat(t.forKind(TaskKind.EXTRACTIVE_QA).id()).isEqualTo("gold-extractive-qa");
+        assertThat(t.forKind(TaskKind.MATH_WORD_PROBLEM).id()).isEqualTo("gold-math-word-problem");
+        assertThat(t.forKind(TaskKind.TEXT_GENERATION).id()).isEqualTo("gold-text-generation");
+        assertThatThrownBy(() -> t.forKind(null)).isInstanceOf(GoldException.class)
+                .hasMessageContaining("CLASSIFICATION");
     }
 
     @Test
