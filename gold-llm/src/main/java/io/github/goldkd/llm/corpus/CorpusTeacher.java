@@ -783,7 +783,7 @@ public final class CorpusTeacher implements Generator {
                 } catch (GoldException e) {
                     throw new GoldException("pool " + e.getMessage(), e);
                 }
-                checkTarget(s);
+                checkTarget(s, key);
                 Sample first = seen.putIfAbsent(key, s);
                 if (first != null) {
                     dropped++;
@@ -802,14 +802,18 @@ public final class CorpusTeacher implements Generator {
             return new CorpusTeacher(this, unique, uniqueKeys, dropped);
         }
 
-        /** A pool sample's target must be one the task's own acceptance rules would let through. */
-        private void checkTarget(Sample s) {
+        /**
+         * A pool sample's target must be one the task's own acceptance rules would let through; {@code key}
+         * is the sample's text (for a single-field task, its only field whatever its name).
+         */
+        private void checkTarget(Sample s, String key) {
             String where = "pool sample " + s.id() + " of " + task.kind() + " task '" + task.name() + "'";
             if (s.target() == null || s.target().isBlank()) {
                 throw new GoldException(where + " has no target (its '" + task.outputField()
                         + "'); every pool sample needs one");
             }
-            if (task.kind() == TaskKind.EXTRACTIVE_QA && !s.input(task.spanField()).contains(s.target())) {
+            String span = task.inputFields().size() == 1 ? key : s.inputs().get(task.spanField());
+            if (task.kind() == TaskKind.EXTRACTIVE_QA && !span.contains(s.target())) {
                 throw new GoldException(where + " has answer '" + s.target() + "', which is not a span of its '"
                         + task.spanField() + "'");
             }

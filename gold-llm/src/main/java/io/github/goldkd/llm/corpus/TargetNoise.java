@@ -4,8 +4,10 @@ import io.github.goldkd.core.metric.ArithmeticExpression;
 import io.github.goldkd.core.metric.Metrics;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -28,6 +30,9 @@ final class TargetNoise {
     static String otherSpan(String context, String target, List<String> golds, SplittableRandom rng) {
         List<int[]> words = words(context);
         int n = Math.max(1, words(target).size());
+        // exact match is equality after normalisation: normalise the gold answers once, not per candidate
+        Set<String> normalisedGolds = new HashSet<>();
+        golds.forEach(g -> normalisedGolds.add(Metrics.normalizeAnswer(g)));
         List<String> candidates = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             for (int len = Math.max(1, n - 1); len <= n + 1 && i + len <= words.size(); len++) {
@@ -35,8 +40,9 @@ final class TargetNoise {
                     break; // longer windows from i cross the boundary too
                 }
                 String span = context.substring(words.get(i)[0], words.get(i + len - 1)[1]);
+                String normalised = Metrics.normalizeAnswer(span);
                 // an empty normalised span ("the") is not an answer anyone would write
-                if (!Metrics.normalizeAnswer(span).isEmpty() && Metrics.exactMatch().score(span, golds) == 0.0) {
+                if (!normalised.isEmpty() && !normalisedGolds.contains(normalised)) {
                     candidates.add(span);
                 }
             }

@@ -568,4 +568,45 @@ class CorpusTeacherSequenceTest {
         assertThat(noisy.remaining()).isZero();
         assertThat(wrong).isEqualTo(distinct);
     }
+
+    /** The first 40 SQuAD questions on the Normans: context + question in, the first answer out, all answers. */
+    private static List<Sample> squadSlice() throws IOException {
+        List<Sample> out = new ArrayList<>();
+        try (InputStream in = Objects.requireNonNull(CorpusTeacherSequenceTest.class
+                .getResourceAsStream("squad-normans-first40.jsonl"), "test resource");
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                Map<String, String> inputs = new LinkedHashMap<>();
+                inputs.put("context", o.get("context").getAsString());
+                inputs.put("question", o.get("question").getAsString());
+                List<String> answers = new ArrayList<>();
+                o.getAsJsonArray("answers").forEach(a -> answers.add(a.getAsString()));
+                out.add(Sample.withTarget(o.get("id").getAsString(), inputs, answers.get(0), answers, Origin.REAL));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void onRealSquadQuestionsEveryMistakeIsAnotherSpanOfTheContext() throws IOException {
+        List<Sample> pool = squadSlice();
+        assertThat(pool).hasSize(40).anyMatch(s -> s.references().size() > 1);
+        Map<String, Sample> poolByText = byText(pool);
+        CorpusTeacher t = teacher(QA, pool, 0.1, 1.0);
+        int wrong = 0;
+        for (int round = 0; round < 5; round++) {
+            GenerationMode mode = round % 2 == 0 ? GenerationMode.TRAIN : GenerationMode.PROBE;
+            for (Sample s : t.generate(request(QA, mode, 8, List.of(), round, round)).samples()) {
+                wrong += checkAndTellNoisy(TaskKind.EXTRACTIVE_QA, s, poolByText, Set.of()) ? 1 : 0;
+                // of similar length: one word fewer up to one more than the gold target
+                int goldWords = poolByText.get(s.text()).target().split("\\s+").length;
+                assertThat(s.target().split("\\s+").length).as(s.target())
+                        .isBetween(Math.max(1, goldWords - 1), goldWords + 1);
+            }
+        }
+        // a Wikipedia paragraph always has another span
+        assertThat(wrong).isEqualTo(40);
+        assertThat(t.remaining()).isZero();
+    }
 }
