@@ -207,6 +207,7 @@ class CorpusTeacherSequenceTest {
                 tailPlain += s.text().contains("topic7") ? 1 : 0;
             }
         }
+        // measured for each kind: 10 of 40 draws on the example's topic against none, cosine sum 4.6 to 5.6 against 0
         assertThat(simFeedback).as("%s: summed cosine to the example", kind).isGreaterThan(3 * simPlain);
         assertThat(tailFeedback).as("%s: draws of the example's topic out of 40", kind).isGreaterThan(3 * tailPlain + 5);
     }
@@ -528,27 +529,36 @@ class CorpusTeacherSequenceTest {
                 probe += space.vector(s.text()).dot(centre);
             }
         }
+        // measured: 481 against 352 (summed, unnormalised centre)
         assertThat(train).isGreaterThan(1.2 * probe);
 
-        // imitation: a problem about books pulls problems that share its words, closer than plain train draws
-        Sample example = Sample.withTarget("fb", Map.of("body", "mary has 12 books on each of her 4 shelves .",
-                "question", "how many books does she have ?"), "( 12.0 * 4.0 )", List.of(), Origin.TRAIN);
+        // imitation: a problem about speed pulls the few problems about miles, which plain train draws (central,
+        // so about money and objects) do not reach
+        Sample example = Sample.withTarget("fb", Map.of("body", "a car travels 60 miles per hour for 3 hours .",
+                "question", "how many miles does it travel ?"), "( 60.0 * 3.0 )", List.of(), Origin.TRAIN);
         TfIdf.Sparse ex = space.vector(example.text());
         double simFeedback = 0;
         double simPlain = 0;
-        int books = 0;
-        for (Sample s : teacher(MATH, pool, 0.1, 0.1).generate(request(MATH, GenerationMode.TRAIN, 10,
-                List.of(example), 0, 3)).samples()) {
-            simFeedback += space.vector(s.text()).dot(ex);
-            books += s.text().contains("book") ? 1 : 0;
+        int milesFeedback = 0;
+        int milesPlain = 0;
+        CorpusTeacher imitating = teacher(MATH, pool, 0.1, 0.1);
+        CorpusTeacher plain = teacher(MATH, pool, 0.1, 0.1);
+        for (int round = 0; round < 3; round++) {
+            for (Sample s : imitating.generate(request(MATH, GenerationMode.TRAIN, 10, List.of(example), round,
+                    round)).samples()) {
+                simFeedback += space.vector(s.text()).dot(ex);
+                milesFeedback += s.text().contains("miles") ? 1 : 0;
+            }
+            for (Sample s : plain.generate(request(MATH, GenerationMode.TRAIN, 10, List.of(), round, round))
+                    .samples()) {
+                simPlain += space.vector(s.text()).dot(ex);
+                milesPlain += s.text().contains("miles") ? 1 : 0;
+            }
         }
-        for (Sample s : teacher(MATH, pool, 0.1, 0.1).generate(request(MATH, GenerationMode.TRAIN, 10,
-                List.of(), 0, 3)).samples()) {
-            simPlain += space.vector(s.text()).dot(ex);
-        }
-        long booksInPool = pool.stream().filter(s -> s.text().contains("book")).count();
-        assertThat(booksInPool).isLessThan(20); // a tenth of the pool at most: 10 uniform draws would find about 1
-        assertThat(books).isGreaterThanOrEqualTo(5);
+        // 8 of the 197 problems mention miles: 30 uniform draws would find about 1
+        assertThat(pool.stream().filter(s -> s.text().contains("miles")).count()).isEqualTo(8);
+        assertThat(milesFeedback).isGreaterThanOrEqualTo(5).isGreaterThan(milesPlain + 4);
+        // measured: 3.8 against 1.0
         assertThat(simFeedback).isGreaterThan(2 * simPlain);
 
         // noise: every real equation has an operator whose change is a real mistake, and each one is checked
