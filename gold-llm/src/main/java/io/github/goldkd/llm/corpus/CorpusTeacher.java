@@ -13,6 +13,7 @@ import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.metric.ArithmeticExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,14 @@ import java.util.TreeMap;
 
 /**
  * A <b>simulation</b> of an LLM teacher for offline runs and controlled experiments: it answers generation
- * requests with texts drawn from a pool of real labelled texts. It is not a language model and writes
- * nothing new; it imitates the behaviours of an LLM teacher that GOLD is about, with fixed, documented
- * parameters. Any real chat-model {@link Generator} replaces it.
+ * requests with samples drawn from a pool of real samples. It is not a language model and writes nothing
+ * new; it imitates the behaviours of an LLM teacher that GOLD is about, with fixed, documented parameters.
+ * Any real chat-model {@link Generator} replaces it. It serves every {@link TaskKind}: classification
+ * (a pool of labelled texts) and the sequence kinds (a pool of inputs with a target and, where the data
+ * has them, further gold references, e.g. every SQuAD answer or a math problem's value).
  *
- * <p>Behaviour for a request of label {@code y} (the returned sample is always labelled {@code y}):
+ * <p><b>Classification.</b> Behaviour for a request of label {@code y} (the returned sample is always
+ * labelled {@code y}):
  * <ul>
  *   <li><b>Head bias</b> (train mode, no feedback). Each class's pool texts are ranked once by similarity to
  *       the class centre (rank 0 = most central; TF-IDF cosine by default, or any {@link Encoder}). A text
@@ -55,14 +59,51 @@ import java.util.TreeMap;
  *       under {@code "exhausted:<y>"}. Nothing is recycled.</li>
  * </ul>
  *
+ * <p><b>Sequence tasks</b> ({@link TaskKind#EXTRACTIVE_QA}, {@link TaskKind#MATH_WORD_PROBLEM},
+ * {@link TaskKind#TEXT_GENERATION}). The request's label entries must be {@code null} (the teacher writes the
+ * target); every returned sample has the pool sample's inputs (the task's fields, in order) and target, its
+ * references where the pool had more than the target, and no label. The pool has no classes, so the same
+ * rules apply to the whole pool at once:
+ * <ul>
+ *   <li><b>Head bias</b>: the pool is ranked once by similarity of its inputs' text (the task's input fields
+ *       joined by newlines) to the centre of the whole pool, in the same TF-IDF (or encoder) space, and
+ *       train draws decay as {@code exp(-rank / (headTemperature * n))}, {@code n} the pool size.</li>
+ *   <li><b>Feedback</b>: each sample picks a feedback example at random and ranks the pool by similarity of
+ *       the inputs to that example's inputs: the nearest pool samples are the likeliest.</li>
+ *   <li><b>Probe</b> mode: uniform among the unreturned pool samples.</li>
+ *   <li><b>Target noise</b>. With probability {@code labelNoise} (same setting, same default 10 %) the drawn
+ *       sample gets a wrong target of the kind an LLM writes, and then carries no references (the wrong
+ *       target is its only reference, so the stored sample is self-consistent, as a teacher's mistake
+ *       would be, and no gold answer contradicts it):
+ *       <ul>
+ *         <li>QA: another span of the same span field, a run of whole words within one sentence, one word
+ *             shorter than the gold target up to one word longer, that is not an exact match (SQuAD
+ *             normalisation) of any gold answer; uniform among such spans. It occurs in the context, so it
+ *             passes the acceptance filter an LLM's answer would pass.</li>
+ *         <li>Math: the target expression with one binary operator changed ({@code +} &harr; {@code -},
+ *             {@code *} &harr; {@code /}), uniform among the operators whose change still evaluates and
+ *             gives a value that execution accuracy scores as wrong against the gold target and answer.
+ *             The stored value reference is dropped rather than recomputed: the metric evaluates the
+ *             expression itself.</li>
+ *         <li>Generation: the target of another pool sample (uniform among those with a different
+ *             target).</li>
+ *       </ul>
+ *       A sample that admits no such mistake (a context without another span, an expression whose every
+ *       change divides by zero or keeps the value, a pool with one target) keeps its clean target.</li>
+ *   <li><b>No repeats</b> as above, by the inputs' text; when the pool is used up the sample is not produced
+ *       and {@link GenerationStats#rejects()} counts it under {@code "exhausted"}.</li>
+ * </ul>
+ *
+ * <p><b>Demonstrations.</b> The task's own demonstrations are never returned: those found in the pool (by
+ * their inputs' text) are marked as returned when the teacher is built, whatever the task kind.
+ *
  * <p><b>Determinism and resume.</b> Every random choice comes from {@link GenerationRequest#seed()}, so the
  * same sequence of requests gives the same answers. The answers also depend on which texts earlier calls
  * returned. A run resumed from its run store makes a fresh teacher and replays no request, so call
  * {@link #markReturned} with every sample the teacher returned before; {@link GoldDistiller#resume} does
- * that through {@link #restore} with the committed rounds' samples before the first new request.
- * The same call with {@code task.demonstrations()} keeps the teacher from answering with the prompt's own
- * demonstrations. Methods are synchronised: one teacher may serve several threads, but the order of calls
- * then decides the answers.
+ * that through {@link #restore} with the committed rounds' samples before the first new request. Samples
+ * are matched by their inputs, so a noisy sequence sample (wrong target) is matched too. Methods are
+ * synchronised: one teacher may serve several threads, but the order of calls then decides the answers.
  */
 public final class CorpusTeacher implements Generator {
 
@@ -72,6 +113,9 @@ public final class CorpusTeacher implements Generator {
     public static final String KIND = "simulated LLM teacher answering from a pool of real texts (not a language model)";
 
     private final Task task;
+    /** True for the sequence kinds: one pool without classes, targets instead of labels. */
+    private final boolean sequence;
+    /** The task's labels; empty for a sequence task. */
     private final List<String> labels;
     private final double headTemperature;
     private final double labelNoise;
@@ -83,39 +127,52 @@ public final class CorpusTeacher implements Generator {
     private final String[] keys;
     private final String[] ids;
     private final List<Map<String, String>> inputs;
-    /** The class of each pool index (index into {@link #labels}). */
+    /** Sequence tasks: the target of each pool index; null for classification. */
+    private final String[] targets;
+    /** Sequence tasks: the stored references of each pool index (empty = the target alone). */
+    private final List<List<String>> references;
+    /** The class of each pool index (index into {@link #labels}); 0 for every entry of a sequence task. */
     private final int[] classOf;
-    /** Per class: its pool indices ordered by centre rank (position j has centre rank j). */
+    /** Per class (one class for a sequence task): its pool indices ordered by centre rank. */
     private final int[][] members;
     private final Map<String, Integer> indexByKey;
 
     private final boolean[] returned;
     private final int[] remaining;
+    private final int demonstrationsExcluded;
 
     private CorpusTeacher(Builder b, List<Sample> pool, List<String> poolKeys, int dropped) {
         this.task = b.task;
+        this.sequence = task.kind().isSequence();
         this.labels = task.labelNames();
         this.headTemperature = b.headTemperature;
         this.labelNoise = b.labelNoise;
         this.duplicatesDropped = dropped;
         int n = pool.size();
+        int classes = sequence ? 1 : labels.size();
         this.keys = poolKeys.toArray(new String[0]);
         this.ids = new String[n];
         this.inputs = new ArrayList<>(n);
+        this.targets = sequence ? new String[n] : null;
+        this.references = new ArrayList<>(sequence ? n : 0);
         this.classOf = new int[n];
         this.indexByKey = new HashMap<>();
         for (int i = 0; i < n; i++) {
             Sample s = pool.get(i);
             ids[i] = s.id();
             inputs.add(outputInputs(s, keys[i]));
-            classOf[i] = labels.indexOf(s.label());
+            if (sequence) {
+                targets[i] = s.target();
+                references.add(s.references());
+            }
+            classOf[i] = sequence ? 0 : labels.indexOf(s.label());
             indexByKey.put(keys[i], i);
         }
         this.space = b.encoder == null ? SimilaritySpace.tfIdf(poolKeys) : SimilaritySpace.encoder(b.encoder, poolKeys);
         this.similarityName = space.name();
-        this.members = new int[labels.size()][];
-        this.remaining = new int[labels.size()];
-        for (int c = 0; c < labels.size(); c++) {
+        this.members = new int[classes][];
+        this.remaining = new int[classes];
+        for (int c = 0; c < classes; c++) {
             int[] m = poolOf(c);
             double[] sim = space.toCentre(m);
             // tie-break by pool order so the ranking is a pure function of the pool
@@ -123,9 +180,12 @@ public final class CorpusTeacher implements Generator {
             remaining[c] = m.length;
         }
         this.returned = new boolean[n];
-        LOG.info("CorpusTeacher, a {}: pool of {} texts {} ({} duplicate texts dropped), similarity {}, "
-                        + "headTemperature {}, labelNoise {}", KIND, n, poolSizes(), dropped, similarityName,
-                headTemperature, labelNoise);
+        // the prompt shows the demonstrations: answering with one of them would be copying the prompt
+        this.demonstrationsExcluded = mark(task.demonstrations())[0];
+        LOG.info("CorpusTeacher, a {}: {} task, pool of {} {} ({} duplicates dropped, {} demonstrations "
+                        + "excluded), similarity {}, headTemperature {}, {} {}", KIND, task.kind(), n,
+                sequence ? "samples" : "texts " + poolSizes(), dropped, demonstrationsExcluded, similarityName,
+                headTemperature, sequence ? "target noise" : "labelNoise", labelNoise);
     }
 
     /** A builder; {@link Builder#task} and {@link Builder#pool} are required. */
@@ -135,6 +195,9 @@ public final class CorpusTeacher implements Generator {
 
     @Override
     public synchronized GeneratedBatch generate(GenerationRequest request) {
+        if (sequence) {
+            return generateSequence(request);
+        }
         SplittableRandom rng = new SplittableRandom(request.seed());
         boolean probe = request.mode() == GenerationMode.PROBE;
         List<Sample> feedback = probe ? List.of() : request.feedback();
@@ -191,6 +254,91 @@ public final class CorpusTeacher implements Generator {
         return new GeneratedBatch(out, new GenerationStats(0, 0, 0, 0, exhausted));
     }
 
+    /** A sequence request: see the class comment. */
+    private GeneratedBatch generateSequence(GenerationRequest request) {
+        SplittableRandom rng = new SplittableRandom(request.seed());
+        boolean probe = request.mode() == GenerationMode.PROBE;
+        List<Sample> feedback = probe ? List.of() : request.feedback();
+        Origin origin = probe ? Origin.PROBE : Origin.TRAIN;
+        // per request: the pool's ranking by similarity to each feedback example, computed on first use
+        int[][] feedbackRanks = new int[feedback.size()][];
+        int exhausted = 0;
+        int noisy = 0;
+        List<Sample> out = new ArrayList<>(request.count());
+        for (String y : request.labels()) {
+            if (y != null) {
+                throw new GoldException("CorpusTeacher (simulation) was asked for label '" + y + "' for "
+                        + task.kind() + " task '" + task.name() + "'; a sequence task has no labels, its request "
+                        + "entries must be null (the teacher writes the target)");
+            }
+            if (remaining[0] == 0) {
+                exhausted++;
+                continue;
+            }
+            int idx;
+            if (probe) {
+                idx = drawUniform(0, rng);
+            } else if (!feedback.isEmpty()) {
+                int f = feedback.size() == 1 ? 0 : rng.nextInt(feedback.size());
+                if (feedbackRanks[f] == null) {
+                    feedbackRanks[f] = feedbackRanking(feedback.get(f), 0);
+                }
+                idx = drawByRank(0, feedbackRanks[f], rng);
+            } else {
+                idx = drawByRank(0, null, rng);
+            }
+            returned[idx] = true;
+            remaining[0]--;
+            String wrong = labelNoise > 0 && rng.nextDouble() < labelNoise ? wrongTarget(idx, rng) : null;
+            if (wrong != null) {
+                noisy++;
+                out.add(new Sample(ids[idx], inputs.get(idx), null, wrong, origin, request.round(), List.of()));
+            } else {
+                out.add(new Sample(ids[idx], inputs.get(idx), null, targets[idx], origin, request.round(),
+                        references.get(idx)));
+            }
+        }
+        Map<String, Integer> rejects = exhausted == 0 ? Map.of() : Map.of("exhausted", exhausted);
+        if (exhausted > 0) {
+            LOG.warn("CorpusTeacher (simulated teacher) round {} {}: pool exhausted, {} of {} requested samples "
+                    + "not produced", request.round(), request.mode(), exhausted, request.count());
+        }
+        LOG.debug("CorpusTeacher (simulated teacher) round {} {}: {} samples ({} with a wrong target), "
+                + "{} feedback examples", request.round(), request.mode(), out.size(), noisy, feedback.size());
+        return new GeneratedBatch(out, new GenerationStats(0, 0, 0, 0, rejects));
+    }
+
+    /**
+     * The wrong target an LLM might have written for pool sample {@code idx} (see the class comment), or
+     * null when the sample admits none.
+     */
+    private String wrongTarget(int idx, SplittableRandom rng) {
+        String target = targets[idx];
+        List<String> golds = references.get(idx);
+        return switch (task.kind()) {
+            case EXTRACTIVE_QA -> {
+                List<String> all = new ArrayList<>(golds);
+                all.add(target);
+                yield TargetNoise.otherSpan(inputs.get(idx).get(task.spanField()), target, all, rng);
+            }
+            case MATH_WORD_PROBLEM -> TargetNoise.swappedOperator(target, golds, rng);
+            case TEXT_GENERATION -> anotherTarget(idx, rng);
+            case CLASSIFICATION -> throw new IllegalStateException("classification has label noise, not targets");
+        };
+    }
+
+    /** The target of a pool sample whose target differs from that of {@code idx}, uniformly; null if none. */
+    private String anotherTarget(int idx, SplittableRandom rng) {
+        int[] others = new int[targets.length];
+        int k = 0;
+        for (int j = 0; j < targets.length; j++) {
+            if (!targets[j].equals(targets[idx])) {
+                others[k++] = j;
+            }
+        }
+        return k == 0 ? null : targets[others[rng.nextInt(k)]];
+    }
+
     /** Marks the committed rounds' samples as returned (see the class comment); called on resume. */
     @Override
     public void restore(List<Sample> generatedSoFar) {
@@ -208,9 +356,18 @@ public final class CorpusTeacher implements Generator {
      */
     public synchronized int markReturned(Collection<Sample> alreadyGenerated) {
         Objects.requireNonNull(alreadyGenerated, "alreadyGenerated");
+        int[] counts = mark(alreadyGenerated);
+        LOG.info("CorpusTeacher (simulated teacher): marked {} pool texts as already returned ({} samples given, "
+                        + "{} not from the pool); left {}", counts[0], alreadyGenerated.size(), counts[1],
+                sequence ? remaining[0] : remainingSizes());
+        return counts[0];
+    }
+
+    /** Marks the pool entries of {@code samples} as returned; returns {newly marked, not in the pool}. */
+    private int[] mark(Collection<Sample> samples) {
         int marked = 0;
         int unmatched = 0;
-        for (Sample s : alreadyGenerated) {
+        for (Sample s : samples) {
             String key = keyOrNull(s);
             Integer idx = key == null ? null : indexByKey.get(key);
             if (idx == null) {
@@ -221,18 +378,29 @@ public final class CorpusTeacher implements Generator {
                 marked++;
             }
         }
-        LOG.info("CorpusTeacher (simulated teacher): marked {} pool texts as already returned ({} samples given, "
-                + "{} not from the pool); left {}", marked, alreadyGenerated.size(), unmatched, remainingSizes());
-        return marked;
+        return new int[] {marked, unmatched};
     }
 
     /** The number of pool texts of {@code label} not returned yet. */
     public synchronized int remaining(String label) {
+        if (sequence) {
+            throw new GoldException("task '" + task.name() + "' is " + task.kind()
+                    + " and has no labels; use remaining() for the pool samples left");
+        }
         int c = labels.indexOf(label);
         if (c < 0) {
             throw new GoldException("unknown label '" + label + "', allowed: " + labels);
         }
         return remaining[c];
+    }
+
+    /** The number of pool texts (or sequence samples) not returned yet, over all labels. */
+    public synchronized int remaining() {
+        int total = 0;
+        for (int r : remaining) {
+            total += r;
+        }
+        return total;
     }
 
     @Override
@@ -245,8 +413,17 @@ public final class CorpusTeacher implements Generator {
         d.put("headTemperature", headTemperature);
         d.put("labelNoise", labelNoise);
         d.put("poolSize", keys.length);
-        d.put("poolPerLabel", poolSizes());
+        if (sequence) {
+            d.put("targetNoise", switch (task.kind()) {
+                case EXTRACTIVE_QA -> "another span of the same context";
+                case MATH_WORD_PROBLEM -> "one operator of the expression changed";
+                default -> "the target of another pool sample";
+            });
+        } else {
+            d.put("poolPerLabel", poolSizes());
+        }
         d.put("duplicateTextsDropped", duplicatesDropped);
+        d.put("demonstrationsExcluded", demonstrationsExcluded);
         return Collections.unmodifiableMap(d);
     }
 
@@ -276,7 +453,7 @@ public final class CorpusTeacher implements Generator {
     /** The label a pool text has in the pool, or null when it is not in the pool. */
     String poolLabel(String text) {
         Integer idx = indexByKey.get(text);
-        return idx == null ? null : labels.get(classOf[idx]);
+        return idx == null || sequence ? null : labels.get(classOf[idx]);
     }
 
     // ------------------------------------------------------------------ drawing
@@ -469,19 +646,26 @@ public final class CorpusTeacher implements Generator {
         private Builder() {
         }
 
-        /** The task (classification); its labels are the labels the teacher answers for. Required. */
+        /**
+         * The task, of any kind: for classification its labels are the labels the teacher answers for; for a
+         * sequence kind its input fields, output field and (QA) span field shape the answers. Required.
+         */
         public Builder task(Task task) {
             this.task = task;
             return this;
         }
 
-        /** The pool of real labelled texts to answer from. Required; every task label needs at least one text. */
+        /**
+         * The pool of real samples to answer from. Required. Classification: labelled texts, every task label
+         * needs at least one. Sequence kinds: samples with the task's input fields and a target (QA: a span of
+         * the span field; math: an expression that evaluates), and any further gold references.
+         */
         public Builder pool(Collection<Sample> pool) {
             this.pool = pool == null ? null : List.copyOf(pool);
             return this;
         }
 
-        /** The pool of real labelled texts to answer from, e.g. read with {@code LabelledFiles}. */
+        /** The pool of real samples to answer from, e.g. read with {@code LabelledFiles}. */
         public Builder pool(Dataset pool) {
             return pool(pool == null ? null : pool.samples());
         }
@@ -505,7 +689,11 @@ public final class CorpusTeacher implements Generator {
             return this;
         }
 
-        /** The probability that a sample's text comes from another class than its label; default 0.1, in [0, 1]. */
+        /**
+         * The rate of the teacher's mistakes: for classification the probability that a sample's text comes
+         * from another class than its label, for a sequence kind the probability of a wrong target (see the
+         * class comment). Default 0.1, in [0, 1].
+         */
         public Builder labelNoise(double labelNoise) {
             this.labelNoise = labelNoise;
             return this;
@@ -520,10 +708,6 @@ public final class CorpusTeacher implements Generator {
             if (task == null) {
                 throw new GoldException("task is required");
             }
-            if (task.kind() != TaskKind.CLASSIFICATION) {
-                throw new GoldException("CorpusTeacher answers classification tasks only; task '" + task.name()
-                        + "' is " + task.kind());
-            }
             if (!(headTemperature > 0) || Double.isInfinite(headTemperature)) {
                 throw new GoldException("headTemperature must be > 0 and finite, was " + headTemperature);
             }
@@ -531,12 +715,16 @@ public final class CorpusTeacher implements Generator {
                 throw new GoldException("labelNoise must be in [0, 1], was " + labelNoise);
             }
             if (pool == null || pool.isEmpty()) {
-                throw new GoldException("pool must hold at least one labelled text per task label, was "
+                throw new GoldException((task.kind().isSequence() ? "pool must hold at least one sample with a target"
+                        : "pool must hold at least one labelled text per task label") + ", was "
                         + (pool == null ? "not set" : "empty"));
             }
             if (encoder != null && encoder.dimension() <= 0) {
                 throw new GoldException("encoder " + encoder.name() + " has dimension " + encoder.dimension()
                         + ", must be > 0");
+            }
+            if (task.kind().isSequence()) {
+                return buildSequence();
             }
             List<String> names = task.labelNames();
             List<Sample> unique = new ArrayList<>(pool.size());
@@ -579,6 +767,60 @@ public final class CorpusTeacher implements Generator {
                         conflicting);
             }
             return new CorpusTeacher(this, unique, uniqueKeys, dropped);
+        }
+
+        /** Checks every pool sample's target for the task's kind and de-duplicates the pool by inputs. */
+        private CorpusTeacher buildSequence() {
+            List<Sample> unique = new ArrayList<>(pool.size());
+            List<String> uniqueKeys = new ArrayList<>(pool.size());
+            Map<String, Sample> seen = new HashMap<>();
+            int dropped = 0;
+            int conflicting = 0;
+            for (Sample s : pool) {
+                String key;
+                try {
+                    key = key(task, s);
+                } catch (GoldException e) {
+                    throw new GoldException("pool " + e.getMessage(), e);
+                }
+                checkTarget(s, key);
+                Sample first = seen.putIfAbsent(key, s);
+                if (first != null) {
+                    dropped++;
+                    if (!first.target().equals(s.target())) {
+                        conflicting++;
+                    }
+                    continue;
+                }
+                unique.add(s);
+                uniqueKeys.add(key);
+            }
+            if (conflicting > 0) {
+                LOG.warn("CorpusTeacher pool: {} inputs appear with two different targets; the first is kept",
+                        conflicting);
+            }
+            return new CorpusTeacher(this, unique, uniqueKeys, dropped);
+        }
+
+        /**
+         * A pool sample's target must be one the task's own acceptance rules would let through; {@code key}
+         * is the sample's text (for a single-field task, its only field whatever its name).
+         */
+        private void checkTarget(Sample s, String key) {
+            String where = "pool sample " + s.id() + " of " + task.kind() + " task '" + task.name() + "'";
+            if (s.target() == null || s.target().isBlank()) {
+                throw new GoldException(where + " has no target (its '" + task.outputField()
+                        + "'); every pool sample needs one");
+            }
+            String span = task.inputFields().size() == 1 ? key : s.inputs().get(task.spanField());
+            if (task.kind() == TaskKind.EXTRACTIVE_QA && !span.contains(s.target())) {
+                throw new GoldException(where + " has answer '" + s.target() + "', which is not a span of its '"
+                        + task.spanField() + "'");
+            }
+            if (task.kind() == TaskKind.MATH_WORD_PROBLEM && ArithmeticExpression.evaluate(s.target()).isEmpty()) {
+                throw new GoldException(where + " has equation '" + s.target() + "', which does not evaluate; "
+                        + "allowed: numbers, + - * /, parentheses");
+            }
         }
     }
 }

@@ -469,9 +469,10 @@ class CorpusTeacherTest {
         List<Sample> pool = pool(5, 14);
         assertThatThrownBy(() -> CorpusTeacher.builder().pool(pool).build())
                 .isInstanceOf(GoldException.class).hasMessage("task is required");
-        Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(), List.of());
+        // a classification pool (labels, no targets) is no pool for a sequence task
+        Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("text"), List.of(), List.of());
         assertThatThrownBy(() -> CorpusTeacher.builder().task(qa).pool(pool).build())
-                .hasMessageContaining("classification tasks only").hasMessageContaining("EXTRACTIVE_QA");
+                .hasMessageContaining("EXTRACTIVE_QA").hasMessageContaining("has no target (its 'answer')");
         for (double bad : new double[] {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY}) {
             assertThatThrownBy(() -> teacher(pool, bad, 0.1))
                     .hasMessage("headTemperature must be > 0 and finite, was " + bad);
