@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -29,6 +30,10 @@ import java.util.concurrent.Callable;
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = "Generate data for a task with a teacher and distil a student (GOLD, or the baseline).")
 final class DistillCommand implements Callable<Integer> {
+
+    /** The HTTP chat clients' own default call timeout, in seconds (GoldCliTest checks they agree); for the help. */
+    static final int DEFAULT_TIMEOUT_SECONDS = 120;
+    private static final int MAX_TIMEOUT_SECONDS = 86_400;
 
     @Option(names = "--task", required = true, description = "Task file (JSON).")
     Path task;
@@ -52,6 +57,10 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--api-key-env", description = "Environment variable holding the API key (default: OPENAI_API_KEY "
             + "for openai; none for local servers).")
     String apiKeyEnv;
+
+    @Option(names = "--timeout", description = "Seconds one request to an openai or ollama teacher may take, "
+            + "connect to last byte, before it fails and is retried (default: " + DEFAULT_TIMEOUT_SECONDS + ").")
+    Integer timeout;
 
     @Option(names = "--rounds", description = "Rounds (default: ${DEFAULT-VALUE}).")
     int rounds = 375;
@@ -99,6 +108,15 @@ final class DistillCommand implements Callable<Integer> {
             choice = StudentChoice.parse(student);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        if (timeout != null) {
+            if (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
+                throw usage("--timeout must be in [1, " + MAX_TIMEOUT_SECONDS + "] seconds, was " + timeout);
+            }
+            String kind = teacher.toLowerCase(Locale.ROOT);
+            if (!kind.equals("openai") && !kind.equals("ollama")) {
+                throw usage("--timeout applies to --teacher openai and ollama (HTTP servers), not " + teacher);
+            }
         }
         if (!Files.isRegularFile(task)) {
             throw usage("--task file not found: " + task);
@@ -165,12 +183,18 @@ final class DistillCommand implements Callable<Integer> {
                 if (keyVar != null) {
                     b.apiKeyFromEnv(keyVar);
                 }
+                if (timeout != null) {
+                    b.callTimeout(Duration.ofSeconds(timeout));
+                }
                 return Teachers.llm(b.build(), cache);
             }
             case "ollama": {
                 OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(required(model, "--model"));
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
+                }
+                if (timeout != null) {
+                    b.callTimeout(Duration.ofSeconds(timeout));
                 }
                 return Teachers.llm(b.build(), cache);
             }

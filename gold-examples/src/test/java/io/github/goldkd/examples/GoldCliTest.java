@@ -136,6 +136,40 @@ class GoldCliTest {
     }
 
     @Test
+    void timeoutIsValidatedAndSetsTheHttpTeachersCallTimeout(@TempDir Path tmp) throws Exception {
+        Run zero = gold("distill", "--task", task.toString(), "--teacher", "openai", "--model", "m", "--timeout", "0",
+                "--out", tmp.resolve("zero").toString());
+        assertThat(zero.status()).isEqualTo(2);
+        assertThat(zero.err().strip())
+                .isEqualTo("gold: --timeout must be in [1, 86400] seconds, was 0 (see 'gold distill --help')");
+        Run corpus = gold(distillArgs(tmp.resolve("corpus"), "--timeout", "5").toArray(String[]::new));
+        assertThat(corpus.status()).isEqualTo(2);
+        assertThat(corpus.err()).contains("--timeout applies to --teacher openai and ollama");
+        // The help's default is the clients' own.
+        assertThat(io.github.goldkd.llm.OpenAiChatModel.builder().modelName("m").build().describe())
+                .containsEntry("callTimeoutMs", 1000L * DistillCommand.DEFAULT_TIMEOUT_SECONDS);
+
+        Path out = tmp.resolve("run");
+        try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+            server.setDispatcher(new mockwebserver3.Dispatcher() {
+                @Override
+                public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest r) {
+                    return LlmTeacherRunTest.answer(r);
+                }
+            });
+            server.start();
+            Run r = gold("distill", "--task", task.toString(), "--teacher", "openai", "--base-url",
+                    server.url("/v1").toString(), "--model", "mock", "--timeout", "7", "--student", "bag", "--rounds",
+                    "1", "--batch-size", "2", "--update-every", "1", "--final-epochs", "1", "--out", out.toString());
+            assertThat(r.status()).as(r.err()).isZero();
+        }
+        JsonObject chatModel = json(out.resolve(RunStore.PROVENANCE)).getAsJsonObject("components")
+                .getAsJsonObject("generator").getAsJsonObject("chatModel");
+        assertThat(chatModel.get("callTimeoutMs").getAsLong()).isEqualTo(7000);
+        assertThat(chatModel.get("readTimeoutMs").getAsLong()).isEqualTo(7000);
+    }
+
+    @Test
     void runtimeFailuresExitWithOneAndTheCause(@TempDir Path tmp) throws Exception {
         Path broken = tmp.resolve("broken.jsonl");
         Files.writeString(broken, "{\"text\":\"fine\",\"label\":\"positive\"}\n{\"text\":\"odd\",\"label\":\"meh\"}\n",

@@ -108,7 +108,8 @@ class LlmTeacherRunTest {
                 .parallelism(1).build();
     }
 
-    private static MockResponse answer(RecordedRequest r) {
+    /** An OpenAI-style answer to a generation request: a sample of the requested label, its text from the seed. */
+    static MockResponse answer(RecordedRequest r) {
         JsonObject body = JsonParser.parseString(r.getBody().utf8()).getAsJsonObject();
         JsonArray msgs = body.getAsJsonArray("messages");
         String prompt = msgs.get(msgs.size() - 1).getAsJsonObject().get("content").getAsString();

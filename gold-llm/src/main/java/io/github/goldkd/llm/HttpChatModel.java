@@ -11,7 +11,10 @@ import io.github.goldkd.core.GoldException;
 import io.github.goldkd.llm.internal.RateLimiter;
 import io.github.goldkd.llm.internal.RetryAfter;
 import io.github.goldkd.llm.internal.Secrets;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,9 +35,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,6 +55,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * capped at {@code maxBackoff}, of which a random half is jitter so that parallel callers do not retry in
  * lock step. Other statuses fail at once: 401 and 403 as {@link AuthenticationException}, 400, 404 and the
  * rest as {@link InvalidRequestException}.
+ *
+ * <p><b>Connections and timeouts.</b> Idle connections stay in the shared pool for 1 s only, under the
+ * keep-alive time of common servers. A request that fails on a pooled connection before any of the answer
+ * arrived (the server had closed the connection while it was idle) is sent again at once on a new
+ * connection, logged at debug and not counted as an attempt. An attempt may take {@code callTimeout}
+ * (default 2 min) from connect to the last byte; the read timeout follows it unless set. While a request
+ * waits, a line is logged every 30 s: {@code still waiting for host:port after 30 s (request n, attempt a)}.
  *
  * <p><b>Structured output.</b> A request's {@link ResponseFormat} is sent as the strongest form this
  * server has accepted so far (initially {@code maxResponseFormat}). When the server rejects it with 400
@@ -61,6 +77,19 @@ public abstract class HttpChatModel implements ChatModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpChatModel.class);
 
+    /**
+     * How long an idle connection stays in the shared pool. Servers close idle keep-alive connections on
+     * their own clock (gunicorn after 2 s; uvicorn, which vLLM runs on, llama-server, Node and Apache after
+     * 5 s; HTTP/1.0 servers at once) without telling the client, and OkHttp probes a pooled connection
+     * for that only after 10 s idle. Kept under those limits, the pool still serves the back-to-back
+     * requests of a batch, while connections that outlive a pause (the student trains between rounds) are
+     * dropped: a new connection costs a handshake, small beside a generation.
+     */
+    static final Duration POOL_IDLE = Duration.ofSeconds(1);
+
+    /** How often a request still waiting for its answer is logged. */
+    static final Duration DEFAULT_WAIT_LOG_INTERVAL = Duration.ofSeconds(30);
+
     /** Request and response bodies: no HTML escaping (readable logs and cache files). */
     protected static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -71,18 +100,29 @@ public abstract class HttpChatModel implements ChatModel {
      * {@code newBuilder()}, which shares the connection pool and the dispatcher threads.
      */
     private static final OkHttpClient SHARED = new OkHttpClient.Builder()
-            .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+            .connectionPool(new ConnectionPool(32, POOL_IDLE.toMillis(), TimeUnit.MILLISECONDS))
             // OkHttp would silently repeat some requests itself (408, 503 with Retry-After: 0, failed
             // connections); this class's retry policy must be the only one, so that attempts are counted,
-            // spaced and logged.
+            // spaced and logged. The one repeat it makes itself, after a pooled connection the server had
+            // already closed, is narrow and logged (see send).
             .retryOnConnectionFailure(false)
             .build();
+
+    /** Logs the requests that wait long for an answer (one daemon thread, idle between log lines). */
+    private static final ScheduledExecutorService WAIT_LOG = waitLogExecutor();
 
     private final String modelName;
     private final HttpUrl endpoint;
     private final String displayUrl;
+    /** Host and port only, for the waiting log line. */
+    private final String displayHost;
     private final String apiKey;
     private final OkHttpClient client;
+    /**
+     * The same client without pooled connections to offer: the repeat after a stale pooled connection goes
+     * out on a new connection for sure, whatever other threads return to the pool meanwhile.
+     */
+    private final OkHttpClient unpooledClient;
     private final int maxConcurrency;
     private final Semaphore permits;
     private final int maxRetries;
@@ -95,8 +135,15 @@ public abstract class HttpChatModel implements ChatModel {
     private final Duration callTimeout;
     private final int requestsPerMinute;
     private final long tokensPerMinute;
+    private final Duration waitLogInterval;
     /** The strongest response format this server is known (or assumed) to accept. */
     private final AtomicReference<ResponseFormat.Type> formatCeiling;
+    /** Requests sent so far (each with its retries), numbering them in the waiting log line. */
+    private final AtomicLong requestsStarted = new AtomicLong();
+    /** Attempts that failed and were retried under the retry policy (with backoff). */
+    private final AtomicLong retriesAfterFailure = new AtomicLong();
+    /** Immediate repeats after a pooled connection the server had closed; not counted as attempts. */
+    private final AtomicLong staleConnectionRepeats = new AtomicLong();
 
     protected HttpChatModel(Builder<?, ?> b, String endpointPath) {
         if (b.modelName == null || b.modelName.isBlank()) {
@@ -111,10 +158,14 @@ public abstract class HttpChatModel implements ChatModel {
         this.endpoint = base.newBuilder().encodedPath(path + endpointPath.replaceFirst("^/", "")).build();
         // Logs and messages show scheme, host, port and path only: no user info, no query parameters.
         this.displayUrl = endpoint.scheme() + "://" + endpoint.host() + ":" + endpoint.port() + endpoint.encodedPath();
+        this.displayHost = endpoint.host() + ":" + endpoint.port();
         this.apiKey = resolveApiKey(b);
         requirePositive("connectTimeout", b.connectTimeout);
-        requirePositive("readTimeout", b.readTimeout);
+        if (b.readTimeout != null) {
+            requirePositive("readTimeout", b.readTimeout);
+        }
         requirePositive("callTimeout", b.callTimeout);
+        requirePositive("waitLogInterval", b.waitLogInterval);
         if (b.maxConcurrency < 1 || b.maxConcurrency > 1024) {
             throw new IllegalArgumentException("maxConcurrency must be in [1, 1024], was " + b.maxConcurrency);
         }
@@ -132,8 +183,11 @@ public abstract class HttpChatModel implements ChatModel {
             throw new IllegalArgumentException("maxResponseFormat must not be null");
         }
         this.connectTimeout = b.connectTimeout;
-        this.readTimeout = b.readTimeout;
+        // Unset, the read timeout follows the call timeout: a non-streaming server sends nothing until the
+        // whole completion is written, so a separate, shorter read limit would cut long generations short.
+        this.readTimeout = b.readTimeout == null ? b.callTimeout : b.readTimeout;
         this.callTimeout = b.callTimeout;
+        this.waitLogInterval = b.waitLogInterval;
         this.maxConcurrency = b.maxConcurrency;
         this.permits = new Semaphore(b.maxConcurrency, true);
         this.maxRetries = b.maxRetries;
@@ -148,11 +202,12 @@ public abstract class HttpChatModel implements ChatModel {
         OkHttpClient parent = b.httpClient == null ? SHARED : b.httpClient;
         this.client = parent.newBuilder()
                 .retryOnConnectionFailure(false)
-                .connectTimeout(b.connectTimeout)
-                .readTimeout(b.readTimeout)
-                .writeTimeout(b.readTimeout)
-                .callTimeout(b.callTimeout)
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .writeTimeout(readTimeout)
+                .callTimeout(callTimeout)
                 .build();
+        this.unpooledClient = client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     }
 
     private static String resolveApiKey(Builder<?, ?> b) {
@@ -340,6 +395,7 @@ public abstract class HttpChatModel implements ChatModel {
 
     private ChatResponse chatWithRetries(ChatRequest request) {
         long estimate = estimateTokens(request);
+        long requestNumber = requestsStarted.incrementAndGet();
         RetriableException last;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -355,7 +411,7 @@ public abstract class HttpChatModel implements ChatModel {
                 throw new GoldException("interrupted while waiting to call " + displayUrl, e);
             }
             try {
-                ChatResponse r = executeOnce(request, attempt);
+                ChatResponse r = executeOnce(request, requestNumber, attempt);
                 if (rateLimiter != null) {
                     rateLimiter.settle(estimate, r.usage().totalTokens());
                 }
@@ -368,6 +424,7 @@ public abstract class HttpChatModel implements ChatModel {
             if (attempt > maxRetries) {
                 throw gaveUp(last, attempt);
             }
+            retriesAfterFailure.incrementAndGet();
             Duration wait = last.retryAfter().isPresent()
                     ? min(last.retryAfter().get(), maxRetryAfter)
                     : backoff(attempt);
@@ -417,7 +474,7 @@ public abstract class HttpChatModel implements ChatModel {
         return chars / 4 + completion;
     }
 
-    private ChatResponse executeOnce(ChatRequest request, int attempt) {
+    private ChatResponse executeOnce(ChatRequest request, long requestNumber, int attempt) {
         String json = GSON.toJson(requestBody(request));
         Request.Builder rb = new Request.Builder().url(endpoint)
                 .post(RequestBody.create(json, JSON_MEDIA))
@@ -426,27 +483,22 @@ public abstract class HttpChatModel implements ChatModel {
             rb.header("Authorization", "Bearer " + apiKey);
         }
         long t0 = System.nanoTime();
-        int code;
-        String body;
-        String retryAfterMs;
-        String retryAfter;
-        String reason;
-        try (Response resp = client.newCall(rb.build()).execute()) {
-            code = resp.code();
-            reason = resp.message();
-            retryAfterMs = resp.header("retry-after-ms");
-            retryAfter = resp.header("Retry-After");
-            body = resp.body().string();
-        } catch (InterruptedIOException e) {
-            // SocketTimeoutException (connect/read) and OkHttp's call timeout are both InterruptedIOExceptions.
-            throw new LlmTimeoutException("POST " + displayUrl + ": timed out after "
-                    + (System.nanoTime() - t0) / 1_000_000L + " ms (" + safe(e.getMessage()) + ")", e);
-        } catch (IOException e) {
-            throw new RetriableException("POST " + displayUrl + ": I/O error: " + e.getClass().getSimpleName()
-                    + ": " + safe(e.getMessage()), e);
+        // A silent wait is indistinguishable from a hang: say every so often that this request is still out.
+        ScheduledFuture<?> waiting = WAIT_LOG.scheduleAtFixedRate(
+                () -> LOG.info("still waiting for {} after {} s (request {}, attempt {})", displayHost,
+                        (System.nanoTime() - t0) / 1_000_000_000L, requestNumber, attempt),
+                waitLogInterval.toNanos(), waitLogInterval.toNanos(), TimeUnit.NANOSECONDS);
+        HttpAnswer answer;
+        try {
+            answer = send(rb.build(), t0);
+        } finally {
+            waiting.cancel(false);
         }
+        int code = answer.code();
+        String body = answer.body();
         long ms = (System.nanoTime() - t0) / 1_000_000L;
-        LOG.debug("POST {} -> HTTP {} in {} ms, {} bytes (attempt {})", displayUrl, code, ms, body.length(), attempt);
+        LOG.debug("POST {} -> HTTP {} in {} ms, {} bytes (request {}, attempt {})", displayUrl, code, ms,
+                body.length(), requestNumber, attempt);
         if (code >= 200 && code < 300) {
             JsonElement parsed;
             try {
@@ -471,16 +523,104 @@ public abstract class HttpChatModel implements ChatModel {
             }
         }
         String serverMessage = safe(Secrets.truncate(errorMessage(body), 500));
+        String reason = answer.reason();
         String msg = "POST " + displayUrl + ": HTTP " + code + (reason == null || reason.isEmpty() ? "" : " " + reason)
                 + (serverMessage == null || serverMessage.isEmpty() ? "" : ": " + serverMessage);
         if (isRetriableStatus(code)) {
-            Duration ra = RetryAfter.parse(retryAfterMs, retryAfter, Instant.now()).orElse(null);
+            Duration ra = RetryAfter.parse(answer.retryAfterMs(), answer.retryAfter(), Instant.now()).orElse(null);
             throw new RetriableException(msg, code, serverMessage, ra, null);
         }
         if (code == 401 || code == 403) {
             throw new AuthenticationException(msg, code, serverMessage);
         }
         throw new InvalidRequestException(msg, code, serverMessage);
+    }
+
+    /** What one HTTP exchange returned, read in full. */
+    private record HttpAnswer(int code, String reason, String retryAfterMs, String retryAfter, String body) {
+    }
+
+    /**
+     * Sends one attempt. A request that fails on a connection taken from the pool before any of the answer
+     * arrived is sent again at once on a new connection, and that does not count as an attempt: the server
+     * had closed the idle connection (its keep-alive ran out, or it closes after every answer without
+     * saying so), so it never got the request. Everything else that fails here is a counted failure: a
+     * timeout, a failure on a new connection, or one after the answer had begun.
+     */
+    private HttpAnswer send(Request httpRequest, long t0) {
+        for (boolean repeat = false; ; repeat = true) {
+            Call call = (repeat ? unpooledClient : client).newCall(httpRequest);
+            ConnectionTrace trace = new ConnectionTrace();
+            call.addEventListener(trace);
+            // A repeat gets what is left of the call timeout, not a fresh one.
+            long left = callTimeout.toNanos() - (System.nanoTime() - t0);
+            call.timeout().timeout(Math.max(1, left), TimeUnit.NANOSECONDS);
+            try (Response resp = call.execute()) {
+                return new HttpAnswer(resp.code(), resp.message(), resp.header("retry-after-ms"),
+                        resp.header("Retry-After"), resp.body().string());
+            } catch (InterruptedIOException e) {
+                // SocketTimeoutException (connect/read) and OkHttp's call timeout are both InterruptedIOExceptions.
+                throw new LlmTimeoutException("POST " + displayUrl + ": timed out after "
+                        + (System.nanoTime() - t0) / 1_000_000L + " ms (" + safe(e.getMessage()) + "; limits: connect "
+                        + connectTimeout.toMillis() + " ms, read " + readTimeout.toMillis() + " ms, whole call "
+                        + callTimeout.toMillis() + " ms)", e);
+            } catch (IOException e) {
+                if (!repeat && trace.reusedConnection && !trace.answerStarted) {
+                    staleConnectionRepeats.incrementAndGet();
+                    LOG.debug("POST {}: pooled connection closed by the server ({}: {}); sending again on a new "
+                            + "connection", displayUrl, e.getClass().getSimpleName(), safe(e.getMessage()));
+                    continue;
+                }
+                throw new RetriableException("POST " + displayUrl + ": I/O error: " + e.getClass().getSimpleName()
+                        + ": " + safe(e.getMessage()), e);
+            }
+        }
+    }
+
+    /**
+     * What one call did on the wire: whether its connection came from the pool (acquired without being
+     * opened by this call) and whether the answer had begun (the response headers were read).
+     */
+    private static final class ConnectionTrace extends EventListener {
+        private volatile boolean connecting;
+        volatile boolean reusedConnection;
+        volatile boolean answerStarted;
+
+        @Override
+        public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+            connecting = true;
+        }
+
+        @Override
+        public void connectionAcquired(Call call, Connection connection) {
+            reusedConnection = !connecting;
+        }
+
+        @Override
+        public void responseHeadersStart(Call call) {
+            // OkHttp reports this once the status line and headers have been read.
+            answerStarted = true;
+        }
+    }
+
+    private static ScheduledExecutorService waitLogExecutor() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gold-llm-wait-log");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    /** Attempts that failed and were retried under the retry policy; for tests. */
+    long retriesAfterFailure() {
+        return retriesAfterFailure.get();
+    }
+
+    /** Requests sent again at once after a pooled connection turned out closed (not attempts); for tests. */
+    long staleConnectionRepeats() {
+        return staleConnectionRepeats.get();
     }
 
     /** True for the statuses that are retried: 408, 409, 429 and 5xx. */
@@ -579,8 +719,8 @@ public abstract class HttpChatModel implements ChatModel {
         private String apiKey;
         private String apiKeyEnv;
         private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration readTimeout = Duration.ofMinutes(10);
-        private Duration callTimeout = Duration.ofMinutes(15);
+        private Duration readTimeout;
+        private Duration callTimeout = Duration.ofMinutes(2);
         private int maxConcurrency = 4;
         private int maxRetries = 4;
         private Duration initialBackoff = Duration.ofSeconds(1);
@@ -590,6 +730,7 @@ public abstract class HttpChatModel implements ChatModel {
         private long tokensPerMinute;
         private ResponseFormat.Type maxResponseFormat = ResponseFormat.Type.JSON_SCHEMA;
         private OkHttpClient httpClient;
+        private Duration waitLogInterval = DEFAULT_WAIT_LOG_INTERVAL;
 
         protected Builder(String defaultBaseUrl) {
             this.baseUrl = defaultBaseUrl;
@@ -631,15 +772,18 @@ public abstract class HttpChatModel implements ChatModel {
         }
 
         /**
-         * Longest silence while waiting for or reading the answer; default 10 min, since a slow local model
-         * sends nothing until it has written the whole completion.
+         * Longest silence while waiting for or reading the answer; by default the call timeout, since a
+         * server that does not stream sends nothing until it has written the whole completion.
          */
         public B readTimeout(Duration d) {
             this.readTimeout = d;
             return self();
         }
 
-        /** Longest whole call, from connect to the last byte; default 15 min. */
+        /**
+         * Longest attempt, from connect to the last byte of the answer; default 2 min, enough for one
+         * generation on a typical server. A slow local model writing long answers may need more.
+         */
         public B callTimeout(Duration d) {
             this.callTimeout = d;
             return self();
@@ -702,6 +846,12 @@ public abstract class HttpChatModel implements ChatModel {
          */
         public B httpClient(OkHttpClient client) {
             this.httpClient = client;
+            return self();
+        }
+
+        /** How often a request still waiting for its answer is logged; default 30 s. For tests. */
+        B waitLogInterval(Duration d) {
+            this.waitLogInterval = d;
             return self();
         }
 

@@ -86,10 +86,27 @@ final class Fixtures {
 
     /** The label the generation prompt of a recorded request asks for. */
     static String requestedLabel(RecordedRequest r) {
-        JsonArray msgs = body(r).getAsJsonArray("messages");
+        return requestedLabel(body(r));
+    }
+
+    private static String requestedLabel(JsonObject requestBody) {
+        JsonArray msgs = requestBody.getAsJsonArray("messages");
         String user = msgs.get(msgs.size() - 1).getAsJsonObject().get("content").getAsString();
         Matcher m = LABEL.matcher(user);
         return m.find() ? m.group(1) : "?";
+    }
+
+    /**
+     * The fake teacher's answer to a generation request body: a completion whose content is a JSON sample
+     * with a text that depends on the request's seed and the requested label.
+     */
+    static String teacherAnswer(String requestBody) {
+        JsonObject b = JsonParser.parseString(requestBody).getAsJsonObject();
+        long seed = b.has("seed") ? b.get("seed").getAsLong() : 0;
+        JsonObject sample = new JsonObject();
+        sample.addProperty("text", textFor(seed));
+        sample.addProperty("label", requestedLabel(b));
+        return completion(sample.toString(), "stop", 10, 5);
     }
 
     /** A text that depends only on the seed, distinct enough between seeds to pass the near-duplicate filter. */
@@ -133,12 +150,7 @@ final class Fixtures {
         }
 
         MockResponse answer(RecordedRequest request) {
-            JsonObject b = body(request);
-            long seed = b.has("seed") ? b.get("seed").getAsLong() : 0;
-            JsonObject sample = new JsonObject();
-            sample.addProperty("text", textFor(seed));
-            sample.addProperty("label", requestedLabel(request));
-            return ok(sample.toString());
+            return json(200, teacherAnswer(request.getBody().utf8()));
         }
     }
 }
