@@ -88,6 +88,7 @@ public final class GoldDistiller {
      */
     public static Builder resume(Path runDirectory) {
         RunStore.StoredRun run = RunStore.read(runDirectory);
+        RunStore.checkNotInUse(runDirectory); // before the caller builds its components, which may be costly
         Builder b = new Builder();
         GoldConfig c = run.config();
         b.task = run.task();
@@ -120,7 +121,8 @@ public final class GoldDistiller {
      * Runs the loop (or, when built by {@link #resume}, continues it after the last committed round) and
      * trains the final student.
      *
-     * @throws RunStoreException    when the run directory cannot be written, or already holds a run and this
+     * @throws RunStoreException    when the run directory cannot be written, is written by another process
+     *                              (the run holds its lock until it returns), or already holds a run and this
      *                              distiller was not built by {@link #resume}
      * @throws IllegalStateException when called a second time
      */
@@ -130,12 +132,17 @@ public final class GoldDistiller {
                     + "GoldDistiller.resume(dir) to continue its run)");
         }
         started = true;
-        RunStore store;
+        // The store holds the run directory's lock until the run ends, normally or not.
+        try (RunStore store = resuming ? RunStore.reopen(storedRun) : RunStore.create(runDirectory, task, config)) {
+            return run(store);
+        }
+    }
+
+    private DistillationResult run(RunStore store) {
         State state = new State();
         JsonObject provenance;
         if (resuming) {
             RunStore.StoredRun stored = storedRun;
-            store = RunStore.reopen(stored);
             store.writeConfig(config);
             restore(stored, store, state);
             generator.restore(stored.samples().samples());
@@ -146,7 +153,6 @@ public final class GoldDistiller {
             provenance.add("config", Jsonl.GSON.toJsonTree(config));
             LOG.info("resuming run in {} after round {} of {}", runDirectory, stored.lastRound(), config.rounds());
         } else {
-            store = RunStore.create(runDirectory, task, config);
             provenance = Provenance.start(config, components());
             LOG.info("GOLD run in {}: task '{}', {} rounds of {} train + {} probe samples, feedback {}",
                     runDirectory, task.name(), config.rounds(), config.batchSize(), config.probeSize(),
@@ -233,7 +239,7 @@ public final class GoldDistiller {
         RoundReport report = new RoundReport(b, trainRequested, train.size(), probeRequested, probeGenerated,
                 feedback.size(), selectedIds, updated, accuracy, stats.requests(), stats.cacheHits(),
                 stats.promptTokens(), stats.completionTokens(), stats.rejects(),
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, store.samplesSinceCommit(), store.selectionsSinceCommit());
         store.commitRound(report);
         if (updated) {
             store.pruneCheckpoints(b);

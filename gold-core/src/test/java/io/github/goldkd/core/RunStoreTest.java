@@ -40,8 +40,9 @@ class RunStoreTest {
         assertThat(stored.rounds().get(3).studentUpdated()).isFalse();
         assertThat(stored.rounds().get(1).promptTokens()).isEqualTo(10L * 8);
         assertThat(stored.finished()).isTrue();
-        // only the latest committed checkpoint is kept
-        assertThat(dir.resolve(RunStore.CHECKPOINTS).toFile().list()).containsExactly("student-r00004.bin");
+        // only the latest two committed checkpoints are kept (the earlier one for rolling back a damaged round)
+        assertThat(dir.resolve(RunStore.CHECKPOINTS).toFile().list())
+                .containsExactlyInAnyOrder("student-r00002.bin", "student-r00004.bin");
 
         Map<String, Object> p = stored.provenance();
         assertThat(p).containsKeys("libraryVersion", "startedAt", "finishedAt", "config", "components",
