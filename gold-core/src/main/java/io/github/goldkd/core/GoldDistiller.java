@@ -84,7 +84,9 @@ public final class GoldDistiller {
     /**
      * A builder for continuing the run in {@code runDirectory}: task and loop settings are read from it.
      * Give the same components (generator, student factory, scorer, selector) as the original run; the
-     * stored names are checked at {@code build()}. The number of rounds may be raised to extend a run.
+     * stored names are checked at {@code build()}, the generator and student factory by the class, kind,
+     * model, encoder and config in their {@code describe()} (their other settings, such as a cache path or a
+     * budget, may change). The number of rounds may be raised to extend a run.
      */
     public static Builder resume(Path runDirectory) {
         RunStore.StoredRun run = RunStore.read(runDirectory);
@@ -723,6 +725,8 @@ public final class GoldDistiller {
                     batchFilter.name());
             if (storedRun != null) {
                 checkSameAsStored(config, storedRun.config());
+                ComponentIdentity.requireStored(runDirectory, "generator", "generator", generator.describe());
+                ComponentIdentity.requireStored(runDirectory, "student", "studentFactory", studentFactory.describe());
             }
             return new GoldDistiller(this, config, sel);
         }

@@ -54,6 +54,10 @@ final class RunDirectoryLock implements Closeable {
      * @throws RunStoreException "run directory R is in use by process N" when another writer holds it
      */
     static RunDirectoryLock acquire(Path dir) {
+        return acquire(dir, true);
+    }
+
+    private static RunDirectoryLock acquire(Path dir, boolean writeOwner) {
         Path key = key(dir);
         long self = ProcessHandle.current().pid();
         if (!HELD.add(key)) {
@@ -73,12 +77,14 @@ final class RunDirectoryLock implements Closeable {
             if (lock == null) {
                 throw inUse(dir, readOwner(ch));
             }
-            ch.truncate(0);
-            ByteBuffer pid = ByteBuffer.wrap((self + "\n").getBytes(StandardCharsets.UTF_8));
-            while (pid.hasRemaining()) {
-                ch.write(pid, pid.position());
+            if (writeOwner) {
+                // not forced to disk: the id only serves the message, and a lost id only makes it vaguer
+                ch.truncate(0);
+                ByteBuffer pid = ByteBuffer.wrap((self + "\n").getBytes(StandardCharsets.UTF_8));
+                while (pid.hasRemaining()) {
+                    ch.write(pid, pid.position());
+                }
             }
-            ch.force(false);
             return new RunDirectoryLock(key, ch, lock);
         } catch (IOException e) {
             close(ch);
@@ -100,7 +106,7 @@ final class RunDirectoryLock implements Closeable {
         if (!Files.isRegularFile(dir.resolve(FILE))) {
             return; // nobody has ever written the directory through a lock
         }
-        acquire(dir).close();
+        acquire(dir, false).close();
     }
 
     /** Releases the lock; the lock file stays. */

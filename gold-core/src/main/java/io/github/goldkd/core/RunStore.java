@@ -1,5 +1,6 @@
 package io.github.goldkd.core;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -363,6 +364,16 @@ public final class RunStore implements Closeable {
     JsonObject readProvenance() {
         Path p = dir.resolve(PROVENANCE);
         return Files.exists(p) ? readJson(p) : new JsonObject();
+    }
+
+    /** The description of a component ("generator", "studentFactory") in a run's provenance, or null. */
+    static JsonElement storedComponent(Path dir, String component) {
+        Path p = dir.resolve(PROVENANCE);
+        if (!Files.isRegularFile(p)) {
+            return null;
+        }
+        JsonElement components = readJson(p).get("components");
+        return components != null && components.isJsonObject() ? components.getAsJsonObject().get(component) : null;
     }
 
     /** The checkpoint file of the in-loop student updated at {@code round}. */

@@ -56,14 +56,7 @@ class RunStoreTest {
     @Test
     void aSpentBudgetStopsCleanlyAndTheRunCanBeResumed() throws Exception {
         Path dir = tmp.resolve("budget");
-        ScriptedGenerator scripted = new ScriptedGenerator();
-        Generator limited = request -> {
-            if (request.round() == 3 && request.mode() == GenerationMode.PROBE) {
-                throw new BudgetExhaustedException("budget: maxRequests=7 reached");
-            }
-            return scripted.generate(request);
-        };
-        DistillationResult stopped = GoldDistiller.builder().task(Fixtures.topicTask()).generator(limited)
+        DistillationResult stopped = GoldDistiller.builder().task(Fixtures.topicTask()).generator(budgetSpentAt(3))
                 .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer())
                 .batchSize(4).rounds(6).updateStudentEvery(2).runDirectory(dir).build().run();
         assertThat(stopped.completed()).isFalse();
@@ -75,10 +68,22 @@ class RunStoreTest {
         assertThat(Files.readAllLines(dir.resolve(RunStore.SAMPLES))).hasSize(3 * 8 + 4);
         assertThat(RunStore.read(dir).provenance().get("stopReason")).isEqualTo("budget: maxRequests=7 reached");
 
-        DistillationResult resumed = GoldDistiller.resume(dir).generator(new ScriptedGenerator())
+        // the same teacher with a larger budget
+        DistillationResult resumed = GoldDistiller.resume(dir).generator(budgetSpentAt(Integer.MAX_VALUE))
                 .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).build().run();
         assertThat(resumed.completed()).isTrue();
         assertThat(resumed.rounds()).hasSize(6);
         assertThat(resumed.dataset().size()).isEqualTo(6 * 8);
+    }
+
+    /** A teacher whose budget runs out at the probe batch of {@code round}. */
+    private static Generator budgetSpentAt(int round) {
+        ScriptedGenerator scripted = new ScriptedGenerator();
+        return request -> {
+            if (request.round() == round && request.mode() == GenerationMode.PROBE) {
+                throw new BudgetExhaustedException("budget: maxRequests=7 reached");
+            }
+            return scripted.generate(request);
+        };
     }
 }
