@@ -87,10 +87,13 @@ public final class GoldDistiller {
     /**
      * A builder for continuing the run in {@code runDirectory}: task and loop settings are read from it.
      * Give the same components (generator, student factory, scorer, selector) as the original run; the
-     * stored names are checked at {@code build()}. The number of rounds may be raised to extend a run.
+     * stored names are checked at {@code build()}, the generator and student factory by the class, kind,
+     * model, encoder and config in their {@code describe()} (their other settings, such as a cache path or a
+     * budget, may change). The number of rounds may be raised to extend a run.
      */
     public static Builder resume(Path runDirectory) {
         RunStore.StoredRun run = RunStore.read(runDirectory);
+        RunStore.checkNotInUse(runDirectory); // before the caller builds its components, which may be costly
         Builder b = new Builder();
         GoldConfig c = run.config();
         b.task = run.task();
@@ -124,7 +127,8 @@ public final class GoldDistiller {
      * Runs the loop (or, when built by {@link #resume}, continues it after the last committed round) and
      * trains the final student.
      *
-     * @throws RunStoreException    when the run directory cannot be written, or already holds a run and this
+     * @throws RunStoreException    when the run directory cannot be written, is written by another process
+     *                              (the run holds its lock until it returns), or already holds a run and this
      *                              distiller was not built by {@link #resume}
      * @throws IllegalStateException when called a second time
      */
@@ -134,12 +138,17 @@ public final class GoldDistiller {
                     + "GoldDistiller.resume(dir) to continue its run)");
         }
         started = true;
-        RunStore store;
+        // The store holds the run directory's lock until the run ends, normally or not.
+        try (RunStore store = resuming ? RunStore.reopen(storedRun) : RunStore.create(runDirectory, task, config)) {
+            return run(store);
+        }
+    }
+
+    private DistillationResult run(RunStore store) {
         State state = new State();
         JsonObject provenance;
         if (resuming) {
             RunStore.StoredRun stored = storedRun;
-            store = RunStore.reopen(stored);
             store.writeConfig(config);
             restore(stored, store, state);
             generator.restore(stored.samples().samples());
@@ -150,7 +159,6 @@ public final class GoldDistiller {
             provenance.add("config", Jsonl.GSON.toJsonTree(config));
             LOG.info("resuming run in {} after round {} of {}", runDirectory, stored.lastRound(), config.rounds());
         } else {
-            store = RunStore.create(runDirectory, task, config);
             provenance = Provenance.start(config, components());
             LOG.info("GOLD run in {}: task '{}', {} rounds of {} train + {} probe samples, feedback {}",
                     runDirectory, task.name(), config.rounds(), config.batchSize(), config.probeSize(),
@@ -237,7 +245,7 @@ public final class GoldDistiller {
         RoundReport report = new RoundReport(b, trainRequested, train.size(), probeRequested, probeGenerated,
                 feedback.size(), selectedIds, updated, monitorScore, stats.requests(), stats.cacheHits(),
                 stats.promptTokens(), stats.completionTokens(), stats.rejects(),
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, store.samplesSinceCommit(), store.selectionsSinceCommit());
         store.commitRound(report);
         if (updated) {
             store.pruneCheckpoints(b);
@@ -743,6 +751,8 @@ public final class GoldDistiller {
                     batchFilter.name(), m.name());
             if (storedRun != null) {
                 checkSameAsStored(config, storedRun.config());
+                ComponentIdentity.requireStored(runDirectory, "generator", "generator", generator.describe());
+                ComponentIdentity.requireStored(runDirectory, "student", "studentFactory", studentFactory.describe());
             }
             return new GoldDistiller(this, config, sel, m);
         }

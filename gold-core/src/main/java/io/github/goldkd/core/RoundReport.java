@@ -22,11 +22,15 @@ import java.util.Map;
  * @param completionTokens completion tokens
  * @param rejects          rejected candidates by reason
  * @param millis           wall time of the round
+ * @param samplesWritten   sample lines the round wrote to the run store, so that a resume can tell a lost
+ *                         line; {@code null} in run stores written before it was recorded
+ * @param selectionsWritten selection lines the round wrote; {@code null} likewise
  */
 public record RoundReport(int round, int trainRequested, int trainGenerated, int probeRequested, int probeGenerated,
                           int feedbackInPrompt, List<String> selectedIds, boolean studentUpdated,
                           Double studentScore, int requests, int cacheHits, long promptTokens,
-                          long completionTokens, Map<String, Integer> rejects, long millis) {
+                          long completionTokens, Map<String, Integer> rejects, long millis,
+                          Integer samplesWritten, Integer selectionsWritten) {
 
     public RoundReport {
         selectedIds = List.copyOf(selectedIds == null ? List.of() : selectedIds);

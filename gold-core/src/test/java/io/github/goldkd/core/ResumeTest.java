@@ -1,5 +1,7 @@
 package io.github.goldkd.core;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.goldkd.core.testing.ControlledStudent;
 import io.github.goldkd.core.testing.Faults;
 import io.github.goldkd.core.testing.Fixtures;
@@ -13,7 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,6 +72,98 @@ class ResumeTest {
     }
 
     @Test
+    void aCommittedRoundThatLostTheEndOfItsSamplesIsRolledBackAndGeneratedAgain() throws Exception {
+        DistillationResult reference = start(tmp.resolve("reference"), Faults.none()).build().run();
+        int selectedLost = 0;
+        for (int committed = 1; committed <= 7; committed++) {
+            Path dir = stopAfter(committed, "samples-" + committed);
+            String lost = lastSampleId(dir);
+            if (reference.selections().stream().anyMatch(sel -> sel.selectedIds().contains(lost))) {
+                selectedLost++;
+            }
+            cutLastBytes(dir.resolve(RunStore.SAMPLES), 40);
+            assertSameRun(resume(dir), reference, committed + " rounds committed, samples.jsonl cut");
+        }
+        assertThat(selectedLost).as("runs whose lost sample was a selected feedback example").isPositive();
+    }
+
+    @Test
+    void aCommittedRoundThatLostTheEndOfItsSelectionsIsRolledBackAndGeneratedAgain() throws Exception {
+        DistillationResult reference = start(tmp.resolve("reference"), Faults.none()).build().run();
+        for (int committed : new int[] {1, 4, 7}) {
+            Path dir = stopAfter(committed, "selections-" + committed);
+            cutLastBytes(dir.resolve(RunStore.SELECTIONS), 40);
+            assertSameRun(resume(dir), reference, committed + " rounds committed, selections.jsonl cut");
+        }
+    }
+
+    @Test
+    void aStoreWrittenBeforeRoundsRecordedTheirLineCountsResumesAndItsProbeIdsStillRevealALostLine()
+            throws Exception {
+        DistillationResult reference = start(tmp.resolve("reference"), Faults.none()).build().run();
+        for (int committed : new int[] {3, 4}) {
+            Path dir = stopAfter(committed, "old-" + committed);
+            Path rounds = dir.resolve(RunStore.ROUNDS);
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(rounds, StandardCharsets.UTF_8)) {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                assertThat(o.remove("samplesWritten")).isNotNull();
+                assertThat(o.remove("selectionsWritten")).isNotNull();
+                lines.add(o.toString());
+            }
+            Files.write(rounds, lines, StandardCharsets.UTF_8);
+            assertThat(RunStore.read(dir).rounds()).hasSize(committed)
+                    .allSatisfy(r -> assertThat(r.samplesWritten()).isNull());
+            if (committed == 4) {
+                cutLastBytes(dir.resolve(RunStore.SAMPLES), 40);
+            }
+            assertSameRun(resume(dir), reference, "old store, " + committed + " rounds committed");
+        }
+    }
+
+    @Test
+    void aLostLineThatCannotBeRolledBackFailsNamingFileAndRoundBeforeAnyFileChanges() throws Exception {
+        // 5 rounds committed: rolling back round 4 needs the checkpoint of round 2, the one before the latest
+        Path dir = stopAfter(5, "no-rollback");
+        Files.delete(dir.resolve(RunStore.CHECKPOINTS).resolve("student-r00002.bin"));
+        cutLastBytes(dir.resolve(RunStore.SAMPLES), 40);
+        Map<String, byte[]> before = contents(dir);
+        assertThatThrownBy(() -> resume(dir))
+                .isInstanceOf(RunStoreException.class)
+                .hasMessageContaining("cannot resume " + dir + " after round 3")
+                .hasMessageContaining("student-r00002.bin")
+                .hasMessageContaining(RunStore.SAMPLES + " holds 7 samples of committed round 4, " + RunStore.ROUNDS
+                        + " recorded 8");
+        Map<String, byte[]> after = contents(dir);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+    }
+
+    @Test
+    void temporaryFilesOfAnInterruptedFinalSaveAreRemovedOnResume() throws Exception {
+        DistillationResult reference = start(tmp.resolve("reference"), Faults.none()).build().run();
+        Path dir = tmp.resolve("final-save");
+        assertThatThrownBy(() -> start(dir, Faults.at("onFinalStudentTrained", 1)).build().run())
+                .isInstanceOf(Faults.InjectedFault.class);
+        Files.delete(dir.resolve(RunStore.FINAL_STUDENT));
+        // what a kill during the final save and during a checkpoint save leaves (the student's own temporary
+        // file, then the store's), and a file of the user's that only looks similar
+        List<Path> leftovers = List.of(dir.resolve("student.bin.tmp"), dir.resolve("student.bin.tmp4711.tmp"),
+                dir.resolve("samples.jsonl.tmp"), dir.resolve(RunStore.CHECKPOINTS).resolve("student-r00006.bin.tmp"));
+        for (Path p : leftovers) {
+            Files.writeString(p, "half written");
+        }
+        Path users = dir.resolve("notes.tmp");
+        Files.writeString(users, "mine");
+
+        assertSameRun(resume(dir), reference, "final save interrupted");
+        for (Path p : leftovers) {
+            assertThat(p).doesNotExist();
+        }
+        assertThat(users).hasContent("mine");
+    }
+
+    @Test
     void aCorruptLineElsewhereIsAnErrorNamingFileAndLine() throws Exception {
         Path dir = tmp.resolve("corrupt");
         assertThatThrownBy(() -> start(dir, Faults.at("generate-train", 4)).build().run())
@@ -102,6 +200,43 @@ class ResumeTest {
         DistillationResult extended = resume(dir, 9);
         assertThat(extended.dataset()).isEqualTo(longer.dataset());
         assertThat(extended.selections()).isEqualTo(longer.selections());
+    }
+
+    /** A run stopped between rounds after {@code committed} rounds (7: the finished run). */
+    private Path stopAfter(int committed, String name) {
+        Path dir = tmp.resolve(name);
+        if (committed == 7) {
+            start(dir, Faults.none()).build().run();
+        } else {
+            // the next round fails at its first generation: after its student update, before any sample
+            assertThatThrownBy(() -> start(dir, Faults.at("generate-train", committed + 1)).build().run())
+                    .isInstanceOf(Faults.InjectedFault.class);
+        }
+        assertThat(RunStore.read(dir).rounds()).hasSize(committed);
+        return dir;
+    }
+
+    private static String lastSampleId(Path dir) throws Exception {
+        List<String> lines = Files.readAllLines(dir.resolve(RunStore.SAMPLES), StandardCharsets.UTF_8);
+        return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject().get("id").getAsString();
+    }
+
+    private static void cutLastBytes(Path file, int n) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(bytes.length).isGreaterThan(n);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - n));
+    }
+
+    private static Map<String, byte[]> contents(Path dir) throws Exception {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p) && !p.getFileName().toString().equals(".lock")) {
+                    out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+                }
+            }
+        }
+        return out;
     }
 
     private static GoldDistiller.Builder start(Path dir, Faults faults) {

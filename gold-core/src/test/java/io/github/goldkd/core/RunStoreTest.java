@@ -42,8 +42,9 @@ class RunStoreTest {
         assertThat(stored.rounds().get(3).studentUpdated()).isFalse();
         assertThat(stored.rounds().get(1).promptTokens()).isEqualTo(10L * 8);
         assertThat(stored.finished()).isTrue();
-        // only the latest committed checkpoint is kept
-        assertThat(dir.resolve(RunStore.CHECKPOINTS).toFile().list()).containsExactly("student-r00004.bin");
+        // only the latest two committed checkpoints are kept (the earlier one for rolling back a damaged round)
+        assertThat(dir.resolve(RunStore.CHECKPOINTS).toFile().list())
+                .containsExactlyInAnyOrder("student-r00002.bin", "student-r00004.bin");
 
         Map<String, Object> p = stored.provenance();
         assertThat(p).containsKeys("libraryVersion", "startedAt", "finishedAt", "config", "components",
@@ -57,14 +58,7 @@ class RunStoreTest {
     @Test
     void aSpentBudgetStopsCleanlyAndTheRunCanBeResumed() throws Exception {
         Path dir = tmp.resolve("budget");
-        ScriptedGenerator scripted = new ScriptedGenerator();
-        Generator limited = request -> {
-            if (request.round() == 3 && request.mode() == GenerationMode.PROBE) {
-                throw new BudgetExhaustedException("budget: maxRequests=7 reached");
-            }
-            return scripted.generate(request);
-        };
-        DistillationResult stopped = GoldDistiller.builder().task(Fixtures.topicTask()).generator(limited)
+        DistillationResult stopped = GoldDistiller.builder().task(Fixtures.topicTask()).generator(budgetSpentAt(3))
                 .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer())
                 .batchSize(4).rounds(6).updateStudentEvery(2).runDirectory(dir).build().run();
         assertThat(stopped.completed()).isFalse();
@@ -76,7 +70,8 @@ class RunStoreTest {
         assertThat(Files.readAllLines(dir.resolve(RunStore.SAMPLES))).hasSize(3 * 8 + 4);
         assertThat(RunStore.read(dir).provenance().get("stopReason")).isEqualTo("budget: maxRequests=7 reached");
 
-        DistillationResult resumed = GoldDistiller.resume(dir).generator(new ScriptedGenerator())
+        // the same teacher with a larger budget
+        DistillationResult resumed = GoldDistiller.resume(dir).generator(budgetSpentAt(Integer.MAX_VALUE))
                 .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).build().run();
         assertThat(resumed.completed()).isTrue();
         assertThat(resumed.rounds()).hasSize(6);
@@ -111,5 +106,16 @@ class RunStoreTest {
         assertThat(resumed.rounds()).hasSize(5);
         assertThat(resumed.metric().name()).isEqualTo("accuracy");
         assertThat(resumed.rounds().get(4).studentScore()).isNotNull();
+    }
+
+    /** A teacher whose budget runs out at the probe batch of {@code round}. */
+    private static Generator budgetSpentAt(int round) {
+        ScriptedGenerator scripted = new ScriptedGenerator();
+        return request -> {
+            if (request.round() == round && request.mode() == GenerationMode.PROBE) {
+                throw new BudgetExhaustedException("budget: maxRequests=7 reached");
+            }
+            return scripted.generate(request);
+        };
     }
 }

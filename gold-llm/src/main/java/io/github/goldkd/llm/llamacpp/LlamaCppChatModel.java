@@ -615,6 +615,7 @@ public final class LlamaCppChatModel implements ChatModel {
             long start = System.nanoTime();
             synchronized (LOAD_LOCK) {
                 try {
+                    NativeLibrary.load(); // the binding's loader prints on System.out; this routes it to the log
                     loaded = new LlamaModel(p);
                 } catch (RuntimeException e) {
                     throw new GoldException("llama.cpp could not load " + file + " (architecture '"
