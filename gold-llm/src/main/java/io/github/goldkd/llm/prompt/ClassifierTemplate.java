@@ -52,7 +52,7 @@ public final class ClassifierTemplate {
             u.append("\nLabelled examples, one JSON object each:\n");
             int n = 0;
             for (Sample d : task.demonstrations()) {
-                u.append(++n).append(". ").append(Jsonl.GSON.toJson(ClassificationTemplate.exampleJson(task, d)))
+                u.append(++n).append(". ").append(Jsonl.GSON.toJson(Examples.json(task, d, "label")))
                         .append('\n');
             }
         }
