@@ -2,8 +2,6 @@ package io.github.goldkd.examples;
 
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Task;
-import io.github.goldkd.core.io.LabelledFiles;
-import io.github.goldkd.core.io.TaskJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,13 +39,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
         List<String> students = List.of("bag", "encoder");
 
-        @Option(names = "--task", description = "Task file (default: the shipped sentiment task).")
-        Path task;
+        @Option(names = "--task", description = "Task file or a shipped task: sentiment, squad, svamp or nl4opt "
+                + "(default: sentiment).")
+        String task;
 
-        @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (default: yelp + amazon).")
+        @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (default for a shipped "
+                + "task: its pool; for sentiment yelp + amazon).")
         Path pool;
 
-        @Option(names = "--test", description = "Labelled test file (default: imdb).")
+        @Option(names = "--test", description = "Labelled test file (default for a shipped task: its test set; for "
+                + "sentiment imdb).")
         Path test;
 
         @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
@@ -77,9 +78,10 @@ final class BenchCommand implements Runnable {
             if (seeds < 1 || seeds > 100) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in [1, 100], was " + seeds);
             }
-            if ((task == null) != (pool == null) || (pool == null) != (test == null)) {
+            TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
+            if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--task, --pool and --test go together (or none of them, for the shipped sentiment data)");
+                        "--task FILE needs --pool and --test (a shipped task defaults to its own files)");
             }
             List<StudentChoice> choices = new ArrayList<>();
             for (String s : students) {
@@ -89,9 +91,9 @@ final class BenchCommand implements Runnable {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
             }
-            Task t = task == null ? ShippedData.sentimentTask() : TaskJson.read(task);
-            Dataset p = pool == null ? ShippedData.sentimentPool() : LabelledFiles.forFile(pool).forTask(t).read(pool);
-            Dataset ts = test == null ? ShippedData.sentimentTest() : LabelledFiles.forFile(test).forTask(t).read(test);
+            Task t = taskOption.task();
+            Dataset p = taskOption.pool(pool);
+            Dataset ts = taskOption.test(test);
             Path dir = out != null ? out : Path.of("runs", "ablation-" + LocalDateTime.now()
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();

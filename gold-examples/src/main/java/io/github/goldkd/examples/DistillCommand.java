@@ -5,8 +5,6 @@ import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Task;
-import io.github.goldkd.core.io.LabelledFiles;
-import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.examples.report.ReportWriter;
 import io.github.goldkd.llm.OllamaChatModel;
 import io.github.goldkd.llm.OpenAiChatModel;
@@ -35,14 +33,16 @@ final class DistillCommand implements Callable<Integer> {
     static final int DEFAULT_TIMEOUT_SECONDS = 120;
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
 
-    @Option(names = "--task", required = true, description = "Task file (JSON).")
-    Path task;
+    @Option(names = "--task", required = true, description = "Task file (JSON) or a shipped task: sentiment, squad, "
+            + "svamp or nl4opt (then --pool and --test default to its shipped files).")
+    String task;
 
     @Option(names = "--teacher", required = true,
             description = "corpus (offline simulation; needs --pool), openai, ollama or llamacpp.")
     String teacher;
 
-    @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (JSONL, CSV or TSV).")
+    @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (JSONL, CSV or TSV; "
+            + "default for a shipped task: its pool).")
     Path pool;
 
     @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's).")
@@ -96,6 +96,9 @@ final class DistillCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** --task resolved: a file, or a shipped task with default pool and test set. */
+    private TaskOption taskOption;
+
     @Override
     public Integer call() {
         FeedbackMode mode = switch (feedback.toLowerCase(Locale.ROOT)) {
@@ -118,21 +121,19 @@ final class DistillCommand implements Callable<Integer> {
                 throw usage("--timeout applies to --teacher openai and ollama (HTTP servers), not " + teacher);
             }
         }
-        if (!Files.isRegularFile(task)) {
-            throw usage("--task file not found: " + task);
-        }
+        taskOption = TaskOption.resolve(spec.commandLine(), task);
         if (resume && out == null) {
             throw usage("--resume needs --out DIR, the run to continue");
         }
         if (out == null) {
-            out = Path.of("runs", task.getFileName().toString().replaceFirst("\\.json$", "") + "-"
+            out = Path.of("runs", TaskOption.slug(task) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         if (resume && !Files.exists(out.resolve(RunStore.CONFIG))) {
             throw usage("--resume: no run in " + out);
         }
-        Task t = TaskJson.read(task);
-        Dataset testSet = test == null ? null : LabelledFiles.forFile(test).forTask(t).read(test);
+        Task t = taskOption.task();
+        Dataset testSet = taskOption.test(test);
         Generator gen = teacher(t);
         Experiment.Outcome o;
         try {
@@ -169,10 +170,10 @@ final class DistillCommand implements Callable<Integer> {
         Path cache = out.resolve("request-cache.jsonl");
         switch (teacher.toLowerCase(Locale.ROOT)) {
             case "corpus":
-                if (pool == null) {
+                if (pool == null && !taskOption.shipped()) {
                     throw usage("--teacher corpus needs --pool FILE");
                 }
-                return Teachers.corpus(t, LabelledFiles.forFile(pool).forTask(t).read(pool));
+                return Teachers.corpus(t, taskOption.pool(pool));
             case "openai": {
                 OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(required(model, "--model"));
                 if (baseUrl != null) {

@@ -6,13 +6,15 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * The {@code gold} command line: {@code demo}, {@code distill}, {@code eval} and {@code bench ablation}.
+ * The {@code gold} command line: {@code demo}, {@code distill}, {@code eval}, {@code score} and
+ * {@code bench ablation}.
  * Usage errors exit with status 2 and one line naming the bad option; runtime failures exit with
  * status 1 and the cause, without a stack trace (set {@code GOLD_STACKTRACE=1} to see one).
  */
 @Command(name = "gold", mixinStandardHelpOptions = true, versionProvider = GoldCli.Version.class,
         description = "GOLD: LLM-driven data generation and knowledge distillation with out-of-distribution feedback.",
-        subcommands = {DemoCommand.class, DistillCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, DistillCommand.class, EvalCommand.class, ScoreCommand.class,
+                BenchCommand.class})
 public final class GoldCli implements Runnable {
 
     @CommandLine.Spec
@@ -53,8 +55,8 @@ public final class GoldCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, distill, eval "
-                + "or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: demo, distill, eval, "
+                + "score or bench");
     }
 
     private static String describe(Throwable ex) {

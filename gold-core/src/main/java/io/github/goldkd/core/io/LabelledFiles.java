@@ -10,6 +10,7 @@ import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.metric.ArithmeticExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,28 @@ import java.util.Set;
  * the record starts. Any problem (bad JSON, a missing field, an unknown label, an unclosed quote, a wrong
  * number of columns, a duplicate id) throws a {@link GoldException} naming the file, the line and the reason.
  * A file with no records gives an empty dataset.
+ *
+ * <h2>Sequence tasks</h2>
+ * After {@link Loader#forTask} with an extractive-QA, math or generation task, a record has no label; its
+ * {@linkplain Sample#target() target} and {@linkplain Sample#references() references} are read by these
+ * rules, in this order:
+ * <ol>
+ *   <li>references: the field {@code references}, else {@code answers} — a JSON list of strings (or a single
+ *       string; in CSV and TSV a column holds one value) — unless it is the task's output field; an empty
+ *       list or an empty item is an error;</li>
+ *   <li>target: the field named as the task's {@linkplain Task#outputField() output field}, else
+ *       {@code target}, else the first reference; none of them is an error, and so is an empty target.
+ *       SQuAD-style {@code {"id", "context", "question", "answers": [...]}} thus gives target = the first
+ *       answer and references = every answer;</li>
+ *   <li>math word problems: without a reference list, a field {@code answer} (when {@code answer} is not the
+ *       output field) is the single reference — the value the equation should have, which
+ *       {@code execution_accuracy} compares with; it must be a number (or an arithmetic expression). So
+ *       {@code {"body", "question", "equation", "answer": 504.0}} gives target = the equation and
+ *       references = {@code ["504.0"]};</li>
+ *   <li>extractive QA: the target must occur in the task's {@linkplain Task#spanField() span field}
+ *       (references are not checked: they are only scored against).</li>
+ * </ol>
+ * A label field, if present, is ignored. Errors name the file, the line and the field, as above.
  */
 public final class LabelledFiles {
 
@@ -126,14 +149,16 @@ public final class LabelledFiles {
         /** null: no task given; otherwise the task's input fields, in order. */
         private final List<String> taskFields;
         private final String taskName;
+        /** null: no task given, or a classification task; otherwise the sequence task whose outputs are read. */
+        private final Task sequenceTask;
 
         private Loader(Format format, char delimiter, boolean quoting) {
-            this(format, delimiter, quoting, Map.of(), "label", "id", Map.of(), null, null, null);
+            this(format, delimiter, quoting, Map.of(), "label", "id", Map.of(), null, null, null, null);
         }
 
         private Loader(Format format, char delimiter, boolean quoting, Map<String, String> inputs, String labelColumn,
                        String idColumn, Map<String, String> labelMap, Set<String> allowedLabels,
-                       List<String> taskFields, String taskName) {
+                       List<String> taskFields, String taskName, Task sequenceTask) {
             this.format = format;
             this.delimiter = delimiter;
             this.quoting = quoting;
@@ -144,13 +169,14 @@ public final class LabelledFiles {
             this.allowedLabels = allowedLabels;
             this.taskFields = taskFields;
             this.taskName = taskName;
+            this.sequenceTask = sequenceTask;
         }
 
         private Loader copy(Map<String, String> inputs, String labelColumn, String idColumn,
                             Map<String, String> labelMap, Set<String> allowedLabels, List<String> taskFields,
                             String taskName, char delimiter, boolean quoting) {
             return new Loader(format, delimiter, quoting, inputs, labelColumn, idColumn, labelMap, allowedLabels,
-                    taskFields, taskName);
+                    taskFields, taskName, sequenceTask);
         }
 
         /** Reads the single input field {@code text} from {@code column}; replaces earlier input mappings. */
@@ -221,14 +247,16 @@ public final class LabelledFiles {
         /**
          * Reads samples for {@code task}: its label names become the allowed labels (classification tasks)
          * and its input fields the fields read, in the task's order. Columns default to the field names;
-         * {@link #input} maps them to other columns, and then must map exactly the task's fields.
+         * {@link #input} maps them to other columns, and then must map exactly the task's fields. For a
+         * sequence task the samples get a target and references instead of a label, by the rules in the
+         * class documentation.
          */
         public Loader forTask(Task task) {
             Objects.requireNonNull(task, "task");
             Set<String> allowed = task.kind() == TaskKind.CLASSIFICATION
                     ? Collections.unmodifiableSet(new LinkedHashSet<>(task.labelNames())) : allowedLabels;
-            return copy(inputs, labelColumn, idColumn, labelMap, allowed, task.inputFields(), task.name(), delimiter,
-                    quoting);
+            return new Loader(format, delimiter, quoting, inputs, labelColumn, idColumn, labelMap, allowed,
+                    task.inputFields(), task.name(), task.kind().isSequence() ? task : null);
         }
 
         /** Turns RFC 4180 quoting on or off (CSV and TSV only; on by default for CSV, off for TSV). */
@@ -335,6 +363,11 @@ public final class LabelledFiles {
                     }
                     in.put(m.getKey(), v);
                 }
+                if (sequenceTask != null) {
+                    String id = jsonString(file, lineNo, o, idColumn);
+                    out.add(sequenceSample(file, lineNo, id, stem, in, jsonFields(file, lineNo, o), idLines));
+                    continue;
+                }
                 String raw = jsonString(file, lineNo, o, labelColumn);
                 if (raw == null) {
                     throw fail(file, lineNo, "no label field '" + labelColumn + "', fields: " + o.keySet());
@@ -362,7 +395,8 @@ public final class LabelledFiles {
             for (Map.Entry<String, String> m : mapping.entrySet()) {
                 inputCols.put(m.getKey(), column(file, rows.get(0).line(), col, m.getValue(), header));
             }
-            int labelCol = column(file, rows.get(0).line(), col, labelColumn, header);
+            // a sequence task has no label column: its outputs are looked up by name, record by record
+            int labelCol = sequenceTask != null ? -1 : column(file, rows.get(0).line(), col, labelColumn, header);
             Integer idCol = col.get(idColumn);
             List<Sample> out = new ArrayList<>();
             Map<String, Integer> idLines = new HashMap<>();
@@ -376,7 +410,11 @@ public final class LabelledFiles {
                 Map<String, String> in = new LinkedHashMap<>();
                 inputCols.forEach((field, c) -> in.put(field, f.get(c)));
                 String id = idCol == null || f.get(idCol).isEmpty() ? null : f.get(idCol);
-                out.add(sample(file, row.line(), id, stem, in, f.get(labelCol), idLines));
+                if (sequenceTask != null) {
+                    out.add(sequenceSample(file, row.line(), id, stem, in, delimitedFields(col, header, f), idLines));
+                } else {
+                    out.add(sample(file, row.line(), id, stem, in, f.get(labelCol), idLines));
+                }
             }
             return out;
         }
@@ -393,12 +431,81 @@ public final class LabelledFiles {
                         + (label.equals(trimmed) ? "" : " (raw value '" + trimmed + "')")
                         + ", allowed: " + allowedLabels);
             }
+            String sid = checkId(file, line, id, stem, idLines);
+            return new Sample(sid, inputs, label, null, Origin.REAL, -1);
+        }
+
+        private String checkId(Path file, int line, String id, String stem, Map<String, Integer> idLines) {
             String sid = id == null ? stem + "-" + line : id;
             Integer first = idLines.putIfAbsent(sid, line);
             if (first != null) {
                 throw fail(file, line, "duplicate id '" + sid + "', first used on line " + first);
             }
-            return new Sample(sid, inputs, label, null, Origin.REAL, -1);
+            return sid;
+        }
+
+        /** A sample of the sequence task: target and references by the rules of the class documentation. */
+        private Sample sequenceSample(Path file, int line, String id, String stem, Map<String, String> inputs,
+                                      Fields fields, Map<String, Integer> idLines) {
+            Task task = sequenceTask;
+            String outputField = task.outputField();
+            List<String> references = null;
+            String referencesField = null;
+            for (String name : REFERENCE_FIELDS) {
+                List<String> l = name.equals(outputField) ? null : fields.list(name);
+                if (l != null) {
+                    references = l;
+                    referencesField = name;
+                    break;
+                }
+            }
+            if (references != null) {
+                if (references.isEmpty()) {
+                    throw fail(file, line, "field '" + referencesField + "' is an empty list: no gold answer");
+                }
+                for (int i = 0; i < references.size(); i++) {
+                    if (references.get(i).isBlank()) {
+                        throw fail(file, line, "field '" + referencesField + "' item " + (i + 1) + " is empty");
+                    }
+                }
+            }
+            String target = null;
+            String targetField = null;
+            for (String name : outputField.equals("target") ? List.of("target") : List.of(outputField, "target")) {
+                String v = fields.string(name);
+                if (v != null) {
+                    target = v;
+                    targetField = name;
+                    break;
+                }
+            }
+            if (target == null) {
+                if (references == null) {
+                    throw fail(file, line, "no target: no field '" + outputField + "', 'target', 'answers' or "
+                            + "'references', fields: " + fields.names());
+                }
+                target = references.get(0);
+                targetField = referencesField;
+            }
+            if (target.isBlank()) {
+                throw fail(file, line, "empty target in '" + targetField + "'");
+            }
+            if (references == null && task.kind() == TaskKind.MATH_WORD_PROBLEM && !outputField.equals("answer")) {
+                String answer = fields.string("answer");
+                if (answer != null) {
+                    if (ArithmeticExpression.evaluate(answer).isEmpty()) {
+                        throw fail(file, line, "field 'answer' must be a number (the value of '" + outputField
+                                + "'), was '" + answer + "'");
+                    }
+                    references = List.of(answer.trim());
+                }
+            }
+            if (task.kind() == TaskKind.EXTRACTIVE_QA && !inputs.get(task.spanField()).contains(target)) {
+                throw fail(file, line, "the answer '" + target + "' (field '" + targetField + "') is not a span of "
+                        + "input '" + task.spanField() + "'");
+            }
+            String sid = checkId(file, line, id, stem, idLines);
+            return Sample.withTarget(sid, inputs, target, references == null ? List.of() : references, Origin.REAL);
         }
 
         private void requireDelimited(String setting) {
@@ -406,6 +513,74 @@ public final class LabelledFiles {
                 throw new GoldException(setting + " applies to CSV and TSV files only, not JSON Lines");
             }
         }
+    }
+
+    /** Where a sequence sample's references are read from, in this order (a list, or one string). */
+    private static final List<String> REFERENCE_FIELDS = List.of("references", "answers");
+
+    /** The named fields of one record, whatever the file format. */
+    private interface Fields {
+        /** The field's value; null when absent (or JSON null). */
+        String string(String name);
+
+        /** The field's values: a JSON list of strings or numbers, or a single value; null when absent. */
+        List<String> list(String name);
+
+        Collection<String> names();
+    }
+
+    private static Fields jsonFields(Path file, int line, JsonObject o) {
+        return new Fields() {
+            @Override
+            public String string(String name) {
+                return jsonString(file, line, o, name);
+            }
+
+            @Override
+            public List<String> list(String name) {
+                JsonElement e = o.get(name);
+                if (e == null || e.isJsonNull()) {
+                    return null;
+                }
+                if (!e.isJsonArray()) {
+                    return List.of(jsonString(file, line, o, name));
+                }
+                List<String> out = new ArrayList<>();
+                for (JsonElement x : e.getAsJsonArray()) {
+                    if (!x.isJsonPrimitive()) {
+                        throw fail(file, line, "field '" + name + "' must be a list of strings, has " + x);
+                    }
+                    out.add(x.getAsString());
+                }
+                return out;
+            }
+
+            @Override
+            public Collection<String> names() {
+                return o.keySet();
+            }
+        };
+    }
+
+    private static Fields delimitedFields(Map<String, Integer> columns, List<String> header, List<String> cells) {
+        return new Fields() {
+            @Override
+            public String string(String name) {
+                Integer c = columns.get(name);
+                return c == null ? null : cells.get(c);
+            }
+
+            @Override
+            public List<String> list(String name) {
+                String v = string(name);
+                return v == null ? null : List.of(v);
+            }
+
+            @Override
+            public Collection<String> names() {
+                return header;
+            }
+        };
     }
 
     /** One record of a delimited file and the 1-based line where it starts. */

@@ -351,4 +351,137 @@ class LabelledFilesTest {
         assertThat(rows.get(3).fields()).containsExactly("6", "7\n\n8");
         assertThat(rows.get(4).fields()).containsExactly("9", "10");
     }
+
+    // ---------------------------------------------------------------- sequence tasks
+
+    private static final Task QA = Task.sequence("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"),
+            null, List.of());
+    private static final Task MATH = Task.sequence("math", TaskKind.MATH_WORD_PROBLEM, "", List.of("body", "question"),
+            null, List.of());
+    private static final Task GEN = Task.sequence("gen", TaskKind.TEXT_GENERATION, "", List.of("document"),
+            "formulation", List.of());
+
+    @Test
+    void squadStyleJsonlTakesTheFirstAnswerAsTargetAndEveryAnswerAsReference() throws IOException {
+        Path f = write("normans.jsonl", """
+                {"id":"q1","title":"Normans","context":"Rollo led the Normans in France.","question":"Who led them?","answers":["Rollo","Rollo led"],"answer_start":0}
+                {"id":"q2","title":"Normans","context":"Rollo led the Normans in France.","question":"Where?","answers":["France"]}
+                """);
+        Dataset d = LabelledFiles.jsonl().forTask(QA).read(f);
+        assertThat(d.get(0)).isEqualTo(Sample.withTarget("q1", Map.of("context", "Rollo led the Normans in France.",
+                "question", "Who led them?"), "Rollo", List.of("Rollo", "Rollo led"), Origin.REAL));
+        assertThat(d.get(0).inputs().keySet()).containsExactly("context", "question");
+        assertThat(d.get(0).label()).isNull();
+        assertThat(d.get(1).target()).isEqualTo("France");
+        assertThat(d.get(1).references()).containsExactly("France");
+    }
+
+    @Test
+    void theOutputFieldWinsOverTargetAndReferencesWinOverAnswers() throws IOException {
+        Path f = write("qa.jsonl", """
+                {"context":"a b c d","question":"q","answer":"c","target":"b","answers":["d"]}
+                {"context":"a b c d","question":"q","target":"b","references":["b","a b"],"answers":["d"]}
+                {"context":"a b c d","question":"q","target":"d","label":"ignored"}
+                """);
+        Dataset d = LabelledFiles.jsonl().forTask(QA).read(f);
+        assertThat(d.get(0).target()).isEqualTo("c");
+        assertThat(d.get(0).references()).containsExactly("d");
+        assertThat(d.get(1).target()).isEqualTo("b");
+        assertThat(d.get(1).references()).containsExactly("b", "a b");
+        assertThat(d.get(2).target()).isEqualTo("d");
+        assertThat(d.get(2).label()).isNull();
+        assertThat(d.get(2).id()).isEqualTo("qa-3");
+    }
+
+    @Test
+    void mathTakesTheEquationAsTargetAndTheNumericAnswerAsReference() throws IOException {
+        Path f = write("svamp.jsonl", """
+                {"id":"chal-1","body":"Each pack costs 76 dollars. If there is a discount of 25 dollars","question":"How much?","equation":"( 76.0 - 25.0 )","answer":51.0,"type":"Subtraction"}
+                {"id":"m2","body":"b","question":"q","equation":"( 1.0 + 2.0 )"}
+                """);
+        Dataset d = LabelledFiles.jsonl().forTask(MATH).read(f);
+        assertThat(d.get(0).target()).isEqualTo("( 76.0 - 25.0 )");
+        assertThat(d.get(0).references()).containsExactly("51.0");
+        assertThat(d.get(0).inputs().keySet()).containsExactly("body", "question");
+        // no answer: the equation itself is the reference (its value is what execution accuracy compares)
+        assertThat(d.get(1).references()).containsExactly("( 1.0 + 2.0 )");
+
+        Path bad = write("bad.jsonl", "{\"body\":\"b\",\"question\":\"q\",\"equation\":\"1+2\",\"answer\":\"three\"}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(MATH).read(bad)).isInstanceOf(GoldException.class)
+                .hasMessageContaining(bad + " line 1: field 'answer' must be a number").hasMessageContaining("'three'");
+
+        // a task whose output field is 'answer' reads the answer as the target, not as a reference
+        Task answerIsOutput = Task.sequence("m", TaskKind.MATH_WORD_PROBLEM, "", List.of("body", "question"),
+                "answer", List.of());
+        Path one = write("one.jsonl", "{\"body\":\"b\",\"question\":\"q\",\"equation\":\"( 76.0 - 25.0 )\",\"answer\":51.0}\n");
+        Sample s = LabelledFiles.jsonl().forTask(answerIsOutput).read(one).get(0);
+        assertThat(s.target()).isEqualTo("51.0");
+        assertThat(s.references()).containsExactly("51.0");
+    }
+
+    @Test
+    void generationReadsItsNamedOutputFieldFromJsonlAndCsv() throws IOException {
+        Path j = write("g.jsonl", "{\"id\":\"n1\",\"document\":\"Maximize x.\",\"formulation\":\"variables: x\\nmaximize: x\"}\n");
+        Sample s = LabelledFiles.jsonl().forTask(GEN).read(j).get(0);
+        assertThat(s.target()).isEqualTo("variables: x\nmaximize: x");
+        assertThat(s.inputs()).containsExactly(Map.entry("document", "Maximize x."));
+
+        Path c = write("g.csv", "id,document,formulation\nn1,\"Maximize x, y.\",\"maximize: x + y\"\n");
+        Sample cs = LabelledFiles.csv().forTask(GEN).read(c).get(0);
+        assertThat(cs.target()).isEqualTo("maximize: x + y");
+        assertThat(cs.input("document")).isEqualTo("Maximize x, y.");
+
+        Path m = write("m.csv", "body,question,equation,answer\nb,q,( 2.0 * 3.0 ),6\n");
+        Sample ms = LabelledFiles.csv().forTask(MATH).read(m).get(0);
+        assertThat(ms.target()).isEqualTo("( 2.0 * 3.0 )");
+        assertThat(ms.references()).containsExactly("6");
+    }
+
+    @Test
+    void sequenceErrorsNameFileLineAndField() throws IOException {
+        Path noTarget = write("a.jsonl", "{\"context\":\"x y\",\"question\":\"q\",\"title\":\"t\"}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(noTarget)).isInstanceOf(GoldException.class)
+                .hasMessageContaining(noTarget + " line 1: no target: no field 'answer', 'target', 'answers' or "
+                        + "'references', fields: [context, question, title]");
+
+        Path empty = write("b.jsonl", "{\"document\":\"d\",\"formulation\":\"  \"}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(GEN).read(empty))
+                .hasMessageContaining("line 1: empty target in 'formulation'");
+
+        Path noAnswers = write("c.jsonl", "{\"context\":\"x\",\"question\":\"q\"}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(noAnswers))
+                .hasMessageContaining("line 1: no target");
+        Path emptyList = write("d.jsonl", "{\"context\":\"x\",\"question\":\"q\",\"answers\":[]}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(emptyList))
+                .hasMessageContaining("line 1: field 'answers' is an empty list");
+        Path emptyItem = write("e.jsonl", "{\"context\":\"x\",\"question\":\"q\",\"answers\":[\"x\",\"\"]}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(emptyItem))
+                .hasMessageContaining("line 1: field 'answers' item 2 is empty");
+        Path objectItem = write("f.jsonl", "{\"context\":\"x\",\"question\":\"q\",\"answers\":[{\"text\":\"x\"}]}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(objectItem))
+                .hasMessageContaining("line 1: field 'answers' must be a list of strings");
+
+        Path notSpan2 = write("h.jsonl", "{\"context\":\"Rollo led\",\"question\":\"q\",\"answers\":[\"rollo\"]}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(notSpan2))
+                .hasMessageContaining("line 1: the answer 'rollo' (field 'answers') is not a span of input 'context'");
+
+        Path dupId = write("i.jsonl", "{\"id\":\"x\",\"document\":\"d\",\"formulation\":\"f\"}\n"
+                + "{\"id\":\"x\",\"document\":\"d\",\"formulation\":\"f\"}\n");
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(GEN).read(dupId))
+                .hasMessageContaining("line 2: duplicate id 'x', first used on line 1");
+    }
+
+    @Test
+    void sequenceSamplesWrittenByTheRunStoreReadBack() {
+        Path f = dir.resolve("samples.jsonl");
+        List<Sample> samples = List.of(
+                Sample.withTarget("r1", Map.of("context", "a b c", "question", "q"), "b", List.of("b", "b c"), Origin.TRAIN),
+                Sample.withTarget("r2", Map.of("context", "a b c", "question", "q2"), "c", List.of(), Origin.TRAIN));
+        SampleJson.write(f, samples);
+        Dataset d = LabelledFiles.jsonl().forTask(QA).read(f);
+        assertThat(d.samples()).extracting(Sample::target).containsExactly("b", "c");
+        assertThat(d.get(0).references()).containsExactly("b", "b c");
+        assertThat(d.get(1).references()).containsExactly("c");
+        assertThat(d.samples()).extracting(Sample::origin).containsOnly(Origin.REAL);
+    }
 }
