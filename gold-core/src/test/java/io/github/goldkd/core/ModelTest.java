@@ -1,10 +1,13 @@
 package io.github.goldkd.core;
 
+import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.core.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,10 +109,28 @@ class ModelTest {
     @Test
     void studentsAreScoredByAnyMetricOnTheirTextPredictions() {
         Task qa = Fixtures.qaTask();
-        Student echo = new Student() {
+        Student echo = studentPredicting(qa, samples -> samples.stream().map(x -> x.input("question")).toList());
+        Map<String, String> q1 = Map.of("context", "The Normans came in 911.", "question", "The Normans");
+        Map<String, String> q2 = Map.of("context", "Rollo led them.", "question", "led");
+        Dataset data = Dataset.of(List.of(Sample.withTarget("1", q1, "Normans", List.of(), Origin.REAL),
+                Sample.withTarget("2", q2, "Rollo", List.of("Rollo", "Rollo led"), Origin.REAL)));
+        // "The Normans" normalises to "normans": an exact match; "led" vs "Rollo led": F1 2/3
+        assertThat(echo.score(data, Metrics.exactMatch())).isEqualTo(0.5);
+        assertThat(echo.score(data, Metrics.f1()))
+                .isCloseTo((1.0 + 2.0 / 3.0) / 2, within(1e-12));
+        assertThat(echo.score(Dataset.empty(), Metrics.f1())).isNaN();
+        // a classifier's default prediction is the label with the largest logit; a sequence student must say
+        Student noPredict = studentPredicting(qa, null);
+        assertThatThrownBy(() -> noPredict.predict(data.samples())).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("EXTRACTIVE_QA");
+    }
+
+    /** A student that only predicts: with {@code predictor}, or with the interface's default when null. */
+    private static Student studentPredicting(Task task, Function<List<Sample>, List<String>> predictor) {
+        return new Student() {
             @Override
             public Task task() {
-                return qa;
+                return task;
             }
 
             @Override
@@ -124,45 +145,13 @@ class ModelTest {
 
             @Override
             public List<String> predict(List<Sample> samples) {
-                return samples.stream().map(s -> s.input("question")).toList();
+                return predictor == null ? Student.super.predict(samples) : predictor.apply(samples);
             }
 
             @Override
-            public void save(java.nio.file.Path file) {
+            public void save(Path file) {
             }
         };
-        Map<String, String> q1 = Map.of("context", "The Normans came in 911.", "question", "The Normans");
-        Map<String, String> q2 = Map.of("context", "Rollo led them.", "question", "led");
-        Dataset data = Dataset.of(List.of(Sample.withTarget("1", q1, "Normans", List.of(), Origin.REAL),
-                Sample.withTarget("2", q2, "Rollo", List.of("Rollo", "Rollo led"), Origin.REAL)));
-        // "The Normans" normalises to "normans": an exact match; "led" vs "Rollo led": F1 2/3
-        assertThat(echo.score(data, io.github.goldkd.core.metric.Metrics.exactMatch())).isEqualTo(0.5);
-        assertThat(echo.score(data, io.github.goldkd.core.metric.Metrics.f1()))
-                .isCloseTo((1.0 + 2.0 / 3.0) / 2, within(1e-12));
-        assertThat(echo.score(Dataset.empty(), io.github.goldkd.core.metric.Metrics.f1())).isNaN();
-        // a classifier's default prediction is the label with the largest logit; a sequence student must say
-        Student noPredict = new Student() {
-            @Override
-            public Task task() {
-                return qa;
-            }
-
-            @Override
-            public FitReport fit(Dataset data, int epochs, long seed) {
-                return FitReport.NOTHING;
-            }
-
-            @Override
-            public List<Logits> logits(List<Sample> samples) {
-                return List.of();
-            }
-
-            @Override
-            public void save(java.nio.file.Path file) {
-            }
-        };
-        assertThatThrownBy(() -> noPredict.predict(data.samples())).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("EXTRACTIVE_QA");
     }
 
     @Test
