@@ -15,8 +15,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * The GOLD loop: generate, train, probe, score, feed back; then train the final student.
@@ -59,6 +61,7 @@ public final class GoldDistiller {
     private final List<DistillationListener> listeners;
     private final boolean resuming;
     private final RunStore.StoredRun storedRun;
+    private final double minAcceptedShare;
     private boolean started;
 
     private GoldDistiller(Builder b, GoldConfig config, FeedbackSelector selector, Metric metric) {
@@ -77,6 +80,7 @@ public final class GoldDistiller {
         this.listeners = List.copyOf(b.listeners);
         this.resuming = b.storedRun != null;
         this.storedRun = b.storedRun;
+        this.minAcceptedShare = b.minAcceptedShare;
     }
 
     /** A builder with the reference defaults. */
@@ -181,7 +185,7 @@ public final class GoldDistiller {
             }
         }
 
-        Student finalStudent = trainFinalStudent(state, store);
+        Student finalStudent = trainFinalStudent(state, store, stopReason);
         Provenance.finish(provenance, state.all.size(), state.rounds.size(), stopReason);
         store.writeProvenance(provenance);
         DistillationResult result = new DistillationResult(finalStudent, Dataset.of(state.all), state.rounds,
@@ -219,6 +223,7 @@ public final class GoldDistiller {
         int probeRequested = 0;
         int probeGenerated = 0;
         List<String> selectedIds = List.of();
+        List<Sample> probeSamples = null;
 
         if (config.isProbeRound(b)) {
             if (config.feedbackMode() == FeedbackMode.OFF_NO_PROBES) {
@@ -236,10 +241,12 @@ public final class GoldDistiller {
                 stats = stats.plus(probe.stats());
                 probeRequested = config.probeSize();
                 probeGenerated = probe.samples().size();
-                if (feedbackOn) {
-                    selectedIds = select(b, probe.samples(), st, store);
-                }
+                probeSamples = probe.samples();
             }
+        }
+        checkYield(b, trainRequested + probeRequested, train.size() + probeGenerated, stats);
+        if (feedbackOn && probeSamples != null) {
+            selectedIds = select(b, probeSamples, st, store);
         }
 
         RoundReport report = new RoundReport(b, trainRequested, train.size(), probeRequested, probeGenerated,
@@ -261,6 +268,26 @@ public final class GoldDistiller {
         for (DistillationListener l : listeners) {
             l.onRoundEnd(report);
         }
+    }
+
+    /**
+     * Ends the run when the round's yield is below the tolerance: before its selection and commit, so the
+     * round is not committed and no student is trained on what the teacher failed to deliver.
+     */
+    private void checkYield(int b, int requested, int accepted, GenerationStats stats) {
+        if (accepted > 0 && accepted >= minAcceptedShare * requested) {
+            return;
+        }
+        StringBuilder reasons = new StringBuilder();
+        new TreeMap<>(stats.rejects()).forEach((reason, n) ->
+                reasons.append(reasons.length() == 0 ? "" : ", ").append(reason).append('=').append(n));
+        String what = accepted == 0 ? "the teacher produced nothing usable in round " + b
+                : String.format(Locale.ROOT, "the teacher's yield in round %d is below minAcceptedShare %s", b,
+                minAcceptedShare);
+        throw new TeacherYieldException(what + ": " + accepted + " of " + requested + " requested samples accepted; "
+                + (reasons.length() == 0 ? "the generator reported no rejected candidates" : "rejected: " + reasons)
+                + "; " + (b == 0 ? "no round is committed" : "rounds 0-" + (b - 1) + " are committed")
+                + " in " + runDirectory, b, stats.rejects());
     }
 
     private Student.FitReport updateStudent(int b, State st) {
@@ -309,6 +336,7 @@ public final class GoldDistiller {
                     + probe.size() + " probe samples");
         }
         int[] chosen = selector.select(scores, Seeds.derive(config.seed(), "select", b));
+        checkSelection(b, chosen, probe.size());
         List<Sample> selected = new ArrayList<>(chosen.length);
         List<String> ids = new ArrayList<>(chosen.length);
         for (int i : chosen) {
@@ -329,6 +357,28 @@ public final class GoldDistiller {
             l.onSelected(selection);
         }
         return ids;
+    }
+
+    /** A selector's indices must be distinct and inside the probe batch: a bad one would corrupt the feedback. */
+    private void checkSelection(int b, int[] chosen, int probes) {
+        String allowed = probes == 0 ? "no index, the probe batch is empty"
+                : "distinct indices in [0, " + (probes - 1) + "]";
+        if (chosen == null) {
+            throw new GoldException("feedback selector " + selector.name() + " returned null in round " + b
+                    + "; allowed: " + allowed);
+        }
+        boolean[] seen = new boolean[probes];
+        for (int i : chosen) {
+            if (i < 0 || i >= probes) {
+                throw new GoldException("feedback selector " + selector.name() + " returned index " + i
+                        + " in round " + b + " for a probe batch of " + probes + " samples; allowed: " + allowed);
+            }
+            if (seen[i]) {
+                throw new GoldException("feedback selector " + selector.name() + " returned index " + i
+                        + " twice in round " + b + "; allowed: " + allowed);
+            }
+            seen[i] = true;
+        }
     }
 
     private void applySelection(State st, List<Sample> selected) {
@@ -379,17 +429,22 @@ public final class GoldDistiller {
         return Dataset.of(out);
     }
 
-    private Student trainFinalStudent(State st, RunStore store) {
+    private Student trainFinalStudent(State st, RunStore store, String stopReason) {
         Path saved = runDirectory.resolve(RunStore.FINAL_STUDENT);
         if (resuming && st.rounds.size() == config.rounds() && Files.exists(saved)) {
             LOG.info("run in {} had already finished; loading its final student", runDirectory);
             return studentFactory.load(saved);
         }
         Dataset data = trainingData(st.all);
+        if (data.isEmpty()) {
+            // An untrained student saved as the result would look like a finished run.
+            throw new TeacherYieldException("no generated data to train the final student on after "
+                    + st.rounds.size() + " committed rounds" + (stopReason == null ? "" : " (" + stopReason + ")")
+                    + "; no final student was saved in " + runDirectory, -1, Map.of());
+        }
         Student student = studentFactory.create(task,
                 new TrainingOptions(finalLoss, batchFilter, Seeds.derive(config.seed(), "final-init")));
-        Student.FitReport fit = data.isEmpty() ? Student.FitReport.NOTHING
-                : student.fit(data, config.finalEpochs(), Seeds.derive(config.seed(), "final-fit"));
+        Student.FitReport fit = student.fit(data, config.finalEpochs(), Seeds.derive(config.seed(), "final-fit"));
         store.saveFinalStudent(student);
         double score = monitorScore(student);
         LOG.info("final student: {} samples, {} epochs, loss {}, train loss {}, monitoring {} {}", data.size(),
@@ -504,6 +559,7 @@ public final class GoldDistiller {
         private Dataset monitor;
         private final List<DistillationListener> listeners = new ArrayList<>();
         private RunStore.StoredRun storedRun;
+        private double minAcceptedShare = 0.0;
 
         private Builder() {
         }
@@ -657,6 +713,18 @@ public final class GoldDistiller {
             return this;
         }
 
+        /**
+         * The least share of a round's requested samples (train and probe) the teacher must deliver; a round
+         * below it, and any round that delivers no sample at all, ends the run with a
+         * {@link TeacherYieldException} before the round is committed. Default 0: only an empty round fails.
+         * Range [0, 1]. A policy of this process, like a budget: it is not stored with the run, so give it
+         * again when resuming.
+         */
+        public Builder minAcceptedShare(double share) {
+            this.minAcceptedShare = share;
+            return this;
+        }
+
         /** The master seed; default 42. */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -707,6 +775,9 @@ public final class GoldDistiller {
             range("updateEpochs", updateEpochs, 1, 1_000);
             range("feedbackPoolLimit", feedbackPoolLimit, 1, 1_000);
             range("finalEpochs", finalEpochs, 1, 10_000);
+            if (!(minAcceptedShare >= 0.0 && minAcceptedShare <= 1.0)) {
+                throw new IllegalArgumentException("minAcceptedShare must be in [0, 1], was " + minAcceptedShare);
+            }
             FeedbackSelector sel = selector;
             if (sel == null) {
                 if (!(bandLo >= 0.0 && bandLo < 1.0)) {

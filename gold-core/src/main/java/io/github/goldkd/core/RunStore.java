@@ -2,11 +2,11 @@ package io.github.goldkd.core;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.JsonElement;
 import io.github.goldkd.core.io.Jsonl;
 import io.github.goldkd.core.io.SampleJson;
 import io.github.goldkd.core.io.TaskJson;
+import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.core.metric.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +95,7 @@ public final class RunStore implements Closeable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new RunStoreException("cannot create run directory " + dir + ": " + e.getMessage(), e);
+            throw new RunStoreException("cannot create run directory " + dir + ": " + TextFiles.reason(e), e);
         }
         RunStore store = new RunStore(dir, RunDirectoryLock.acquire(dir));
         try {
@@ -157,7 +157,7 @@ public final class RunStore implements Closeable {
             // Written before runs named their metric: classification runs reported accuracy.
             configJson.addProperty("metric", Metrics.defaultFor(task.kind()).name());
         }
-        GoldConfig config = Jsonl.GSON.fromJson(configJson, GoldConfig.class);
+        GoldConfig config = ConfigJson.read(dir.resolve(CONFIG), configJson);
         List<RoundReport> rounds = readLines(dir.resolve(ROUNDS), o -> {
             if (o.has("studentAccuracy") && !o.has("studentScore")) {
                 o.add("studentScore", o.remove("studentAccuracy"));
@@ -511,15 +511,22 @@ public final class RunStore implements Closeable {
                     StandardCharsets.UTF_8);
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RunStoreException("cannot write " + p + ": " + e.getMessage(), e);
+            throw new RunStoreException("cannot write " + p + ": " + TextFiles.reason(e), e);
         }
     }
 
     private static JsonObject readJson(Path p) {
         try {
-            return JsonParser.parseString(Files.readString(p, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new RunStoreException("cannot read " + p + ": " + e.getMessage(), e);
+            JsonElement el = TextFiles.parseJson(p, TextFiles.read(p));
+            if (!el.isJsonObject()) {
+                throw new RunStoreException(p + ": expected a JSON object, found " + (el.isJsonNull() ? "nothing"
+                        : el.isJsonArray() ? "an array" : "a single value"));
+            }
+            return el.getAsJsonObject();
+        } catch (RunStoreException e) {
+            throw e;
+        } catch (GoldException e) {
+            throw new RunStoreException(e.getMessage(), e);
         }
     }
 

@@ -5,14 +5,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.goldkd.core.GoldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,15 +45,10 @@ public final class Jsonl {
      * Reads every line of {@code file} as a JSON object and maps it; blank lines are skipped.
      *
      * @throws GoldException naming the file and the 1-based line when a line is not a JSON object or the
-     *                       mapper rejects it
+     *                       mapper rejects it, or the file cannot be read or is not UTF-8
      */
     public static <T> List<T> read(Path file, Function<JsonObject, T> mapper, CutOffLastLine cutOff) {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GoldException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        String content = TextFiles.read(file);
         String[] lines = content.split("\n", -1);
         boolean endsWithNewline = content.endsWith("\n");
         List<T> out = new ArrayList<>();
@@ -66,7 +59,7 @@ public final class Jsonl {
                 continue;
             }
             try {
-                JsonElement el = JsonParser.parseString(line);
+                JsonElement el = TextFiles.parseLine(line);
                 if (!el.isJsonObject()) {
                     throw new JsonParseException("expected a JSON object, found " + kind(el));
                 }
@@ -83,7 +76,11 @@ public final class Jsonl {
         return out;
     }
 
-    /** Writes {@code items} to {@code file} (replacing it), one JSON object per line. */
+    /**
+     * Writes {@code items} to {@code file} (replacing it), one JSON object per line.
+     *
+     * @throws GoldException naming the file and the reason when it cannot be written
+     */
     public static <T> void write(Path file, Iterable<T> items, Function<T, JsonObject> mapper) {
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -97,7 +94,7 @@ public final class Jsonl {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new GoldException("cannot write " + file + ": " + TextFiles.reason(e), e);
         }
     }
 

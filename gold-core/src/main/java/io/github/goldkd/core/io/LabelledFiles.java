@@ -3,7 +3,6 @@ package io.github.goldkd.core.io;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Origin;
@@ -14,11 +13,6 @@ import io.github.goldkd.core.metric.ArithmeticExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -284,19 +278,7 @@ public final class LabelledFiles {
         public Dataset read(Path file) {
             Objects.requireNonNull(file, "file");
             Map<String, String> mapping = effectiveInputs(file);
-            String content;
-            try {
-                // A strict decoder: new String(bytes, UTF_8) would replace bad bytes silently.
-                content = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                throw new GoldException(file + ": not valid UTF-8 text (" + e.getMessage() + ")", e);
-            } catch (IOException e) {
-                throw new GoldException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            if (content.startsWith("\uFEFF")) {
-                content = content.substring(1); // a byte order mark, as spreadsheet programs write
-            }
+            String content = TextFiles.read(file); // strict UTF-8, without a byte order mark
             String stem = stem(file);
             List<Sample> out = format == Format.JSONL
                     ? readJsonl(file, content, mapping, stem)
@@ -339,15 +321,14 @@ public final class LabelledFiles {
                 }
                 JsonObject o;
                 try {
-                    JsonElement el = JsonParser.parseString(line);
+                    JsonElement el = TextFiles.parseLine(line);
                     if (!el.isJsonObject()) {
                         throw fail(file, lineNo, "expected a JSON object, found "
                                 + (el.isJsonArray() ? "an array" : el.isJsonNull() ? "null" : "a single value"));
                     }
                     o = el.getAsJsonObject();
                 } catch (JsonParseException e) {
-                    throw new GoldException(file + " line " + lineNo + ": not valid JSON ("
-                            + rootMessage(e) + ")", e);
+                    throw new GoldException(file + " line " + lineNo + ": " + e.getMessage(), e);
                 }
                 Map<String, String> in = new LinkedHashMap<>();
                 for (Map.Entry<String, String> m : mapping.entrySet()) {
@@ -704,13 +685,6 @@ public final class LabelledFiles {
         return e.getAsString();
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
 
     private static String stem(Path file) {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
