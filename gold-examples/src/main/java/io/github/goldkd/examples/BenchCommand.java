@@ -78,6 +78,11 @@ final class BenchCommand implements Runnable {
             if (seeds < 1 || seeds > 100) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in [1, 100], was " + seeds);
             }
+            Options.range(spec, "--rounds", rounds, 1, 1_000_000);
+            Options.range(spec, "--batch-size", batchSize, 1, 10_000);
+            Options.range(spec, "--update-every", updateEvery, 1, 1_000_000);
+            Options.range(spec, "--update-epochs", updateEpochs, 1, 1_000);
+            Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
             TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),

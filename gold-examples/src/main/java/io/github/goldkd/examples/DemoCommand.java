@@ -56,7 +56,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now()
                 .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        DemoResult r = run(dir, rounds, StudentChoice.parse(student), seed);
+        Options.range(spec, "--rounds", rounds, 1, 1_000_000);
+        StudentChoice choice;
+        try {
+            choice = StudentChoice.parse(student);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        DemoResult r = run(dir, rounds, choice, seed);
         PrintWriter w = spec.commandLine().getOut();
         w.println();
         w.println(r.table());

@@ -1,27 +1,39 @@
 package io.github.goldkd.examples;
 
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.DistillationListener;
 import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.Generator;
+import io.github.goldkd.core.GoldConfig;
+import io.github.goldkd.core.GoldException;
+import io.github.goldkd.core.RoundReport;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TeacherYieldException;
+import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.examples.report.ReportWriter;
 import io.github.goldkd.llm.OllamaChatModel;
 import io.github.goldkd.llm.OpenAiChatModel;
 import io.github.goldkd.llm.llamacpp.LlamaCppChatModel;
 import io.github.goldkd.ood.OodScores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code gold distill}: one GOLD run (or the no-feedback baseline) on any task with any teacher. */
@@ -32,6 +44,7 @@ final class DistillCommand implements Callable<Integer> {
     /** The HTTP chat clients' own default call timeout, in seconds (GoldCliTest checks they agree); for the help. */
     static final int DEFAULT_TIMEOUT_SECONDS = 120;
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
+    private static final Logger LOG = LoggerFactory.getLogger(DistillCommand.class);
 
     @Option(names = "--task", required = true, description = "Task file (JSON) or a shipped task: sentiment, squad, "
             + "svamp or nl4opt (then --pool and --test default to its shipped files).")
@@ -62,7 +75,8 @@ final class DistillCommand implements Callable<Integer> {
             + "connect to last byte, before it fails and is retried (default: " + DEFAULT_TIMEOUT_SECONDS + ").")
     Integer timeout;
 
-    @Option(names = "--rounds", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", description = "Rounds (default: ${DEFAULT-VALUE}; with --resume: the run's own, "
+            + "give it to extend the run).")
     int rounds = 375;
 
     @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
@@ -78,8 +92,14 @@ final class DistillCommand implements Callable<Integer> {
             + "same number of generated samples) (default: ${DEFAULT-VALUE}).")
     String feedback = "on";
 
-    @Option(names = "--student", description = "bag, cnn or encoder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--student", description = "bag, cnn or encoder (default: ${DEFAULT-VALUE}; with --resume: the "
+            + "run's).")
     String student = "bag";
+
+    @Option(names = "--min-accepted-share", description = "Least share of a round's requested samples the teacher "
+            + "must deliver; a round below it, or with no usable sample at all, ends the run with status 1 "
+            + "(default: ${DEFAULT-VALUE}: only an empty round fails; not stored with the run).")
+    double minAcceptedShare = 0.0;
 
     @Option(names = "--test", description = "Labelled test file; its accuracy goes into summary.json and the report.")
     Path test;
@@ -90,7 +110,8 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/<task>-<time>; required with --resume).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out after its last completed round.")
+    @Option(names = "--resume", description = "Continue the run in --out after its last completed round, with the "
+            + "settings stored in it; options given again must match them (only --rounds may grow).")
     boolean resume;
 
     @CommandLine.Spec
@@ -99,29 +120,58 @@ final class DistillCommand implements Callable<Integer> {
     /** --task resolved: a file, or a shipped task with default pool and test set. */
     private TaskOption taskOption;
 
+    /** The options each teacher takes; any other teacher option is refused rather than silently ignored. */
+    private static final Map<String, List<String>> TEACHER_OPTIONS = Map.of(
+            "corpus", List.of("--pool"),
+            "openai", List.of("--model", "--base-url", "--api-key-env"),
+            "ollama", List.of("--model", "--base-url"),
+            "llamacpp", List.of("--model-file"));
+
     @Override
     public Integer call() {
-        FeedbackMode mode = switch (feedback.toLowerCase(Locale.ROOT)) {
-            case "on" -> FeedbackMode.ON;
-            case "off" -> FeedbackMode.OFF_NO_PROBES;
-            default -> throw usage("--feedback must be on or off, was '" + feedback + "'");
-        };
+        // Everything that can be refused is checked before anything is built or written: a refused start
+        // leaves nothing on disk and loads no native library.
+        String teacherName = teacher.toLowerCase(Locale.ROOT);
+        checkTeacherOptions(teacherName);
         StudentChoice choice;
         try {
             choice = StudentChoice.parse(student);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        FeedbackMode mode = switch (feedback.toLowerCase(Locale.ROOT)) {
+            case "on" -> FeedbackMode.ON;
+            case "off" -> FeedbackMode.OFF_NO_PROBES;
+            default -> throw usage("--feedback must be on or off, was '" + feedback + "'");
+        };
         if (timeout != null) {
             if (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
                 throw usage("--timeout must be in [1, " + MAX_TIMEOUT_SECONDS + "] seconds, was " + timeout);
             }
-            String kind = teacher.toLowerCase(Locale.ROOT);
-            if (!kind.equals("openai") && !kind.equals("ollama")) {
+            if (!teacherName.equals("openai") && !teacherName.equals("ollama")) {
                 throw usage("--timeout applies to --teacher openai and ollama (HTTP servers), not " + teacher);
             }
         }
+        Options.range(spec, "--rounds", rounds, 1, 1_000_000);
+        Options.range(spec, "--batch-size", batchSize, 1, 10_000);
+        Options.range(spec, "--update-every", updateEvery, 1, 1_000_000);
+        Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
+        Options.range(spec, "--min-accepted-share", minAcceptedShare, 0.0, 1.0);
         taskOption = TaskOption.resolve(spec.commandLine(), task);
+        requireFile(pool, "--pool");
+        requireFile(test, "--test");
+        if ("llamacpp".equals(teacherName)) {
+            if (modelFile == null) {
+                throw usage("--teacher llamacpp needs --model-file PATH (a GGUF file)");
+            }
+            requireFile(modelFile, "--model-file");
+        }
+        if ("corpus".equals(teacherName) && pool == null && !taskOption.shipped()) {
+            throw usage("--teacher corpus needs --pool FILE");
+        }
+        if (("openai".equals(teacherName) || "ollama".equals(teacherName)) && (model == null || model.isBlank())) {
+            throw usage("--teacher " + teacherName + " needs --model");
+        }
         if (resume && out == null) {
             throw usage("--resume needs --out DIR, the run to continue");
         }
@@ -129,32 +179,89 @@ final class DistillCommand implements Callable<Integer> {
             out = Path.of("runs", TaskOption.slug(task) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        if (resume && !Files.exists(out.resolve(RunStore.CONFIG))) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw usage("--out " + out + " is not a directory");
+        }
+        boolean holdsRun = Files.exists(out.resolve(RunStore.CONFIG));
+        if (resume && !holdsRun) {
             throw usage("--resume: no run in " + out);
+        }
+        if (!resume && holdsRun) {
+            throw usage("--out " + out + " already holds a run; continue it with --resume, or choose another --out");
+        }
+        if (resume) {
+            // The run's settings come from its config.json; options typed again must agree with them.
+            RunStore.StoredRun stored = RunStore.read(out);
+            GoldConfig c = stored.config();
+            batchSize = keep("--batch-size", batchSize, c.batchSize());
+            updateEvery = keep("--update-every", updateEvery, c.updateStudentEvery());
+            finalEpochs = keep("--final-epochs", finalEpochs, c.finalEpochs());
+            seed = keep("--seed", seed, c.seed());
+            if (Options.given(spec, "--feedback") && mode != c.feedbackMode()) {
+                throw differs("--feedback " + feedback, "feedback " + feedbackName(c.feedbackMode()), "--feedback");
+            }
+            mode = c.feedbackMode();
+            StudentChoice storedStudent = StudentChoice.ofRun(stored).orElse(null);
+            if (storedStudent != null) {
+                if (Options.given(spec, "--student") && choice != storedStudent) {
+                    throw differs("--student " + choice.cliName(), "--student " + storedStudent.cliName(),
+                            "--student");
+                }
+                choice = storedStudent;
+            }
+            if (!Options.given(spec, "--rounds")) {
+                rounds = c.rounds();
+            } else if (rounds < c.rounds()) {
+                throw usage("--rounds " + rounds + " is fewer than the " + c.rounds() + " rounds of the run in " + out
+                        + "; a resumed run can only grow (leave --rounds out to finish it as it was planned)");
+            }
         }
         Task t = taskOption.task();
         Dataset testSet = taskOption.test(test);
-        Generator gen = teacher(t);
+        if (testSet != null && testSet.isEmpty()) {
+            throw new GoldException("--test " + (test != null ? test : task + "'s shipped test set")
+                    + " holds no labelled samples");
+        }
+        Dataset poolSet = "corpus".equals(teacherName) ? taskOption.pool(pool) : null;
+
+        RunDirectory dir = RunDirectory.prepare(out);
+        FeedbackMode feedbackMode = mode;
+        Path cache = out.resolve(RunDirectory.REQUEST_CACHE);
+        Progress progress = new Progress(cache);
+        Generator gen = null;
         Experiment.Outcome o;
         try {
+            gen = teacher(teacherName, t, poolSet, cache);
             o = Experiment.run(t, gen, choice.factory(), testSet, out, resume,
                     b -> b.oodScorer(OodScores.energy(1.0)).rounds(rounds).batchSize(batchSize)
-                            .updateStudentEvery(updateEvery).finalEpochs(finalEpochs).feedbackMode(mode).seed(seed));
-        } finally {
-            if (gen instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    spec.commandLine().getErr().println("gold: warning: closing the teacher failed: " + e.getMessage());
+                            .updateStudentEvery(updateEvery).finalEpochs(finalEpochs).feedbackMode(feedbackMode)
+                            .seed(seed).minAcceptedShare(minAcceptedShare).listener(progress));
+        } catch (RuntimeException | Error e) {
+            closeQuietly(gen);
+            String cleaned = dir.cleanUpAfterFailure(progress.started);
+            if (e instanceof TeacherYieldException y) {
+                if (cleaned != null) {
+                    throw new GoldException(y.getMessage() + "; " + cleaned, y);
                 }
+                // The failing round's answers are in the cache: a resume would replay them and fail again.
+                boolean dropped = progress.dropAnswersSinceLastCommit();
+                throw new GoldException(y.getMessage() + (dropped ? "; its answers were dropped from the request "
+                        + "cache" : "") + "; continue the run with --resume --out " + out
+                        + " once the teacher answers usably", y);
             }
+            if (cleaned != null) {
+                LOG.info("{}", cleaned);
+            }
+            throw e;
         }
-        o.summary(seed, choice.cliName()).put("teacher", teacher).put("feedback", feedback).write(out);
+        closeQuietly(gen);
+        String feedbackName = feedbackName(feedbackMode);
+        o.summary(seed, choice.cliName()).put("teacher", teacher).put("feedback", feedbackName).write(out);
         PrintWriter w = spec.commandLine().getOut();
-        if (testSet != null && !testSet.isEmpty()) {
+        if (testSet != null) {
             ReportWriter.write(out, "GOLD run: " + t.name(), List.of(new ReportWriter.RunView(
-                    mode == FeedbackMode.ON ? "GOLD" : "no feedback", RunStore.read(out), o.result().student(),
-                    o.testScore())), testSet, OodScores.energy(1.0));
+                    feedbackMode == FeedbackMode.ON ? "GOLD" : "no feedback", RunStore.read(out),
+                    o.result().student(), o.testScore())), testSet, OodScores.energy(1.0));
             o.testScores().forEach((name, value) -> w.printf(Locale.ROOT, "test %s %.4f%n", name, value));
         }
         w.printf(Locale.ROOT, "%d samples generated in %d rounds, %.1f s; run directory %s%n",
@@ -165,17 +272,114 @@ final class DistillCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Generator teacher(Task t) {
-        // The request cache lives in the run directory: a repeated or resumed run pays nothing twice.
-        Path cache = out.resolve("request-cache.jsonl");
-        switch (teacher.toLowerCase(Locale.ROOT)) {
-            case "corpus":
-                if (pool == null && !taskOption.shipped()) {
-                    throw usage("--teacher corpus needs --pool FILE");
+    /** Whether the run started, and how long the request cache was when the latest round was committed. */
+    private static final class Progress implements DistillationListener {
+        private final Path cache;
+        boolean started;
+        private long cacheSizeAtCommit = -1;
+
+        Progress(Path cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void onRunStart(Task task, GoldConfig config, int firstRound) {
+            started = true;
+            cacheSizeAtCommit = sizeOf(cache);
+        }
+
+        @Override
+        public void onRoundEnd(RoundReport report) {
+            cacheSizeAtCommit = sizeOf(cache);
+        }
+
+        /** Cuts the cache back to its length at the latest commit (the generator is closed by now). */
+        boolean dropAnswersSinceLastCommit() {
+            long now = sizeOf(cache);
+            if (cacheSizeAtCommit < 0 || now <= cacheSizeAtCommit) {
+                return false;
+            }
+            try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.WRITE)) {
+                ch.truncate(cacheSizeAtCommit);
+                return true;
+            } catch (IOException e) {
+                LOG.warn("cannot drop the failed round's answers from {}: {}", cache, TextFiles.reason(e));
+                return false;
+            }
+        }
+
+        private static long sizeOf(Path file) {
+            try {
+                return Files.exists(file) ? Files.size(file) : 0;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+
+    private void checkTeacherOptions(String teacherName) {
+        List<String> own = TEACHER_OPTIONS.get(teacherName);
+        if (own == null) {
+            throw usage("--teacher must be corpus, openai, ollama or llamacpp, was '" + teacher + "'");
+        }
+        for (List<String> options : TEACHER_OPTIONS.values()) {
+            for (String option : options) {
+                if (!own.contains(option) && Options.given(spec, option)) {
+                    throw usage(option + " does not apply to --teacher " + teacherName + " (it takes "
+                            + String.join(", ", own) + ")");
                 }
-                return Teachers.corpus(t, taskOption.pool(pool));
+            }
+        }
+    }
+
+    /** A stored setting, or the option's value when given and equal to it. */
+    private int keep(String option, int given, int stored) {
+        return (int) keep(option, (long) given, stored);
+    }
+
+    private long keep(String option, long given, long stored) {
+        if (Options.given(spec, option) && given != stored) {
+            throw differs(option + " " + given, option + " " + stored, option);
+        }
+        return stored;
+    }
+
+    private CommandLine.ParameterException differs(String given, String stored, String option) {
+        return usage(given + " differs from the run in " + out + ", which was made with " + stored
+                + "; a resumed run keeps its settings: leave " + option + " out (only --rounds may grow)");
+    }
+
+    private static String feedbackName(FeedbackMode mode) {
+        return switch (mode) {
+            case ON -> "on";
+            case OFF_NO_PROBES -> "off";
+            case OFF_PROBES_KEPT -> "off-probes-kept";
+        };
+    }
+
+    private void requireFile(Path file, String option) {
+        if (file != null && !Files.isRegularFile(file)) {
+            throw usage(option + " file " + (Files.isDirectory(file) ? "is a directory" : "not found") + ": " + file);
+        }
+    }
+
+    private void closeQuietly(Generator gen) {
+        if (gen instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                spec.commandLine().getErr().println("gold: warning: closing the teacher failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The request cache lives in the run directory: a repeated or resumed run pays nothing twice. */
+    private Generator teacher(String teacherName, Task t, Dataset poolSet, Path cache) {
+        switch (teacherName) {
+            case "corpus":
+                return Teachers.corpus(t, poolSet);
             case "openai": {
-                OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(required(model, "--model"));
+                OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(model);
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
@@ -190,7 +394,7 @@ final class DistillCommand implements Callable<Integer> {
                 return Teachers.llm(b.build(), cache);
             }
             case "ollama": {
-                OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(required(model, "--model"));
+                OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(model);
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
@@ -199,26 +403,12 @@ final class DistillCommand implements Callable<Integer> {
                 }
                 return Teachers.llm(b.build(), cache);
             }
-            case "llamacpp": {
-                if (modelFile == null) {
-                    throw usage("--teacher llamacpp needs --model-file PATH (a GGUF file)");
-                }
-                if (!Files.isRegularFile(modelFile)) {
-                    throw usage("--model-file not found: " + modelFile);
-                }
+            case "llamacpp":
                 // Closed with the generator; the binding keeps the JVM alive, so GoldCli ends with System.exit.
                 return Teachers.llm(LlamaCppChatModel.builder().modelPath(modelFile).build(), cache);
-            }
             default:
-                throw usage("--teacher must be corpus, openai, ollama or llamacpp, was '" + teacher + "'");
+                throw new IllegalStateException("unchecked teacher " + teacherName);
         }
-    }
-
-    private String required(String value, String option) {
-        if (value == null || value.isBlank()) {
-            throw usage("--teacher " + teacher + " needs " + option);
-        }
-        return value;
     }
 
     private CommandLine.ParameterException usage(String message) {

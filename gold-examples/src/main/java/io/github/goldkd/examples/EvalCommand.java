@@ -1,20 +1,20 @@
 package io.github.goldkd.examples;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.io.LabelledFiles;
+import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Path studentFile = model.resolve(RunStore.FINAL_STUDENT);
         if (!Files.isRegularFile(studentFile)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: no final student in " + model
@@ -52,10 +52,19 @@ final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + model
                     + " has no summary.json naming its student (bag, cnn or encoder)");
         }
-        StudentChoice choice = StudentChoice.parse(kind);
+        StudentChoice choice;
+        try {
+            choice = StudentChoice.parse(kind);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + model.resolve("summary.json")
+                    + " names student '" + kind + "'; known: bag, cnn, encoder");
+        }
         long start = System.nanoTime();
         Student student = choice.factory().load(studentFile);
         Dataset data = LabelledFiles.forFile(test).forTask(student.task()).read(test);
+        if (data.isEmpty()) {
+            throw new GoldException("--test " + test + " holds no labelled samples");
+        }
         RunStore.StoredRun run = RunStore.read(model);
         Metric metric = Metrics.byName(run.config().metric());
         Map<String, Double> scores = Metrics.scoreAll(student, data, Experiment.metrics(metric, student.task().kind()));
@@ -75,12 +84,12 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String studentKind(Path run) throws IOException {
+    private static String studentKind(Path run) {
         Path summary = run.resolve("summary.json");
         if (Files.exists(summary)) {
-            JsonObject o = JsonParser.parseString(Files.readString(summary, StandardCharsets.UTF_8)).getAsJsonObject();
-            if (o.has("student")) {
-                return o.get("student").getAsString();
+            JsonElement el = TextFiles.parseJson(summary, TextFiles.read(summary));
+            if (el.isJsonObject() && el.getAsJsonObject().get("student") instanceof JsonPrimitive p) {
+                return p.getAsString();
             }
         }
         return null;

@@ -107,7 +107,13 @@ final class Experiment {
                 }
             });
         }
-        DistillationResult result = configure.apply(b).build().run();
+        GoldDistiller distiller;
+        try {
+            distiller = configure.apply(b).build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettings(e.getMessage(), e);
+        }
+        DistillationResult result = distiller.run();
         Map<String, Double> scores = new LinkedHashMap<>();
         if (test != null && !test.isEmpty()) {
             List<Metric> metrics = metrics(result.metric(), result.student().task().kind());
@@ -130,6 +136,16 @@ final class Experiment {
             }
         }
         return metrics;
+    }
+
+    /**
+     * Settings the distiller's builder refused: a usage error (exit status 2), unlike an
+     * {@link IllegalArgumentException} thrown while the run goes, which is a failure (status 1).
+     */
+    static final class InvalidSettings extends RuntimeException {
+        InvalidSettings(String message, IllegalArgumentException cause) {
+            super(message, cause);
+        }
     }
 
     /** The real-data ceiling: a fresh student of the same kind trained on the whole pool like a final student. */

@@ -1,8 +1,10 @@
 package io.github.goldkd.examples;
 
+import io.github.goldkd.core.io.TextFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
@@ -39,8 +41,9 @@ public final class GoldCli implements Runnable {
                 commandLine.getErr().println("gold: " + pe.getMessage());
                 return CommandLine.ExitCode.USAGE;
             }
-            if (ex instanceof IllegalArgumentException) {
-                // invalid settings found while building the run: a usage error too
+            if (ex instanceof Experiment.InvalidSettings) {
+                // settings the distiller's builder refused: a usage error too. Any other
+                // IllegalArgumentException comes from the run itself and is a failure.
                 commandLine.getErr().println("gold: " + ex.getMessage());
                 return CommandLine.ExitCode.USAGE;
             }
@@ -59,18 +62,31 @@ public final class GoldCli implements Runnable {
                 + "score or bench");
     }
 
-    private static String describe(Throwable ex) {
-        StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage() == null ? ex.getClass().getSimpleName()
+    /**
+     * The message and the causes it does not already say, in one line: a file-system cause by its reason
+     * ("not found", not the bare path), and no parser's own multi-line text, which the library has
+     * already turned into a file and line.
+     */
+    static String describe(Throwable ex) {
+        StringBuilder sb = new StringBuilder(firstLine(ex.getMessage() == null ? ex.getClass().getSimpleName()
                 : ex.getMessage()));
         Throwable cause = ex.getCause();
         while (cause != null && cause != ex) {
-            if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
-                sb.append(": ").append(cause.getMessage());
+            String m = cause instanceof IOException io && !cause.getClass().getName().startsWith("com.google.gson.")
+                    ? TextFiles.reason(io) : cause.getMessage();
+            if (m != null && !cause.getClass().getName().startsWith("com.google.gson.")
+                    && !sb.toString().contains(firstLine(m))) {
+                sb.append(": ").append(firstLine(m));
             }
             ex = cause;
             cause = cause.getCause();
         }
         return sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
     /** The library version from gold-core's build. */

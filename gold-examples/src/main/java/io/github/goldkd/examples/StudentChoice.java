@@ -1,5 +1,6 @@
 package io.github.goldkd.examples;
 
+import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.student.BagOfEmbeddingsStudent;
 import io.github.goldkd.student.CachingEncoder;
@@ -8,6 +9,8 @@ import io.github.goldkd.student.OnnxBgeEncoder;
 import io.github.goldkd.student.TextCnnStudent;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /** The students the command line offers, by the names used in {@code --student}. */
 public enum StudentChoice {
@@ -43,6 +46,31 @@ public enum StudentChoice {
             }
         }
         throw new IllegalArgumentException("--student must be one of bag, cnn, encoder, was '" + s + "'");
+    }
+
+    /**
+     * The student of a stored run, recognised by the factory class its provenance names; empty when the
+     * run was made with another student (library users) or has no provenance.
+     */
+    static Optional<StudentChoice> ofRun(RunStore.StoredRun run) {
+        if (run.provenance().get("components") instanceof Map<?, ?> components
+                && components.get("studentFactory") instanceof Map<?, ?> factory
+                && factory.get("class") instanceof String className) {
+            for (StudentChoice c : values()) {
+                if (c.studentClass().getName().equals(className)) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Class<?> studentClass() {
+        return switch (this) {
+            case BAG -> BagOfEmbeddingsStudent.class;
+            case CNN -> TextCnnStudent.class;
+            case ENCODER -> EncoderStudent.class;
+        };
     }
 
     static synchronized CachingEncoder encoder() {

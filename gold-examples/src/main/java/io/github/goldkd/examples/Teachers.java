@@ -1,5 +1,6 @@
 package io.github.goldkd.examples;
 
+import io.github.goldkd.core.BudgetExhaustedException;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.GeneratedBatch;
 import io.github.goldkd.core.GenerationRequest;
@@ -13,6 +14,7 @@ import io.github.goldkd.llm.corpus.CorpusTeacher;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds the teachers the command line offers. */
 final class Teachers {
@@ -20,10 +22,6 @@ final class Teachers {
     private Teachers() {
     }
 
-    /**
-     * The offline simulation with its fixed defaults, told not to answer with the prompt's own
-     * demonstrations.
-     */
     /** A chat-model teacher with its request cache in {@code cacheFile}; closing it closes the model. */
     static Generator llm(ChatModel model, Path cacheFile) {
         LlmGenerator generator = LlmGenerator.builder().chatModel(model).cacheFile(cacheFile).build();
@@ -57,9 +55,42 @@ final class Teachers {
         }
     }
 
-    static CorpusTeacher corpus(Task task, Dataset pool) {
+    /**
+     * The offline simulation with its fixed defaults, told not to answer with the prompt's own
+     * demonstrations.
+     */
+    static Generator corpus(Task task, Dataset pool) {
         CorpusTeacher teacher = CorpusTeacher.builder().task(task).pool(pool).build();
         teacher.markReturned(task.demonstrations());
-        return teacher;
+        return new FinitePool(teacher);
+    }
+
+    /**
+     * The simulation's pool is its budget: a batch it cannot fill at all because the requested labels'
+     * texts are used up ends generation as a spent budget does (the final student trains on the committed
+     * rounds), instead of failing the run as a teacher that yields nothing usable.
+     */
+    private record FinitePool(CorpusTeacher teacher) implements Generator {
+        @Override
+        public GeneratedBatch generate(GenerationRequest request) {
+            GeneratedBatch batch = teacher.generate(request);
+            Map<String, Integer> rejects = batch.stats().rejects();
+            if (batch.samples().isEmpty() && !rejects.isEmpty()
+                    && rejects.keySet().stream().allMatch(reason -> reason.startsWith("exhausted"))) {
+                throw new BudgetExhaustedException("the corpus teacher's pool is used up (" + new TreeMap<>(rejects)
+                        + " in round " + request.round() + ")");
+            }
+            return batch;
+        }
+
+        @Override
+        public void restore(List<Sample> generatedSoFar) {
+            teacher.restore(generatedSoFar);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return teacher.describe();
+        }
     }
 }

@@ -119,7 +119,8 @@ class GoldCliTest {
         zero.set(zero.indexOf("--rounds") + 1, "0");
         Run badRounds = gold(zero.toArray(String[]::new));
         assertThat(badRounds.status()).isEqualTo(2);
-        assertThat(badRounds.err().strip()).isEqualTo("gold: rounds must be in [1, 1000000], was 0");
+        assertThat(badRounds.err().strip())
+                .isEqualTo("gold: --rounds must be in [1, 1000000], was 0 (see 'gold distill --help')");
 
         Run notANumber = gold("bench", "ablation", "--seeds", "many");
         assertThat(notANumber.status()).isEqualTo(2);

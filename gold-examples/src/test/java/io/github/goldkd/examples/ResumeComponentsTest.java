@@ -77,7 +77,7 @@ class ResumeComponentsTest {
         return GoldDistiller.resume(dir).generator(teacher).student(students).oodScorer(OodScores.energy(1.0));
     }
 
-    private static CorpusTeacher corpus() {
+    private static Generator corpus() {
         return Teachers.corpus(TASK, ShippedData.sentimentPool());
     }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.io.Jsonl;
+import io.github.goldkd.core.io.TextFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ public final class RequestCache implements AutoCloseable {
             c.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new GoldException("cannot open request cache " + file + ": " + e.getMessage(), e);
+            throw new GoldException("cannot open request cache " + file + ": " + TextFiles.reason(e), e);
         }
         LOG.debug("request cache {}: {} entries", file, c.entries.size());
         return c;
@@ -176,7 +177,7 @@ public final class RequestCache implements AutoCloseable {
                 writer.write('\n');
                 writer.flush();
             } catch (IOException e) {
-                throw new GoldException("cannot append to request cache " + file + ": " + e.getMessage(), e);
+                throw new GoldException("cannot append to request cache " + file + ": " + TextFiles.reason(e), e);
             }
         }
     }
