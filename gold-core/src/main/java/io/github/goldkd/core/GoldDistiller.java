@@ -134,6 +134,9 @@ public final class GoldDistiller {
      * @throws RunStoreException    when the run directory cannot be written, is written by another process
      *                              (the run holds its lock until it returns), or already holds a run and this
      *                              distiller was not built by {@link #resume}
+     * @throws TeacherYieldException when a round delivers no sample (or less than
+     *                               {@link Builder#minAcceptedShare}) or no data is left for the final student;
+     *                               the rounds committed before stay in the run directory
      * @throws IllegalStateException when called a second time
      */
     public synchronized DistillationResult run() {
