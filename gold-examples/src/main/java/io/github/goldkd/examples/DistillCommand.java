@@ -5,6 +5,7 @@ import io.github.goldkd.core.DistillationListener;
 import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.GoldConfig;
+import io.github.goldkd.core.GoldDistiller;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.RoundReport;
 import io.github.goldkd.core.RunStore;
@@ -190,6 +191,8 @@ final class DistillCommand implements Callable<Integer> {
             throw usage("--out " + out + " already holds a run; continue it with --resume, or choose another --out");
         }
         if (resume) {
+            // Refuses a run another process is writing before anything is built or written here.
+            GoldDistiller.resume(out);
             // The run's settings come from its config.json; options typed again must agree with them.
             RunStore.StoredRun stored = RunStore.read(out);
             GoldConfig c = stored.config();
