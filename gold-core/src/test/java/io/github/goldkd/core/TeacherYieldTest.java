@@ -26,15 +26,32 @@ class TeacherYieldTest {
     @TempDir
     Path tmp;
 
-    /** Delivers normally before {@code failFrom}, then nothing, reporting 3 length cut-offs and 1 schema reject per batch. */
-    private static Generator failingFrom(int failFrom, ScriptedGenerator scripted) {
-        return request -> {
+    /** Delivers normally before round {@code failFrom}, then nothing, reporting 3 length cut-offs and 1 schema reject per batch. */
+    private static final class FailingFrom implements Generator {
+        private final int failFrom;
+        private final ScriptedGenerator scripted = new ScriptedGenerator();
+
+        FailingFrom(int failFrom) {
+            this.failFrom = failFrom;
+        }
+
+        @Override
+        public GeneratedBatch generate(GenerationRequest request) {
             if (request.round() < failFrom) {
                 return scripted.generate(request);
             }
             return new GeneratedBatch(List.of(), new GenerationStats(request.count(), 0, 40, 400,
                     Map.of("schema", 1, "finish-length", 3)));
-        };
+        }
+
+        @Override
+        public void restore(List<Sample> generatedSoFar) {
+            scripted.restore(generatedSoFar);
+        }
+    }
+
+    private static Generator failingFrom(int failFrom) {
+        return new FailingFrom(failFrom);
     }
 
     private GoldDistiller.Builder builder(Path dir, Generator generator) {
@@ -47,7 +64,7 @@ class TeacherYieldTest {
     void aRoundThatAcceptsNothingEndsTheRunWithTheRejectionsCountedAndKeepsTheCommittedRounds() {
         Path dir = tmp.resolve("empty-round");
         ControlledStudent.Factory students = ControlledStudent.factory(Faults.none());
-        assertThatThrownBy(() -> builder(dir, failingFrom(3, new ScriptedGenerator())).student(students).build().run())
+        assertThatThrownBy(() -> builder(dir, failingFrom(3)).student(students).build().run())
                 .isInstanceOf(TeacherYieldException.class)
                 .hasMessage("the teacher produced nothing usable in round 3: 0 of 8 requested samples accepted; "
                         + "rejected: finish-length=6, schema=2; rounds 0-2 are committed in " + dir)
@@ -65,7 +82,7 @@ class TeacherYieldTest {
         assertThat(students.fits()).allSatisfy(f -> assertThat(f.epochs()).isEqualTo(1));
 
         // once the teacher works again, the run continues after its last committed round
-        DistillationResult resumed = GoldDistiller.resume(dir).generator(new ScriptedGenerator())
+        DistillationResult resumed = GoldDistiller.resume(dir).generator(failingFrom(Integer.MAX_VALUE))
                 .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).build().run();
         assertThat(resumed.rounds()).hasSize(6);
         assertThat(resumed.dataset().size()).isEqualTo(6 * 8);
@@ -75,7 +92,7 @@ class TeacherYieldTest {
     @Test
     void anEmptyFirstRoundCommitsNothing() {
         Path dir = tmp.resolve("first");
-        assertThatThrownBy(() -> builder(dir, failingFrom(0, new ScriptedGenerator())).build().run())
+        assertThatThrownBy(() -> builder(dir, failingFrom(0)).build().run())
                 .isInstanceOf(TeacherYieldException.class)
                 .hasMessageStartingWith("the teacher produced nothing usable in round 0: 0 of 8 requested samples")
                 .hasMessageContaining("no round is committed");
