@@ -220,6 +220,12 @@ final class DistillCommand implements Callable<Integer> {
             }
         }
         Task t = taskOption.task();
+        if (t.kind().isSequence()) {
+            // Checked before the data is read or a teacher built: no shipped student writes text yet.
+            throw usage("--task " + task + " is a " + t.kind().name().toLowerCase(Locale.ROOT) + " task, and the "
+                    + "students of --student (bag, cnn, encoder) are classifiers; sequence students are not shipped "
+                    + "yet (use the library with your own Student, and gold score to score its predictions)");
+        }
         Dataset testSet = taskOption.test(test);
         if (testSet != null && testSet.isEmpty()) {
             throw new GoldException("--test " + (test != null ? test : task + "'s shipped test set")

@@ -232,6 +232,17 @@ class DistillCommandTest {
     }
 
     @Test
+    void aSequenceTaskIsRefusedBeforeAnythingIsBuiltWhileNoSequenceStudentShips(@TempDir Path tmp) {
+        for (String name : List.of("squad", "svamp", "nl4opt")) {
+            Path out = tmp.resolve(name);
+            Run r = gold(List.of("distill", "--task", name, "--teacher", "corpus", "--out", out.toString()));
+            assertThat(r.status()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--task " + name).contains("are classifiers").contains("gold score");
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    @Test
     void teacherOptionsThatDoNotApplyAreRefused(@TempDir Path tmp) {
         Path out = tmp.resolve("run");
         for (String[] option : new String[][] {{"--model", "gpt-4o"}, {"--base-url", "http://127.0.0.1:9/v1"},

@@ -73,6 +73,11 @@ class GoldCliTest {
         }
         assertThat(summary.get("generatedSamples").getAsInt()).isEqualTo(6 * 16);
         assertThat(summary.get("testAccuracy").getAsDouble()).isBetween(0.0, 1.0);
+        // the task-agnostic names beside it: the run's metric, its value, every metric of the kind by name
+        assertThat(summary.get("metric").getAsString()).isEqualTo("accuracy");
+        assertThat(summary.get("testScore").getAsDouble()).isEqualTo(summary.get("testAccuracy").getAsDouble());
+        assertThat(summary.getAsJsonObject("testScores").keySet()).containsExactly("accuracy");
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| test accuracy |");
         assertThat(out.resolve("report.md")).exists();
         assertThat(out.resolve("pca.png")).exists();
         assertThat(Files.size(out.resolve("scores-gold.png"))).isGreaterThan(1000);
@@ -80,8 +85,10 @@ class GoldCliTest {
         Run eval = gold("eval", "--model", out.toString(), "--test", test.toString(), "--out",
                 tmp.resolve("eval").toString());
         assertThat(eval.status()).as(eval.err()).isZero();
-        assertThat(json(tmp.resolve("eval/summary.json")).get("testAccuracy").getAsDouble())
-                .isEqualTo(summary.get("testAccuracy").getAsDouble());
+        JsonObject evaluated = json(tmp.resolve("eval/summary.json"));
+        assertThat(evaluated.get("testAccuracy").getAsDouble()).isEqualTo(summary.get("testAccuracy").getAsDouble());
+        assertThat(evaluated.get("metric").getAsString()).isEqualTo("accuracy");
+        assertThat(evaluated.get("testScore").getAsDouble()).isEqualTo(summary.get("testScore").getAsDouble());
     }
 
     @Test
