@@ -4,7 +4,6 @@ import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.metric.Metrics;
-import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Sample;
@@ -246,8 +245,7 @@ abstract class StudentContractTest {
         Dataset bad = Dataset.of(List.of(Sample.real("x1", "good", "pos"), Sample.real("x2", "bad", "maybe")));
         assertThatThrownBy(() -> s.fit(bad, 1, 1)).isInstanceOf(StudentException.class)
                 .hasMessageContaining("x2").hasMessageContaining("maybe");
-        Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"),
-                List.of(new Label("a", ""), new Label("b", "")), List.of());
+        Task qa = Task.sequence("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), null, List.of());
         assertThatThrownBy(() -> factory().create(qa, TrainingOptions.defaults(1)))
                 .isInstanceOf(StudentException.class).hasMessageContaining("EXTRACTIVE_QA");
     }
