@@ -2,7 +2,6 @@ package io.github.goldkd.examples;
 
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Task;
-import io.github.goldkd.core.io.LabelledFiles;
 import io.github.goldkd.core.io.TaskJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gold bench}: benchmark programs of the command line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = BenchCommand.Ablation.class)
+        subcommands = {BenchCommand.Ablation.class, PairBenchmark.Cli.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -27,7 +26,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation or pairs");
     }
 
     /** {@code gold bench ablation}: the feedback ablation, on the shipped data or on any pool and test file. */
@@ -90,8 +89,8 @@ final class BenchCommand implements Runnable {
                 }
             }
             Task t = task == null ? ShippedData.sentimentTask() : TaskJson.read(task);
-            Dataset p = pool == null ? ShippedData.sentimentPool() : LabelledFiles.forFile(pool).forTask(t).read(pool);
-            Dataset ts = test == null ? ShippedData.sentimentTest() : LabelledFiles.forFile(test).forTask(t).read(test);
+            Dataset p = pool == null ? ShippedData.sentimentPool() : GlueFiles.loader(pool, t).read(pool);
+            Dataset ts = test == null ? ShippedData.sentimentTest() : GlueFiles.loader(test, t).read(test);
             Path dir = out != null ? out : Path.of("runs", "ablation-" + LocalDateTime.now()
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();

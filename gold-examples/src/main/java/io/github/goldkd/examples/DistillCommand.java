@@ -5,7 +5,6 @@ import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Task;
-import io.github.goldkd.core.io.LabelledFiles;
 import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.examples.report.ReportWriter;
 import io.github.goldkd.llm.OllamaChatModel;
@@ -114,7 +113,7 @@ final class DistillCommand implements Callable<Integer> {
             throw usage("--resume: no run in " + out);
         }
         Task t = TaskJson.read(task);
-        Dataset testSet = test == null ? null : LabelledFiles.forFile(test).forTask(t).read(test);
+        Dataset testSet = test == null ? null : GlueFiles.loader(test, t).read(test);
         Generator gen = teacher(t);
         Experiment.Outcome o;
         try {
@@ -154,7 +153,7 @@ final class DistillCommand implements Callable<Integer> {
                 if (pool == null) {
                     throw usage("--teacher corpus needs --pool FILE");
                 }
-                return Teachers.corpus(t, LabelledFiles.forFile(pool).forTask(t).read(pool));
+                return Teachers.corpus(t, GlueFiles.loader(pool, t).read(pool));
             case "openai": {
                 OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(required(model, "--model"));
                 if (baseUrl != null) {

@@ -7,7 +7,6 @@ import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.core.TaskKind;
-import io.github.goldkd.core.io.LabelledFiles;
 import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,7 +54,7 @@ final class EvalCommand implements Callable<Integer> {
         StudentChoice choice = StudentChoice.parse(kind);
         long start = System.nanoTime();
         Student student = choice.factory().load(studentFile);
-        Dataset data = LabelledFiles.forFile(test).forTask(student.task()).read(test);
+        Dataset data = GlueFiles.loader(test, student.task()).read(test);
         RunStore.StoredRun run = RunStore.read(model);
         Metric metric = Metrics.byName(run.config().metric());
         Map<String, Double> scores = Metrics.scoreAll(student, data, Experiment.metrics(metric, student.task().kind()));

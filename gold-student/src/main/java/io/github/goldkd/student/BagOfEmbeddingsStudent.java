@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -55,8 +57,9 @@ import java.util.Map;
  * {@link LexicalOverlap} features of the raw texts: a bag over the joined text cannot tell which words come
  * from which field, so it cannot learn how the two relate. The sparse training design is kept: a step
  * still moves only the embedding rows of the batch's tokens, through both bags. The graph then has the
- * inputs {@code ids}, {@code ids2} and {@code overlap} and two embedding layers whose weights are kept
- * identical (DL4J layers cannot share parameters). A student file written before pair-aware students reads
+ * inputs {@code ids} (the two fields' rows interleaved: first, second, first, second, ...) and
+ * {@code overlap}; one embedding layer and one pooling read both fields, and a reshape puts each pair's two
+ * bags side by side ([2n, d] → [n, 2d]) before they are split into u and v. A student file written before pair-aware students reads
  * its task as one joined text, as it was trained.
  *
  * <p>The vocabulary is built on the first {@link #fit} from its training part and kept afterwards; unknown
@@ -338,9 +341,15 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         if (e.second == null) {
             return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
         }
-        INDArray[] second = Networks.padded(e.second);
-        return graph.output(false, new INDArray[] {idsAndMask[0], second[0], Nd4j.createFromArray(e.overlap)},
-                new INDArray[] {idsAndMask[1], second[1], null})[0];
+        // the rows interleaved, first and second field of each pair in turn: see buildGraph
+        int[][] both = new int[2 * e.features.length][];
+        for (int i = 0; i < e.features.length; i++) {
+            both[2 * i] = e.features[i];
+            both[2 * i + 1] = e.second[i];
+        }
+        INDArray[] pairIds = Networks.padded(both);
+        return graph.output(false, new INDArray[] {pairIds[0], Nd4j.createFromArray(e.overlap)},
+                new INDArray[] {pairIds[1], null})[0];
     }
 
     @Override
@@ -377,22 +386,25 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 .dataType(DataType.FLOAT)
                 .updater(new Sgd(config.learningRate()))
                 .graphBuilder()
-                .addInputs(pair ? new String[] {"ids", "ids2", "overlap"} : new String[] {"ids"})
+                .addInputs(pair ? new String[] {"ids", "overlap"} : new String[] {"ids"})
                 // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
                 .addLayer("emb", embedding(features, d), "ids")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "emb");
         String features0 = "pool";
         if (pair) {
-            // |u - v| = relu(u - v) + relu(v - u): M2.1 has no absolute-value vertex or activation
-            gb.addLayer("emb2", embedding(features, d), "ids2")
-                    .addLayer("pool2", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "emb2")
-                    .addVertex("u-v", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "pool", "pool2")
-                    .addVertex("v-u", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "pool2", "pool")
+            // ids holds 2n rows, each pair's first and second field in turn: one table embeds both (DL4J
+            // layers cannot share parameters), and [2n, d] -> [n, 2d] puts each pair's bags side by side.
+            // |u - v| = relu(u - v) + relu(v - u): M2.1 has no absolute-value vertex or activation.
+            gb.addVertex("bags", new ReshapeVertex('c', new int[] {-1, 2 * d}, null), "pool")
+                    .addVertex("u", new SubsetVertex(0, d - 1), "bags")
+                    .addVertex("v", new SubsetVertex(d, 2 * d - 1), "bags")
+                    .addVertex("u-v", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "u", "v")
+                    .addVertex("v-u", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "v", "u")
                     .addLayer("relu(u-v)", new ActivationLayer.Builder().activation(Activation.RELU).build(), "u-v")
                     .addLayer("relu(v-u)", new ActivationLayer.Builder().activation(Activation.RELU).build(), "v-u")
                     .addVertex("|u-v|", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu(u-v)", "relu(v-u)")
-                    .addVertex("u*v", new ElementWiseVertex(ElementWiseVertex.Op.Product), "pool", "pool2")
-                    .addVertex("pair", new MergeVertex(), "pool", "pool2", "|u-v|", "u*v", "overlap");
+                    .addVertex("u*v", new ElementWiseVertex(ElementWiseVertex.Op.Product), "u", "v")
+                    .addVertex("pair", new MergeVertex(), "u", "v", "|u-v|", "u*v", "overlap");
             features0 = "pair";
         }
         int in = inputWidth(d, pair);
@@ -411,9 +423,6 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 .validateOutputLayerConfig(false);
         ComputationGraph g = new ComputationGraph(gb.build());
         g.init();
-        if (pair) {
-            g.getLayer("emb2").getParam("W").assign(g.getLayer("emb").getParam("W")); // one table, two layers
-        }
         return g;
     }
 
@@ -473,9 +482,6 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
         void write(ComputationGraph g) {
             assign(g.getLayer("emb").getParam("W"), emb);
-            if (pair) {
-                assign(g.getLayer("emb2").getParam("W"), emb);
-            }
             if (hidden > 0) {
                 assign(g.getLayer("hidden").getParam("W"), w1);
                 assign(g.getLayer("hidden").getParam("b"), b1);
@@ -639,7 +645,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 long seed = c.meta().get("seed").getAsLong();
                 Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
                 boolean pair = savedAsPair(c.meta()) && task.isPair();
-                if (pair != (g.getConfiguration().getNetworkInputs().size() == 3)) {
+                if (pair != (g.getConfiguration().getNetworkInputs().size() == 2)) {
                     throw new StudentException("student file " + file + ": its network "
                             + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
                 }
