@@ -58,6 +58,8 @@ final class PairBenchmark {
         m.put("encoder", new Variant("encoder, pair + overlap", () -> StudentChoice.ENCODER.factory(), false));
         m.put("encoder-embeddings", new Variant("encoder, pair, embeddings only", () -> EncoderStudent.factory(
                 StudentChoice.encoder(), EncoderStudentConfig.builder().pairOverlap(false).build()), false));
+        m.put("encoder-relations", new Variant("encoder, pair, without u and v", () -> EncoderStudent.factory(
+                StudentChoice.encoder(), EncoderStudentConfig.builder().pairVectors(false).build()), false));
         m.put("encoder-joined", new Variant("encoder, joined text", () -> StudentChoice.ENCODER.factory(), true));
         return m;
     }
@@ -194,7 +196,7 @@ final class PairBenchmark {
         String heldOut = "normans";
 
         @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-joined, encoder, "
-                + "encoder-embeddings, encoder-joined (default: all).")
+                + "encoder-embeddings, encoder-relations, encoder-joined (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());
 
         @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")

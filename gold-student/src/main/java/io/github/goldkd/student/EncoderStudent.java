@@ -41,8 +41,9 @@ import java.util.Objects;
  *
  * <p>On a sentence-pair task ({@link Task#isPair()}: premise and hypothesis, question and sentence) each of
  * the two fields is embedded on its own, as u and v, and the head reads [u, v, |u - v|, u * v] (the
- * InferSent / Sentence-BERT classification features) followed, by default, by the {@link LexicalOverlap}
- * features; a joined text would give the head no way to compare the two. A student file written before
+ * InferSent / Sentence-BERT classification features, each block scaled to entries of about 1) and
+ * cos(u, v), followed, by default, by the {@link LexicalOverlap} features; a joined text would give the head
+ * no way to compare the two. A student file written before
  * pair-aware students existed reads its task as one joined text, as it was trained.
  *
  * <p>Any encoder works; {@link OnnxBgeEncoder} is the reference one. A saved student holds the head and the
@@ -69,12 +70,15 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                 task.labels().size(), config, GoldLossFunction.of(options.loss()), options.seed());
     }
 
-    /** The head's input width: the sentence vector, or the pair features [u, v, |u - v|, u * v (, overlap)]. */
+    /**
+     * The head's input width: the sentence vector, or the pair features [u, v, |u - v|, u * v, cos(u, v)] (u and v
+     * left out without {@code pairVectors}), followed by the overlap features with {@code pairOverlap}.
+     */
     static int inputWidth(int dimension, boolean pair, EncoderStudentConfig config) {
         if (!pair) {
             return dimension;
         }
-        return 4 * dimension + (config.pairOverlap() ? LexicalOverlap.COUNT : 0);
+        return (config.pairVectors() ? 4 : 2) * dimension + 1 + (config.pairOverlap() ? LexicalOverlap.COUNT : 0);
     }
 
     /** A factory of students on {@code encoder} (wrapped in a cache unless it is one). */
@@ -140,20 +144,38 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         texts.addAll(seconds);
         List<float[]> vectors = encoder.encodeAll(texts);
         int d = encoder.dimension();
-        float[][] out = new float[n][inputWidth(d, true, config)];
+        // Per dimension, a sentence vector's entries are about 1/sqrt(d) and u * v's about 1/d: scaled by sqrt(d)
+        // and d, every block reads on the scale of the overlap features (about 1), so one learning rate suits
+        // them all (unscaled, the default head stayed at the majority class after 10 epochs on QNLI pairs).
+        float root = (float) Math.sqrt(d);
+        int w = inputWidth(d, true, config);
+        float[][] out = new float[n][w];
         for (int i = 0; i < n; i++) {
             float[] u = vectors.get(i);
             float[] v = vectors.get(n + i);
             float[] x = out[i];
-            for (int j = 0; j < d; j++) {
-                x[j] = u[j];
-                x[d + j] = v[j];
-                x[2 * d + j] = Math.abs(u[j] - v[j]);
-                x[3 * d + j] = u[j] * v[j];
+            int at = 0;
+            if (config.pairVectors()) {
+                for (int j = 0; j < d; j++) {
+                    x[j] = root * u[j];
+                    x[d + j] = root * v[j];
+                }
+                at = 2 * d;
             }
+            double cos = 0;
+            double nu = 0;
+            double nv = 0;
+            for (int j = 0; j < d; j++) {
+                x[at + j] = root * Math.abs(u[j] - v[j]);
+                x[at + d + j] = d * u[j] * v[j];
+                cos += u[j] * v[j];
+                nu += u[j] * u[j];
+                nv += v[j] * v[j];
+            }
+            at += 2 * d;
+            x[at++] = nu > 0 && nv > 0 ? (float) (cos / Math.sqrt(nu * nv)) : 0f;
             if (config.pairOverlap()) {
-                System.arraycopy(LexicalOverlap.features(texts.get(i), seconds.get(i)), 0, x, 4 * d,
-                        LexicalOverlap.COUNT);
+                System.arraycopy(LexicalOverlap.features(texts.get(i), seconds.get(i)), 0, x, at, LexicalOverlap.COUNT);
             }
         }
         return out;
