@@ -186,6 +186,68 @@ class PairStudentTest {
         }
     }
 
+    /**
+     * The hand-written pair step's gradient (read off its SGD update) against finite differences of the loss:
+     * embedding rows of both fields' tokens, the hidden layer and the output layer.
+     */
+    @Test
+    void pairBagGradientMatchesFiniteDifferences() {
+        BagOfEmbeddingsStudent s = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(6)
+                .hiddenSize(8).bigramBuckets(0).learningRate(0.1).build()).create(REPEAT, TrainingOptions.defaults(1));
+        s.fit(TRAIN.head(40), 1, 1); // non-zero output weights, so that gradients reach the embeddings
+        List<Sample> one = TRAIN.samples().subList(3, 4);
+        BagOfEmbeddingsStudent.Encoded enc = s.encode(one);
+        // the wrong label: the fitted student is confident, so the loss and its gradient are far from zero
+        int[] labels = {1 - s.labelsOf(one)[0]};
+        s.prepare(Dataset.empty());
+        BagOfEmbeddingsStudent.Params before = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        s.step(enc, labels, new int[] {0}, 0.0); // progress 0: the step is exactly learningRate * gradient
+        BagOfEmbeddingsStudent.Params after = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        double lr = 0.1;
+        int d = before.dim;
+        List<float[][]> checked = new ArrayList<>(); // {before array, after array} pairs, with the indices below
+        List<Integer> indices = new ArrayList<>();
+        for (int id : new int[] {enc.features()[0][0], enc.second()[0][0]}) {
+            for (int i = 0; i < d; i++) {
+                checked.add(new float[][] {before.emb, after.emb});
+                indices.add(id * d + i);
+            }
+        }
+        for (int i = 0; i < before.w1.length; i += 7) {
+            checked.add(new float[][] {before.w1, after.w1});
+            indices.add(i);
+        }
+        for (int i = 0; i < before.wo.length; i++) {
+            checked.add(new float[][] {before.wo, after.wo});
+            indices.add(i);
+        }
+        double h = 1e-2;
+        int nonZero = 0;
+        for (int k = 0; k < indices.size(); k++) {
+            int i = indices.get(k);
+            float[][] arrays = checked.get(k);
+            double analytic = (arrays[0][i] - arrays[1][i]) / lr;
+            double[] losses = new double[2];
+            for (int sign = 0; sign < 2; sign++) {
+                BagOfEmbeddingsStudent.Params p = before.copy();
+                float[] target = arrays[0] == before.emb ? p.emb : arrays[0] == before.w1 ? p.w1 : p.wo;
+                target[i] += (float) (sign == 0 ? h : -h);
+                s.restore(p);
+                float[] z = s.forward(enc, new int[] {0})[0];
+                losses[sign] = new io.github.goldkd.core.CrossEntropyLoss().value(AbstractStudent.toDouble(z), labels[0]);
+            }
+            double numeric = (losses[0] - losses[1]) / (2 * h);
+            assertThat(analytic).as("parameter %d", k).isCloseTo(numeric, within(2e-3 + 0.02 * Math.abs(numeric)));
+            if (Math.abs(numeric) > 1e-3 && arrays[0] == before.emb) {
+                nonZero++;
+            }
+        }
+        // through both fields' bags (a ReLU unit that is off passes no gradient, so some other entries are 0)
+        assertThat(nonZero).as("embedding gradients that are not zero, of %d", 2 * d).isGreaterThanOrEqualTo(d);
+        s.restore(before);
+        s.finishFit();
+    }
+
     static float[][] values(List<Logits> logits) {
         return StudentContractTest.values(logits);
     }
