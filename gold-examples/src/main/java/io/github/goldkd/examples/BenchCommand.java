@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gold bench}: benchmark programs of the command line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = BenchCommand.Ablation.class)
+        subcommands = {BenchCommand.Ablation.class, PairBenchmark.Cli.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation or pairs");
     }
 
     /** {@code gold bench ablation}: the feedback ablation, on the shipped data or on any pool and test file. */
@@ -39,7 +39,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
         List<String> students = List.of("bag", "encoder");
 
-        @Option(names = "--task", description = "Task file or a shipped task: sentiment, squad, svamp or nl4opt "
+        @Option(names = "--task", description = "Task file or a shipped task: sentiment, squad, svamp, nl4opt or qnli "
                 + "(default: sentiment).")
         String task;
 

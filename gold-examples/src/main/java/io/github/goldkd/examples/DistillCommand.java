@@ -48,7 +48,7 @@ final class DistillCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DistillCommand.class);
 
     @Option(names = "--task", required = true, description = "Task file (JSON) or a shipped task: sentiment, squad, "
-            + "svamp or nl4opt (then --pool and --test default to its shipped files).")
+            + "svamp, nl4opt or qnli (then --pool and --test default to its shipped files).")
     String task;
 
     @Option(names = "--teacher", required = true,

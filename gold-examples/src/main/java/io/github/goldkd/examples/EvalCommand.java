@@ -8,7 +8,6 @@ import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.core.TaskKind;
-import io.github.goldkd.core.io.LabelledFiles;
 import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
@@ -61,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Student student = choice.factory().load(studentFile);
-        Dataset data = LabelledFiles.forFile(test).forTask(student.task()).read(test);
+        Dataset data = ShippedTasks.read(student.task(), test);
         if (data.isEmpty()) {
             throw new GoldException("--test " + test + " holds no labelled samples");
         }

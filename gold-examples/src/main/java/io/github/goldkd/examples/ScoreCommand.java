@@ -43,7 +43,7 @@ import java.util.concurrent.Callable;
 final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--task", required = true, description = "Task file (JSON) or a shipped task: "
-            + "sentiment, squad, svamp or nl4opt.")
+            + "sentiment, squad, svamp, nl4opt or qnli.")
     String task;
 
     @Option(names = "--test", description = "Test file (JSONL, CSV or TSV; default for a shipped task: its test set).")

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * The data shipped in this module: the UCI "Sentiment Labelled Sentences" (Kotzias et al., KDD 2015,
@@ -20,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 public final class ShippedData {
 
     private static final String BASE = "/data/sentiment/";
+    private static final String QNLI_BASE = "/data/qnli/";
 
     private ShippedData() {
     }
@@ -40,21 +42,74 @@ public final class ShippedData {
         return load(sentimentTask(), "imdb.jsonl");
     }
 
+    /** The QNLI-style articles shipped in {@code data/qnli/}, by the names {@link #qnliArticle} takes. */
+    public static final List<String> QNLI_ARTICLES = List.of("normans", "computational-complexity-theory",
+            "southern-california", "sky-united-kingdom");
+
+    /**
+     * The QNLI-style sentence-pair task (question, sentence; entailment / not_entailment), built from four
+     * SQuAD articles by GLUE's recipe (CC BY-SA 4.0; see {@code data/qnli/README.md}).
+     */
+    public static Task qnliTask() {
+        return TaskJson.read(extract(QNLI_BASE, "task.json"));
+    }
+
+    /** One QNLI-style article, e.g. {@code normans} (153 pairs): one of {@link #QNLI_ARTICLES}. */
+    public static Dataset qnliArticle(String article) {
+        if (!QNLI_ARTICLES.contains(article)) {
+            throw new IllegalArgumentException("QNLI article must be one of " + QNLI_ARTICLES + ", was '"
+                    + article + "'");
+        }
+        return LabelledFiles.jsonl().forTask(qnliTask()).read(extract(QNLI_BASE, article + ".jsonl"));
+    }
+
+    /** The pool of {@code --task qnli}: all four articles, 985 pairs. */
+    public static Dataset qnliPool() {
+        return qnliPoolWithout(null);
+    }
+
+    /** Every QNLI-style article but {@code heldOut} (null: all four): the pool when that article is the test set. */
+    public static Dataset qnliPoolWithout(String heldOut) {
+        if (heldOut != null && !QNLI_ARTICLES.contains(heldOut)) {
+            throw new IllegalArgumentException("held-out QNLI article must be one of " + QNLI_ARTICLES + ", was '"
+                    + heldOut + "'");
+        }
+        Dataset pool = Dataset.empty();
+        for (String a : QNLI_ARTICLES) {
+            if (!a.equals(heldOut)) {
+                pool = pool.concat(qnliArticle(a));
+            }
+        }
+        return pool;
+    }
+
     private static Dataset load(Task task, String name) {
         return LabelledFiles.jsonl().forTask(task).read(extract(name));
     }
 
     /** Copies a resource to a temporary file once per JVM, so that file-based loaders can read it. */
-    static synchronized Path extract(String name) {
+    static Path extract(String name) {
+        return extract(BASE, name);
+    }
+
+    /** Copies the resource {@code base + name} to a temporary file (under the folder's path) once per JVM. */
+    static synchronized Path extract(String base, String name) {
         try {
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "gold-data-" + ProcessHandle.current().pid());
-            Path file = dir.resolve(name);
+            Path folder = dir.resolve(base.replaceAll("^/+|/+$", ""));
+            Path file = folder.resolve(name);
             if (!Files.exists(file)) {
-                Files.createDirectories(dir);
+                Files.createDirectories(folder);
+                // deleted in reverse order of registration: the file, its folders, then the root
                 dir.toFile().deleteOnExit();
-                try (InputStream in = ShippedData.class.getResourceAsStream(BASE + name)) {
+                Path d = dir;
+                for (Path part : dir.relativize(folder)) {
+                    d = d.resolve(part);
+                    d.toFile().deleteOnExit();
+                }
+                try (InputStream in = ShippedData.class.getResourceAsStream(base + name)) {
                     if (in == null) {
-                        throw new GoldException("shipped data file " + BASE + name + " is missing from the class path");
+                        throw new GoldException("shipped data file " + base + name + " is missing from the class path");
                     }
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 }

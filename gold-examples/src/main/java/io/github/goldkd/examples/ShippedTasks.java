@@ -23,7 +23,7 @@ import java.util.Locale;
 
 /**
  * The tasks shipped in this module, usable by name wherever the command line takes a task file
- * ({@code --task sentiment|squad|svamp|nl4opt}), with their default pool (what the corpus teacher answers
+ * ({@code --task sentiment|squad|svamp|nl4opt|qnli}), with their default pool (what the corpus teacher answers
  * from) and test set. Each lives in {@code data/<name>/} with a {@code task.json} and a README giving
  * licence, attribution and conversion:
  * <ul>
@@ -38,7 +38,7 @@ import java.util.Locale;
 public final class ShippedTasks {
 
     /** The names {@code --task} accepts besides a file. */
-    public static final List<String> NAMES = List.of("sentiment", "squad", "svamp", "nl4opt");
+    public static final List<String> NAMES = List.of("sentiment", "squad", "svamp", "nl4opt", "qnli");
 
     private static final List<String> SQUAD_POOL = List.of("computational-complexity-theory.jsonl",
             "southern-california.jsonl", "sky-united-kingdom.jsonl");
@@ -54,7 +54,11 @@ public final class ShippedTasks {
     /** The shipped task of this name. */
     public static Task task(String name) {
         String n = checked(name);
-        return n.equals("sentiment") ? ShippedData.sentimentTask() : TaskJson.read(extract(n, "task.json"));
+        return switch (n) {
+            case "sentiment" -> ShippedData.sentimentTask();
+            case "qnli" -> ShippedData.qnliTask();
+            default -> TaskJson.read(extract(n, "task.json"));
+        };
     }
 
     /** The default pool of the shipped task of this name. */
@@ -63,6 +67,8 @@ public final class ShippedTasks {
         Task t = task(n);
         return switch (n) {
             case "sentiment" -> ShippedData.sentimentPool();
+            // the pairs of the three articles other than Normans, so that the test set is a new topic
+            case "qnli" -> ShippedData.qnliPoolWithout("normans");
             case "squad" -> {
                 Dataset d = Dataset.empty();
                 for (String f : SQUAD_POOL) {
@@ -81,6 +87,7 @@ public final class ShippedTasks {
         Task t = task(n);
         return switch (n) {
             case "sentiment" -> ShippedData.sentimentTest();
+            case "qnli" -> ShippedData.qnliArticle("normans");
             case "squad" -> read(t, extract(n, "normans.jsonl"));
             case "svamp" -> read(t, extract(n, "svamp.jsonl"));
             default -> read(t, extract(n, "dev.jsonl"));
@@ -90,7 +97,8 @@ public final class ShippedTasks {
     /**
      * Reads a data file for {@code task}: a file of the NL4OPT competition (rows with {@code vars},
      * {@code obj_declaration} and {@code const_declarations}) read for a text-generation task is converted by
-     * {@link Nl4Opt#read}; any other file is read by {@link LabelledFiles#forFile}{@code .forTask(task)}.
+     * {@link Nl4Opt#read}; a GLUE or ANLI file read for a sentence-pair task has its columns mapped by
+     * {@link GlueFiles}; any other file is read by {@link LabelledFiles#forFile}{@code .forTask(task)}.
      *
      * @throws GoldException naming the file and the problem
      */
@@ -102,7 +110,7 @@ public final class ShippedTasks {
             }
             return Nl4Opt.read(file);
         }
-        return LabelledFiles.forFile(file).forTask(task).read(file);
+        return GlueFiles.loader(file, task).read(file);
     }
 
     /** Whether the first record of a JSON Lines file is an NL4OPT problem. */

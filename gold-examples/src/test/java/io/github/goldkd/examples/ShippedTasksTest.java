@@ -28,13 +28,15 @@ class ShippedTasksTest {
             "sentiment", List.of(2000, 1000),
             "squad", List.of(485, 96),
             "svamp", List.of(3138, 692),
-            "nl4opt", List.of(289, 99));
+            "nl4opt", List.of(289, 99),
+            "qnli", List.of(832, 153));
 
     private static final Map<String, TaskKind> KINDS = Map.of(
             "sentiment", TaskKind.CLASSIFICATION,
             "squad", TaskKind.EXTRACTIVE_QA,
             "svamp", TaskKind.MATH_WORD_PROBLEM,
-            "nl4opt", TaskKind.TEXT_GENERATION);
+            "nl4opt", TaskKind.TEXT_GENERATION,
+            "qnli", TaskKind.CLASSIFICATION);
 
     @Test
     void everyShippedTaskLoadsWithItsDocumentedSplitsAndDemonstrationsFromItsPool() {

@@ -11,6 +11,11 @@ import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.core.io.TaskJson;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -47,6 +52,16 @@ import java.util.Map;
  * the batch's tokens. The gradient comes from the gold-core {@link Loss} of the training options, so the
  * two paths share their math; a test checks that the hand-written forward pass and the graph agree.
  *
+ * <p>On a sentence-pair task ({@link Task#isPair()}) each of the two fields gets its own bag, u and v (the
+ * same embedding table), and the layers above read [u, v, |u - v|, u * v, overlap], where overlap are the
+ * {@link LexicalOverlap} features of the raw texts: a bag over the joined text cannot tell which words come
+ * from which field, so it cannot learn how the two relate. The sparse training design is kept: a step
+ * still moves only the embedding rows of the batch's tokens, through both bags. The graph then has the
+ * inputs {@code ids} (the two fields' rows interleaved: first, second, first, second, ...) and
+ * {@code overlap}; one embedding layer and one pooling read both fields, and a reshape puts each pair's two
+ * bags side by side ([2n, d] → [n, 2d]) before they are split into u and v. A student file written before pair-aware students reads
+ * its task as one joined text, as it was trained.
+ *
  * <p>The vocabulary is built on the first {@link #fit} from its training part and kept afterwards; unknown
  * tokens map to {@link Vocabulary#UNK}. Same seeds give the same model.
  */
@@ -63,21 +78,35 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     /** The trained parameters between prepare() and finishFit() of a fit; the graph holds them otherwise. */
     private Params params;
     private Buffers buffers;
+    /** Whether the task's two pair fields get a bag each (see the class comment). */
+    private final boolean pair;
 
-    /** Feature ids of each sample. */
-    record Encoded(int[][] features) {
+    /**
+     * Feature ids of each sample; for a pair, {@code features} are the first field's, {@code second} the
+     * second field's and {@code overlap} the lexical-overlap features (both null for a single text).
+     */
+    record Encoded(int[][] features, int[][] second, float[][] overlap) {
+        Encoded(int[][] features) {
+            this(features, null, null);
+        }
     }
 
     private BagOfEmbeddingsStudent(Task task, TrainingOptions options, BagOfEmbeddingsConfig config,
-                                   Vocabulary vocabulary, ComputationGraph graph, boolean trained) {
+                                   Vocabulary vocabulary, ComputationGraph graph, boolean trained, boolean pair) {
         super(task, options);
         this.config = config;
+        this.pair = pair;
         this.tokenizer = new Tokenizer(config.lowercase());
         this.loss = options.loss();
         this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
         this.graph = graph != null ? graph : buildGraph(featurizer.featureCount(), task.labels().size(), config,
-                GoldLossFunction.of(options.loss()), options.seed());
+                GoldLossFunction.of(options.loss()), options.seed(), pair);
         this.trained = trained;
+    }
+
+    /** Whether this student reads the task's two pair fields as two bags. */
+    public boolean readsPairs() {
+        return pair;
     }
 
     /** A factory of bag-of-embeddings students with this configuration. */
@@ -119,34 +148,57 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             List<List<String>> texts = new ArrayList<>(train.size());
             TextFeaturizer capped = new TextFeaturizer(tokenizer, Vocabulary.empty(), config.maxLength(), 0);
             for (Sample s : train) {
-                texts.add(capped.tokens(s.text()));
+                if (pair) {
+                    for (String field : pairTexts(task, s)) {
+                        texts.add(capped.tokens(field));
+                    }
+                } else {
+                    texts.add(capped.tokens(s.text()));
+                }
             }
             Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
             featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
             graph = buildGraph(featurizer.featureCount(), task.labels().size(), config,
-                    GoldLossFunction.of(options.loss()), options.seed());
+                    GoldLossFunction.of(options.loss()), options.seed(), pair);
         }
-        params = Params.read(graph, config.hiddenSize() > 0);
+        params = Params.read(graph, config.hiddenSize() > 0, pair);
         buffers = new Buffers(params, config.batchSize());
     }
 
     @Override
     Encoded encode(List<Sample> samples) {
         int[][] f = new int[samples.size()][];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = featurizer.features(samples.get(i).text());
+        if (!pair) {
+            for (int i = 0; i < f.length; i++) {
+                f[i] = featurizer.features(samples.get(i).text());
+            }
+            return new Encoded(f);
         }
-        return new Encoded(f);
+        int[][] second = new int[f.length][];
+        float[][] overlap = new float[f.length][];
+        for (int i = 0; i < f.length; i++) {
+            String[] ab = pairTexts(task, samples.get(i));
+            f[i] = featurizer.features(ab[0]);
+            second[i] = featurizer.features(ab[1]);
+            overlap[i] = LexicalOverlap.features(ab[0], ab[1]);
+        }
+        return new Encoded(f, second, overlap);
+    }
+
+    /** The output layer's input for row {@code r} of {@code data}, computed into the buffers x and a. */
+    private static float[] input(Params p, Encoded data, int r, float[] x, float[] a) {
+        return data.second == null ? p.forward(data.features[r], x, a)
+                : p.forwardPair(data.features[r], data.second[r], data.overlap[r], x, a);
     }
 
     @Override
     float[][] forward(Encoded data, int[] rows) {
         Params p = params;
         float[][] out = new float[rows.length][p.classes];
-        float[] x = new float[p.dim];
+        float[] x = new float[p.width];
         float[] a = new float[Math.max(1, p.hidden)];
         for (int t = 0; t < rows.length; t++) {
-            float[] in = p.forward(data.features[rows[t]], x, a);
+            float[] in = input(p, data, rows[t], x, a);
             p.logits(in, out[t]);
         }
         return out;
@@ -157,19 +209,21 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         Params p = params;
         Buffers b = buffers;
         int d = p.dim;
+        int w = p.width;
         int h = p.hidden;
         int c = p.classes;
-        int in = h > 0 ? h : d;
+        int in = h > 0 ? h : w;
         int m = rows.length;
-        b.ensure(m, d);
+        boolean twoBags = data.second != null;
+        int bagGrads = twoBags ? 2 * d : d; // per row: the gradient into u (and v)
+        b.ensure(m, bagGrads);
         b.clear();
         double lossSum = 0;
         float[] zf = new float[c];
         double[] z = new double[c];
         double[] gz = new double[c];
         for (int t = 0; t < m; t++) {
-            int[] f = data.features[rows[t]];
-            float[] input = p.forward(f, b.x, b.a);
+            float[] input = input(p, data, rows[t], b.x, b.a);
             p.logits(input, zf);
             for (int k = 0; k < c; k++) {
                 z[k] = zf[k];
@@ -191,14 +245,15 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             for (int k = 0; k < c; k++) {
                 b.gbo[k] += (float) gz[k];
             }
-            int gxBase = t * d;
+            // gradient into the layer input x (the pooled bag, or the pair features)
+            float[] gX = b.gX;
             if (h > 0) {
                 for (int j = 0; j < h; j++) {
                     float ga = b.a[j] > 0 ? b.gIn[j] : 0f;
                     b.gIn[j] = ga;
                     b.gb1[j] += ga;
                 }
-                for (int i = 0; i < d; i++) {
+                for (int i = 0; i < w; i++) {
                     float xi = b.x[i];
                     float g = 0;
                     int base = i * h;
@@ -206,10 +261,23 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                         b.gW1[base + j] += xi * b.gIn[j];
                         g += p.w1[base + j] * b.gIn[j];
                     }
-                    b.gx[gxBase + i] = g;
+                    gX[i] = g;
                 }
             } else {
-                System.arraycopy(b.gIn, 0, b.gx, gxBase, d);
+                System.arraycopy(b.gIn, 0, gX, 0, w);
+            }
+            int gxBase = t * bagGrads;
+            if (!twoBags) {
+                System.arraycopy(gX, 0, b.gx, gxBase, d);
+            } else {
+                // x = [u, v, |u - v|, u * v, overlap]: the chain rule back into u and v (|.|' = sign, 0 at 0)
+                for (int i = 0; i < d; i++) {
+                    float u = b.x[i];
+                    float v = b.x[d + i];
+                    float sign = Math.signum(u - v);
+                    b.gx[gxBase + i] = gX[i] + sign * gX[2 * d + i] + v * gX[3 * d + i];
+                    b.gx[gxBase + d + i] = gX[d + i] - sign * gX[2 * d + i] + u * gX[3 * d + i];
+                }
             }
         }
         float lr = (float) (config.learningRate() * (1.0 - progress));
@@ -217,14 +285,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         // sparse step: only the embedding rows of this batch's features move (the mean's 1/n included)
         float[] emb = p.emb;
         for (int t = 0; t < m; t++) {
-            int[] f = data.features[rows[t]];
-            float s = scale / f.length;
-            int gxBase = t * d;
-            for (int id : f) {
-                int base = id * d;
-                for (int i = 0; i < d; i++) {
-                    emb[base + i] -= s * b.gx[gxBase + i];
-                }
+            sparseStep(emb, d, data.features[rows[t]], scale, b.gx, t * bagGrads);
+            if (twoBags) {
+                sparseStep(emb, d, data.second[rows[t]], scale, b.gx, t * bagGrads + d);
             }
         }
         axpy(-scale, b.gWo, p.wo);
@@ -234,6 +297,17 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             axpy(-scale, b.gb1, p.b1);
         }
         return lossSum;
+    }
+
+    /** Moves the embedding rows of {@code f} against the gradient of their mean, {@code g[from..from + d)}. */
+    private static void sparseStep(float[] emb, int d, int[] f, float scale, float[] g, int from) {
+        float s = scale / f.length;
+        for (int id : f) {
+            int base = id * d;
+            for (int i = 0; i < d; i++) {
+                emb[base + i] -= s * g[from + i];
+            }
+        }
     }
 
     private static void axpy(float alpha, float[] x, float[] y) {
@@ -262,40 +336,83 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
     @Override
     INDArray outputBatch(List<Sample> chunk) {
-        INDArray[] idsAndMask = Networks.padded(encode(chunk).features);
-        return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
+        Encoded e = encode(chunk);
+        INDArray[] idsAndMask = Networks.padded(e.features);
+        if (e.second == null) {
+            return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
+        }
+        // the rows interleaved, first and second field of each pair in turn: see buildGraph
+        int[][] both = new int[2 * e.features.length][];
+        for (int i = 0; i < e.features.length; i++) {
+            both[2 * i] = e.features[i];
+            both[2 * i + 1] = e.second[i];
+        }
+        INDArray[] pairIds = Networks.padded(both);
+        return graph.output(false, new INDArray[] {pairIds[0], Nd4j.createFromArray(e.overlap)},
+                new INDArray[] {pairIds[1], null})[0];
     }
 
     @Override
     public void save(Path file) {
-        save(file, trained, featurizer.vocabulary().tokens(), out -> ModelSerializer.writeModel(graph, out, true));
+        com.google.gson.JsonObject meta = metadata(trained);
+        meta.addProperty("pair", pair);
+        StudentArchive.write(file, meta, featurizer.vocabulary().tokens(),
+                out -> ModelSerializer.writeModel(graph, out, true));
     }
 
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = super.describe();
         m.put("vocabulary", featurizer.vocabulary().size());
+        m.put("pair", pair ? task.pairFields() : List.of());
         return m;
     }
 
     static ComputationGraph buildGraph(int features, int classes, BagOfEmbeddingsConfig config,
                                        GoldLossFunction lossFunction, long seed) {
+        return buildGraph(features, classes, config, lossFunction, seed, false);
+    }
+
+    /** Width of the layer above the bags: d for one bag, [u, v, |u - v|, u * v, overlap] for a pair. */
+    static int inputWidth(int d, boolean pair) {
+        return pair ? 4 * d + LexicalOverlap.COUNT : d;
+    }
+
+    static ComputationGraph buildGraph(int features, int classes, BagOfEmbeddingsConfig config,
+                                       GoldLossFunction lossFunction, long seed, boolean pair) {
         int d = config.embeddingDim();
         ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .updater(new Sgd(config.learningRate()))
                 .graphBuilder()
-                .addInputs("ids")
+                .addInputs(pair ? new String[] {"ids", "overlap"} : new String[] {"ids"})
                 // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
-                .addLayer("emb", new EmbeddingSequenceLayer.Builder().nIn(features).nOut(d).hasBias(false)
-                        .weightInit(new UniformDistribution(-1.0 / Math.sqrt(d), 1.0 / Math.sqrt(d))).build(), "ids")
+                .addLayer("emb", embedding(features, d), "ids")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "emb");
-        String last = "pool";
-        int width = d;
+        String features0 = "pool";
+        if (pair) {
+            // ids holds 2n rows, each pair's first and second field in turn: one table embeds both (DL4J
+            // layers cannot share parameters), and [2n, d] -> [n, 2d] puts each pair's bags side by side.
+            // |u - v| = relu(u - v) + relu(v - u): M2.1 has no absolute-value vertex or activation.
+            gb.addVertex("bags", new ReshapeVertex('c', new int[] {-1, 2 * d}, null), "pool")
+                    .addVertex("u", new SubsetVertex(0, d - 1), "bags")
+                    .addVertex("v", new SubsetVertex(d, 2 * d - 1), "bags")
+                    .addVertex("u-v", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "u", "v")
+                    .addVertex("v-u", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "v", "u")
+                    .addLayer("relu(u-v)", new ActivationLayer.Builder().activation(Activation.RELU).build(), "u-v")
+                    .addLayer("relu(v-u)", new ActivationLayer.Builder().activation(Activation.RELU).build(), "v-u")
+                    .addVertex("|u-v|", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu(u-v)", "relu(v-u)")
+                    .addVertex("u*v", new ElementWiseVertex(ElementWiseVertex.Op.Product), "u", "v")
+                    .addVertex("pair", new MergeVertex(), "u", "v", "|u-v|", "u*v", "overlap");
+            features0 = "pair";
+        }
+        int in = inputWidth(d, pair);
+        String last = features0;
+        int width = in;
         if (config.hiddenSize() > 0) {
-            gb.addLayer("hidden", new DenseLayer.Builder().nIn(d).nOut(config.hiddenSize())
-                    .activation(Activation.RELU).weightInit(WeightInit.RELU).build(), "pool");
+            gb.addLayer("hidden", new DenseLayer.Builder().nIn(in).nOut(config.hiddenSize())
+                    .activation(Activation.RELU).weightInit(WeightInit.RELU).build(), features0);
             last = "hidden";
             width = config.hiddenSize();
         }
@@ -309,10 +426,18 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         return g;
     }
 
+    private static EmbeddingSequenceLayer embedding(int features, int d) {
+        return new EmbeddingSequenceLayer.Builder().nIn(features).nOut(d).hasBias(false)
+                .weightInit(new UniformDistribution(-1.0 / Math.sqrt(d), 1.0 / Math.sqrt(d))).build();
+    }
+
     /** The parameters as flat row-major float arrays, which the training loop updates in place. */
     static final class Params {
         final int features;
         final int dim;
+        /** Width of the layer input above the bag(s): {@link #inputWidth}. */
+        final int width;
+        final boolean pair;
         final int hidden;
         final int classes;
         final float[] emb;
@@ -321,10 +446,12 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         final float[] wo;
         final float[] bo;
 
-        private Params(int features, int dim, int hidden, int classes, float[] emb, float[] w1, float[] b1, float[] wo,
-                       float[] bo) {
+        private Params(int features, int dim, boolean pair, int hidden, int classes, float[] emb, float[] w1,
+                       float[] b1, float[] wo, float[] bo) {
             this.features = features;
             this.dim = dim;
+            this.pair = pair;
+            this.width = inputWidth(dim, pair);
             this.hidden = hidden;
             this.classes = classes;
             this.emb = emb;
@@ -334,7 +461,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             this.bo = bo;
         }
 
-        static Params read(ComputationGraph g, boolean hasHidden) {
+        static Params read(ComputationGraph g, boolean hasHidden, boolean pair) {
             INDArray e = g.getLayer("emb").getParam("W");
             INDArray wo = g.getLayer("out").getParam("W");
             int features = (int) e.size(0);
@@ -349,7 +476,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 w1 = flat(w);
                 b1 = flat(g.getLayer("hidden").getParam("b"));
             }
-            return new Params(features, dim, hidden, classes, flat(e), w1, b1, flat(wo),
+            return new Params(features, dim, pair, hidden, classes, flat(e), w1, b1, flat(wo),
                     flat(g.getLayer("out").getParam("b")));
         }
 
@@ -372,7 +499,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         }
 
         Params copy() {
-            return new Params(features, dim, hidden, classes, emb.clone(), w1 == null ? null : w1.clone(),
+            return new Params(features, dim, pair, hidden, classes, emb.clone(), w1 == null ? null : w1.clone(),
                     b1 == null ? null : b1.clone(), wo.clone(), bo.clone());
         }
 
@@ -381,22 +508,48 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
          * Returns the output layer's input: {@code x}, or {@code a} with a hidden layer.
          */
         float[] forward(int[] f, float[] x, float[] a) {
-            Arrays.fill(x, 0f);
+            pool(f, x, 0);
+            return hiddenOf(x, a);
+        }
+
+        /**
+         * The pair features [u, v, |u - v|, u * v, overlap] of bags {@code fa} and {@code fb} into {@code x}; then as
+         * {@link #forward}.
+         */
+        float[] forwardPair(int[] fa, int[] fb, float[] overlap, float[] x, float[] a) {
+            pool(fa, x, 0);
+            pool(fb, x, dim);
+            for (int i = 0; i < dim; i++) {
+                float u = x[i];
+                float v = x[dim + i];
+                x[2 * dim + i] = Math.abs(u - v);
+                x[3 * dim + i] = u * v;
+            }
+            System.arraycopy(overlap, 0, x, 4 * dim, overlap.length);
+            return hiddenOf(x, a);
+        }
+
+        /** The mean embedding of {@code f} into {@code x[from..from + dim)}. */
+        private void pool(int[] f, float[] x, int from) {
+            Arrays.fill(x, from, from + dim, 0f);
             for (int id : f) {
                 int base = id * dim;
                 for (int i = 0; i < dim; i++) {
-                    x[i] += emb[base + i];
+                    x[from + i] += emb[base + i];
                 }
             }
             float inv = 1f / f.length;
             for (int i = 0; i < dim; i++) {
-                x[i] *= inv;
+                x[from + i] *= inv;
             }
+        }
+
+        private float[] hiddenOf(float[] x, float[] a) {
             if (hidden == 0) {
                 return x;
             }
             System.arraycopy(b1, 0, a, 0, hidden);
-            for (int i = 0; i < dim; i++) {
+            for (int i = 0; i < width; i++) {
                 float xi = x[i];
                 int base = i * hidden;
                 for (int j = 0; j < hidden; j++) {
@@ -430,17 +583,21 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         final float[] gbo;
         final float[] gW1;
         final float[] gb1;
+        /** Gradient into the layer input of one row. */
+        final float[] gX;
+        /** Per row of the batch: the gradient into the mean embedding(s), u (and v). */
         float[] gx;
 
         Buffers(Params p, int batch) {
-            x = new float[p.dim];
+            x = new float[p.width];
             a = new float[Math.max(1, p.hidden)];
-            gIn = new float[Math.max(p.dim, p.hidden)];
+            gIn = new float[Math.max(p.width, p.hidden)];
+            gX = new float[p.width];
             gWo = new float[p.wo.length];
             gbo = new float[p.bo.length];
             gW1 = p.hidden > 0 ? new float[p.w1.length] : null;
             gb1 = p.hidden > 0 ? new float[p.b1.length] : null;
-            gx = new float[batch * p.dim];
+            gx = new float[batch * (p.pair ? 2 * p.dim : p.dim)];
         }
 
         void ensure(int m, int d) {
@@ -473,7 +630,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
         @Override
         public BagOfEmbeddingsStudent create(Task task, TrainingOptions options) {
-            return new BagOfEmbeddingsStudent(task, options, config, Vocabulary.empty(), null, false);
+            return new BagOfEmbeddingsStudent(task, options, config, Vocabulary.empty(), null, false, task.isPair());
         }
 
         /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */
@@ -487,9 +644,14 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
                 long seed = c.meta().get("seed").getAsLong();
                 Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
+                boolean pair = savedAsPair(c.meta()) && task.isPair();
+                if (pair != (g.getConfiguration().getNetworkInputs().size() == 2)) {
+                    throw new StudentException("student file " + file + ": its network "
+                            + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
+                }
                 BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
                         new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, g,
-                        c.meta().get("trained").getAsBoolean());
+                        c.meta().get("trained").getAsBoolean(), pair);
                 if (s.featurizer.featureCount() != g.getLayer("emb").getParam("W").size(0)) {
                     throw new StudentException("student file " + file + ": vocabulary and network do not match");
                 }

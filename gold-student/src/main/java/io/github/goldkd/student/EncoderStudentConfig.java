@@ -13,9 +13,14 @@ package io.github.goldkd.student;
  * @param batchSize          samples per mini-batch, >= 1 (default 32)
  * @param validationFraction share of each fit's data held out for early stopping, in [0, 0.5] (default 0.1)
  * @param patience           epochs without validation gain before stopping, 0 to never stop early (default 3)
+ * @param pairOverlap        sentence-pair tasks only: whether the head also reads the {@link LexicalOverlap}
+ *                           features of the pair (default true; see BENCHMARKS.md, "sentence pairs")
+ * @param pairVectors        sentence-pair tasks only: whether the head reads the two vectors u and v themselves
+ *                           besides |u - v|, u * v and their cosine (default true, the Sentence-BERT features)
  */
 public record EncoderStudentConfig(int hiddenSize, double dropout, double learningRate, double l2, int batchSize,
-                                   double validationFraction, int patience) implements TrainingSchedule {
+                                   double validationFraction, int patience, boolean pairOverlap,
+                                   boolean pairVectors) implements TrainingSchedule {
 
     public EncoderStudentConfig {
         Checks.atLeast("hiddenSize", hiddenSize, 0);
@@ -25,6 +30,12 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double learni
         Checks.atLeast("batchSize", batchSize, 1);
         Checks.fraction("validationFraction", validationFraction);
         Checks.atLeast("patience", patience, 0);
+    }
+
+    /** A configuration with the pair settings on, the form of the record before it had that setting. */
+    public EncoderStudentConfig(int hiddenSize, double dropout, double learningRate, double l2, int batchSize,
+                                double validationFraction, int patience) {
+        this(hiddenSize, dropout, learningRate, l2, batchSize, validationFraction, patience, true, true);
     }
 
     public static EncoderStudentConfig defaults() {
@@ -37,7 +48,8 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double learni
 
     public Builder toBuilder() {
         return new Builder().hiddenSize(hiddenSize).dropout(dropout).learningRate(learningRate).l2(l2)
-                .batchSize(batchSize).validationFraction(validationFraction).patience(patience);
+                .batchSize(batchSize).validationFraction(validationFraction).patience(patience)
+                .pairOverlap(pairOverlap).pairVectors(pairVectors);
     }
 
     /** Builder of {@link EncoderStudentConfig}; validation happens in {@link #build()}. */
@@ -49,6 +61,8 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double learni
         private int batchSize = 32;
         private double validationFraction = 0.1;
         private int patience = 3;
+        private boolean pairOverlap = true;
+        private boolean pairVectors = true;
 
         private Builder() {
         }
@@ -88,9 +102,19 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double learni
             return this;
         }
 
+        public Builder pairOverlap(boolean v) {
+            pairOverlap = v;
+            return this;
+        }
+
+        public Builder pairVectors(boolean v) {
+            pairVectors = v;
+            return this;
+        }
+
         public EncoderStudentConfig build() {
             return new EncoderStudentConfig(hiddenSize, dropout, learningRate, l2, batchSize, validationFraction,
-                    patience);
+                    patience, pairOverlap, pairVectors);
         }
     }
 }

@@ -39,6 +39,9 @@ import java.util.Objects;
  * and a linear output layer whose output is the logits ({@code IDENTITY} + {@link GoldLossFunction}). Trained
  * with Adam by DL4J on padded, masked mini-batches.
  *
+ * <p>Sentence-pair tasks ({@link Task#isPair()}) are refused by the factory: the other two students read
+ * pairs. A student saved before that rule existed still loads and reads its task as one joined text.
+ *
  * <p>The vocabulary is built on the first {@link #fit} from its training part and kept afterwards; unknown
  * tokens map to {@link Vocabulary#UNK}. Same seeds give the same model.
  */
@@ -236,7 +239,19 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         }
 
         @Override
+        /**
+         * A new student for {@code task}.
+         *
+         * @throws StudentException for a sentence-pair task ({@link Task#isPair()}): the CNN reads one text, and
+         *                          over the two fields joined it cannot learn how they relate
+         */
         public TextCnnStudent create(Task task, TrainingOptions options) {
+            java.util.Objects.requireNonNull(task, "task");
+            if (task.isPair()) {
+                throw new StudentException("task '" + task.name() + "' is a sentence pair " + task.pairFields()
+                        + ": the text CNN reads one text and cannot relate the two fields; use the bag-of-embeddings "
+                        + "student (--student bag) or the encoder student (--student encoder), which read pairs");
+            }
             return new TextCnnStudent(task, options, config, Vocabulary.empty(), null, false);
         }
 

@@ -245,7 +245,7 @@ abstract class StudentContractTest {
         Dataset bad = Dataset.of(List.of(Sample.real("x1", "good", "pos"), Sample.real("x2", "bad", "maybe")));
         assertThatThrownBy(() -> s.fit(bad, 1, 1)).isInstanceOf(StudentException.class)
                 .hasMessageContaining("x2").hasMessageContaining("maybe");
-        Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), List.of(), List.of());
+        Task qa = Task.sequence("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), null, List.of());
         assertThatThrownBy(() -> factory().create(qa, TrainingOptions.defaults(1)))
                 .isInstanceOf(StudentException.class).hasMessageContaining("EXTRACTIVE_QA");
     }

@@ -1,0 +1,355 @@
+package io.github.goldkd.student;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Label;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Origin;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.io.TaskJson;
+import io.github.goldkd.core.metric.Metrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Sentence-pair students. The constructed task: the first field holds three made-up words, the second one
+ * word, and the label says whether the second repeats a word of the first. Test words never occur in
+ * training, so only the relation between the fields can be learned, not the words: a bag over the joined
+ * text sees the same unknown tokens in both classes.
+ */
+class PairStudentTest {
+
+    static final Task REPEAT = new Task("repeat", TaskKind.CLASSIFICATION, "does the second field repeat a word?",
+            List.of("first", "second"), List.of(new Label("repeat", "it does"), new Label("fresh", "it does not")),
+            List.of());
+    /** The same data read as one text: the fields joined, as every student read pairs before. */
+    static final Task JOINED = Task.classification("repeat-joined", "the same, joined",
+            REPEAT.labels(), List.of());
+
+    static final Dataset TRAIN = repeatData(400, words(300, 1), 11);
+    static final Dataset TEST = repeatData(200, words(300, 2), 12);
+
+    static List<String> words(int n, long seed) {
+        Random r = new Random(seed);
+        List<String> out = new ArrayList<>();
+        while (out.size() < n) {
+            StringBuilder w = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                w.append((char) ('a' + r.nextInt(26)));
+            }
+            if (!out.contains(w.toString())) {
+                out.add(w.toString());
+            }
+        }
+        return out;
+    }
+
+    static Dataset repeatData(int n, List<String> vocabulary, long seed) {
+        Random r = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<String> first = new ArrayList<>();
+            while (first.size() < 3) {
+                String w = vocabulary.get(r.nextInt(vocabulary.size()));
+                if (!first.contains(w)) {
+                    first.add(w);
+                }
+            }
+            boolean repeat = i % 2 == 0;
+            String second;
+            do {
+                second = repeat ? first.get(r.nextInt(3)) : vocabulary.get(r.nextInt(vocabulary.size()));
+            } while (!repeat && first.contains(second));
+            Map<String, String> inputs = new LinkedHashMap<>();
+            inputs.put("first", String.join(" ", first));
+            inputs.put("second", second);
+            out.add(Sample.of("r" + seed + "-" + i, inputs, repeat ? "repeat" : "fresh", Origin.REAL));
+        }
+        return Dataset.of(out);
+    }
+
+    /** The same samples with one input field, the joined text. */
+    static Dataset joined(Dataset data) {
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : data) {
+            out.add(Sample.real(s.id(), s.text(), s.label()));
+        }
+        return Dataset.of(out);
+    }
+
+    static BagOfEmbeddingsStudent.Factory bag(int hidden) {
+        return BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(16).hiddenSize(hidden)
+                .bigramBuckets(500).build());
+    }
+
+    static EncoderStudent.Factory encoder(boolean overlap) {
+        // a small fake encoder: each of its buckets (word hashes) then occurs often enough in training for the
+        // head to weigh every bucket alike, which is what carries over to the unseen test words
+        return EncoderStudent.factory(new FakeEncoder(32), EncoderStudentConfig.builder().learningRate(0.05).patience(0)
+                .pairOverlap(overlap).build());
+    }
+
+    static double accuracy(StudentFactory f, Task task, Dataset train, Dataset test, int epochs) {
+        var s = f.create(task, TrainingOptions.defaults(1));
+        s.fit(train, epochs, 2);
+        return s.score(test, Metrics.accuracy());
+    }
+
+    @Test
+    void twoFieldClassificationTasksArePairsAndStudentsReadThemSo() {
+        assertThat(REPEAT.isPair()).isTrue();
+        assertThat(bag(0).create(REPEAT, TrainingOptions.defaults(1)).readsPairs()).isTrue();
+        assertThat(bag(0).create(JOINED, TrainingOptions.defaults(1)).readsPairs()).isFalse();
+        assertThat(encoder(true).create(REPEAT, TrainingOptions.defaults(1)).readsPairs()).isTrue();
+        assertThat(encoder(true).create(JOINED, TrainingOptions.defaults(1)).readsPairs()).isFalse();
+        assertThat(encoder(true).create(REPEAT, TrainingOptions.defaults(1)).describe().get("pair"))
+                .isEqualTo(List.of("first", "second"));
+    }
+
+    @Test
+    void pairBagSeparatesWhatABagOverTheJoinedTextCannot() {
+        for (int hidden : new int[] {0, 8}) {
+            double pair = accuracy(bag(hidden), REPEAT, TRAIN, TEST, 10);
+            double single = accuracy(bag(hidden), JOINED, joined(TRAIN), joined(TEST), 10);
+            assertThat(pair).as("pair bag, hidden %d", hidden).isGreaterThanOrEqualTo(0.95);
+            assertThat(single).as("joined-text bag, hidden %d", hidden).isBetween(0.35, 0.65);
+        }
+    }
+
+    @Test
+    void pairEncoderSeparatesItFromTheEmbeddingsAloneAndWithOverlap() {
+        // without the overlap features: only [u, v, |u - v|, u * v] of the two embeddings carry the relation
+        // (measured 0.93; bucket collisions of the fake encoder cap it below 1)
+        assertThat(accuracy(encoder(false), REPEAT, TRAIN, TEST, 20)).isGreaterThanOrEqualTo(0.85);
+        assertThat(accuracy(encoder(true), REPEAT, TRAIN, TEST, 10)).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void eachFieldIsEmbeddedOnItsOwnAndOnce() {
+        FakeEncoder fake = new FakeEncoder(64);
+        EncoderStudent.Factory f = EncoderStudent.factory(fake, EncoderStudentConfig.defaults());
+        EncoderStudent s = f.create(REPEAT, TrainingOptions.defaults(1));
+        s.fit(TRAIN, 2, 1);
+        s.logits(TRAIN.samples());
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        TRAIN.forEach(x -> {
+            texts.add(x.inputs().get("first"));
+            texts.add(x.inputs().get("second"));
+        });
+        assertThat(fake.encoded.get()).isEqualTo(texts.size());
+        assertThat(f.encoder().misses()).isEqualTo(texts.size());
+    }
+
+    @Test
+    void pairBagHandWrittenPassAndDl4jGraphAgree() {
+        for (int hidden : new int[] {0, 8}) {
+            BagOfEmbeddingsStudent s = bag(hidden).create(REPEAT, TrainingOptions.defaults(1));
+            s.fit(TRAIN, 3, 1);
+            BagOfEmbeddingsStudent.Encoded enc = s.encode(TEST.samples());
+            s.prepare(Dataset.empty());
+            float[][] java = s.forward(enc, AbstractStudent.range(TEST.size()));
+            s.finishFit();
+            INDArray graph = s.output(TEST.samples());
+            for (int i = 0; i < TEST.size(); i++) {
+                for (int k = 0; k < 2; k++) {
+                    assertThat(java[i][k]).as("hidden=%d row %d class %d", hidden, i, k)
+                            .isCloseTo(graph.getFloat(i, k), within(1e-5f));
+                }
+            }
+        }
+    }
+
+    /**
+     * The hand-written pair step's gradient (read off its SGD update) against finite differences of the loss:
+     * embedding rows of both fields' tokens, the hidden layer and the output layer.
+     */
+    @Test
+    void pairBagGradientMatchesFiniteDifferences() {
+        BagOfEmbeddingsStudent s = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(6)
+                .hiddenSize(8).bigramBuckets(0).learningRate(0.1).build()).create(REPEAT, TrainingOptions.defaults(1));
+        s.fit(TRAIN.head(40), 1, 1); // non-zero output weights, so that gradients reach the embeddings
+        List<Sample> one = TRAIN.samples().subList(3, 4);
+        BagOfEmbeddingsStudent.Encoded enc = s.encode(one);
+        // the wrong label: the fitted student is confident, so the loss and its gradient are far from zero
+        int[] labels = {1 - s.labelsOf(one)[0]};
+        s.prepare(Dataset.empty());
+        BagOfEmbeddingsStudent.Params before = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        s.step(enc, labels, new int[] {0}, 0.0); // progress 0: the step is exactly learningRate * gradient
+        BagOfEmbeddingsStudent.Params after = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        double lr = 0.1;
+        int d = before.dim;
+        List<float[][]> checked = new ArrayList<>(); // {before array, after array} pairs, with the indices below
+        List<Integer> indices = new ArrayList<>();
+        for (int id : new int[] {enc.features()[0][0], enc.second()[0][0]}) {
+            for (int i = 0; i < d; i++) {
+                checked.add(new float[][] {before.emb, after.emb});
+                indices.add(id * d + i);
+            }
+        }
+        for (int i = 0; i < before.w1.length; i += 7) {
+            checked.add(new float[][] {before.w1, after.w1});
+            indices.add(i);
+        }
+        for (int i = 0; i < before.wo.length; i++) {
+            checked.add(new float[][] {before.wo, after.wo});
+            indices.add(i);
+        }
+        double h = 1e-2;
+        int nonZero = 0;
+        for (int k = 0; k < indices.size(); k++) {
+            int i = indices.get(k);
+            float[][] arrays = checked.get(k);
+            double analytic = (arrays[0][i] - arrays[1][i]) / lr;
+            double[] losses = new double[2];
+            for (int sign = 0; sign < 2; sign++) {
+                BagOfEmbeddingsStudent.Params p = before.copy();
+                float[] target = arrays[0] == before.emb ? p.emb : arrays[0] == before.w1 ? p.w1 : p.wo;
+                target[i] += (float) (sign == 0 ? h : -h);
+                s.restore(p);
+                float[] z = s.forward(enc, new int[] {0})[0];
+                losses[sign] = new io.github.goldkd.core.CrossEntropyLoss().value(AbstractStudent.toDouble(z), labels[0]);
+            }
+            double numeric = (losses[0] - losses[1]) / (2 * h);
+            assertThat(analytic).as("parameter %d", k).isCloseTo(numeric, within(2e-3 + 0.02 * Math.abs(numeric)));
+            if (Math.abs(numeric) > 1e-3 && arrays[0] == before.emb) {
+                nonZero++;
+            }
+        }
+        // through both fields' bags (a ReLU unit that is off passes no gradient, so some other entries are 0)
+        assertThat(nonZero).as("embedding gradients that are not zero, of %d", 2 * d).isGreaterThanOrEqualTo(d);
+        s.restore(before);
+        s.finishFit();
+    }
+
+    static float[][] values(List<Logits> logits) {
+        return StudentContractTest.values(logits);
+    }
+
+    @Test
+    void pairStudentsSaveAndLoadWithIdenticalLogitsAndKeepTraining(@TempDir Path dir) {
+        TrainingOptions options = new TrainingOptions(new SymmetricCrossEntropyLoss(0.1, 1.0, 1e-3),
+                BatchFilter.NONE, 5);
+        List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true));
+        for (int i = 0; i < factories.size(); i++) {
+            StudentFactory f = factories.get(i);
+            AbstractStudent<?> s = (AbstractStudent<?>) f.create(REPEAT, options);
+            s.fit(TRAIN, 2, 1);
+            Path file = dir.resolve("s" + i + ".zip");
+            s.save(file);
+            AbstractStudent<?> back = (AbstractStudent<?>) f.load(file);
+            assertThat(values(back.logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
+            assertThat(back.task()).isEqualTo(REPEAT);
+            assertThat(back.describe().get("pair")).isEqualTo(List.of("first", "second"));
+            back.fit(TRAIN, 1, 2);
+            assertThat(values(back.logits(TEST.samples()))).isNotEqualTo(values(s.logits(TEST.samples())));
+        }
+    }
+
+    /**
+     * A file written before pair-aware students: a two-field task, no "pair" entry, a network over the joined
+     * text. Made from a joined-text student by writing its metadata as the old code did.
+     */
+    @Test
+    void aStudentFileFromBeforePairStudentsStillLoadsAndReadsTheJoinedText(@TempDir Path dir) throws IOException {
+        List<StudentFactory> factories = List.of(bag(0), encoder(true),
+                TextCnnStudent.factory(TextCnnConfig.builder().embeddingDim(8).filters(4).build()));
+        for (int i = 0; i < factories.size(); i++) {
+            StudentFactory f = factories.get(i);
+            AbstractStudent<?> single = (AbstractStudent<?>) f.create(JOINED, TrainingOptions.defaults(3));
+            single.fit(joined(TRAIN), 2, 1);
+            Path now = dir.resolve("now" + i + ".zip");
+            single.save(now);
+            Path old = dir.resolve("old" + i + ".zip");
+            rewriteMeta(now, old, meta -> {
+                meta.remove("pair");
+                meta.add("task", TaskJson.toJson(REPEAT));
+            });
+            AbstractStudent<?> back = (AbstractStudent<?>) f.load(old);
+            assertThat(back.task()).isEqualTo(REPEAT);
+            assertThat(back.describe().get("pair")).as("student %d", i).isIn(null, List.of());
+            assertThat(values(back.logits(TEST.samples())))
+                    .isDeepEqualTo(values(single.logits(joined(TEST).samples())));
+            // and a single-text student file written now loads as it was
+            AbstractStudent<?> same = (AbstractStudent<?>) f.load(now);
+            assertThat(values(same.logits(joined(TEST).samples())))
+                    .isDeepEqualTo(values(single.logits(joined(TEST).samples())));
+        }
+    }
+
+    static void rewriteMeta(Path from, Path to, java.util.function.Consumer<JsonObject> change) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(from));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("student.json")) {
+                    JsonObject meta = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
+                    change.accept(meta);
+                    bytes = meta.toString().getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+    }
+
+    @Test
+    void theTextCnnRefusesPairTasksNamingTheTaskAndTheStudentsThatReadPairs() {
+        assertThatThrownBy(() -> TextCnnStudent.factory().create(REPEAT, TrainingOptions.defaults(1)))
+                .isInstanceOf(StudentException.class).hasMessageContaining("'repeat'")
+                .hasMessageContaining("sentence pair").hasMessageContaining("--student bag")
+                .hasMessageContaining("--student encoder");
+        assertThat(TextCnnStudent.factory().create(JOINED, TrainingOptions.defaults(1))).isNotNull();
+    }
+
+    @Test
+    void lexicalOverlapFeatures() {
+        float[] f = LexicalOverlap.features("When did the Normans reach Italy in 1017?",
+                "In 1017 the Normans, led by Rainulf, reached Italy.");
+        assertThat(f).hasSize(LexicalOverlap.COUNT);
+        assertThat(LexicalOverlap.NAMES).hasSize(LexicalOverlap.COUNT);
+        // second's words: in 1017 the normans led by rainulf reached italy (9); in the first: in 1017 the normans italy
+        assertThat(f[0]).isCloseTo(5 / 9f, within(1e-6f));
+        // first's words: when did the normans reach italy in 1017 (8); in the second: the normans italy in 1017
+        assertThat(f[1]).isCloseTo(5 / 8f, within(1e-6f));
+        // content: second {1017 normans led rainulf reached italy}, first {normans reach italy 1017}
+        assertThat(f[2]).isCloseTo(3 / 6f, within(1e-6f));
+        assertThat(f[3]).isCloseTo(3 / 4f, within(1e-6f));
+        assertThat(f[4]).isEqualTo(1f);
+        assertThat(f[5]).isEqualTo(0f);
+        // names of the second (not its first word): Normans, Rainulf, Italy; Rainulf is not in the first
+        assertThat(f[6]).isCloseTo(2 / 3f, within(1e-6f));
+        assertThat(f[7]).isEqualTo(1f);
+        float[] numbers = LexicalOverlap.features("It cost 1,000 pounds.", "It cost 2000 or 1000 pounds.");
+        assertThat(numbers[4]).isEqualTo(0.5f);
+        assertThat(numbers[5]).isEqualTo(1f);
+        assertThat(LexicalOverlap.features(null, "")).containsOnly(0f);
+    }
+}
