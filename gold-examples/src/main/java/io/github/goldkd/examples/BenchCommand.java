@@ -33,9 +33,6 @@ final class BenchCommand implements Runnable {
             description = "Compare GOLD with its ablations at an equal number of generated samples.")
     static final class Ablation implements Callable<Integer> {
 
-        @Option(names = "--seeds", description = "Seeds per row (default: ${DEFAULT-VALUE}).")
-        int seeds = 5;
-
         @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
         List<String> students = List.of("bag", "encoder");
 
@@ -51,18 +48,6 @@ final class BenchCommand implements Runnable {
                 + "sentiment imdb).")
         Path test;
 
-        @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
-        int rounds = DemoCommand.ROUNDS;
-
-        @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-        int batchSize = DemoCommand.BATCH_SIZE;
-
-        @Option(names = "--update-every", description = "Student update period (default: ${DEFAULT-VALUE}).")
-        int updateEvery = DemoCommand.UPDATE_EVERY;
-
-        @Option(names = "--final-epochs", description = "Final epochs (default: ${DEFAULT-VALUE}).")
-        int finalEpochs = DemoCommand.FINAL_EPOCHS;
-
         @Option(names = "--update-epochs", description = "Epochs per in-loop student update (default: ${DEFAULT-VALUE}, "
                 + "the reference's one pass).")
         int updateEpochs = 1;
@@ -70,19 +55,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", description = "Output directory (default: runs/ablation-<time>).")
         Path out;
 
+        @CommandLine.Mixin
+        BenchLoopOptions loop = new BenchLoopOptions();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (seeds < 1 || seeds > 100) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in [1, 100], was " + seeds);
-            }
-            Options.range(spec, "--rounds", rounds, 1, 1_000_000);
-            Options.range(spec, "--batch-size", batchSize, 1, 10_000);
-            Options.range(spec, "--update-every", updateEvery, 1, 1_000_000);
+            loop.validate(spec);
             Options.range(spec, "--update-epochs", updateEpochs, 1, 1_000);
-            Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
             TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -102,15 +84,15 @@ final class BenchCommand implements Runnable {
             Path dir = out != null ? out : Path.of("runs", "ablation-" + LocalDateTime.now()
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();
-            AblationBenchmark.Settings settings = new AblationBenchmark.Settings(rounds, batchSize, updateEvery,
-                    updateEpochs, finalEpochs, seeds, choices);
+            AblationBenchmark.Settings settings = new AblationBenchmark.Settings(loop.rounds, loop.batchSize,
+                    loop.updateEvery, updateEpochs, loop.finalEpochs, loop.seeds, choices);
             long start = System.nanoTime();
             Map<StudentChoice, Map<String, AblationBenchmark.Cell>> results =
                     AblationBenchmark.run(t, p, ts, settings, dir, line -> {
                         w.println(line);
                         w.flush();
                     });
-            String table = AblationBenchmark.table(results, seeds);
+            String table = AblationBenchmark.table(results, loop.seeds);
             StringBuilder trace = new StringBuilder();
             for (StudentChoice c : choices) {
                 trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed 1)\n\n")
@@ -121,9 +103,10 @@ final class BenchCommand implements Runnable {
             double seconds = (System.nanoTime() - start) / 1e9;
             String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
                     "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds 1..%d; "
-                            + "%.0f s.%n%n", rounds, batchSize, updateEvery, updateEpochs, finalEpochs, seeds, seconds) + table + trace;
+                            + "%.0f s.%n%n", loop.rounds, loop.batchSize, loop.updateEvery, updateEpochs, loop.finalEpochs,
+                    loop.seeds, seconds) + table + trace;
             AblationBenchmark.writeReport(dir.resolve("ablation.md"), md);
-            Summary summary = new Summary().put("seeds", seeds).put("rounds", rounds).put("batchSize", batchSize)
+            Summary summary = new Summary().put("seeds", loop.seeds).put("rounds", loop.rounds).put("batchSize", loop.batchSize)
                     .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)
                     .put("completionTokens", 0);
             results.forEach((student, cells) -> cells.forEach((row, cell) -> {

@@ -188,9 +188,6 @@ final class PairBenchmark {
                     + "feedback.")
     static final class Cli implements Callable<Integer> {
 
-        @Option(names = "--seeds", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
-        int seeds = 5;
-
         @Option(names = "--held-out", description = "Test article, or 'all' for each in turn (default: "
                 + "${DEFAULT-VALUE}).")
         String heldOut = "normans";
@@ -199,29 +196,18 @@ final class PairBenchmark {
                 + "encoder-embeddings, encoder-relations, encoder-joined (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());
 
-        @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
-        int rounds = DemoCommand.ROUNDS;
-
-        @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-        int batchSize = DemoCommand.BATCH_SIZE;
-
-        @Option(names = "--update-every", description = "Student update period (default: ${DEFAULT-VALUE}).")
-        int updateEvery = DemoCommand.UPDATE_EVERY;
-
-        @Option(names = "--final-epochs", description = "Final epochs, also the ceiling's (default: ${DEFAULT-VALUE}).")
-        int finalEpochs = DemoCommand.FINAL_EPOCHS;
-
         @Option(names = "--out", description = "Output directory (default: runs/pairs-<time>).")
         Path out;
+
+        @CommandLine.Mixin
+        BenchLoopOptions loop = new BenchLoopOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (seeds < 1 || seeds > 100) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in [1, 100], was " + seeds);
-            }
+            loop.validate(spec);
             List<String> articles;
             if (heldOut.equals("all")) {
                 articles = ShippedData.QNLI_ARTICLES;
@@ -241,7 +227,8 @@ final class PairBenchmark {
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();
             long start = System.nanoTime();
-            String md = run(new Settings(articles, seeds, rounds, batchSize, updateEvery, finalEpochs, variants), dir,
+            String md = run(new Settings(articles, loop.seeds, loop.rounds, loop.batchSize, loop.updateEvery,
+                            loop.finalEpochs, variants), dir,
                     line -> {
                         w.println(line);
                         w.flush();
@@ -249,9 +236,14 @@ final class PairBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             String report = "# Sentence pairs: QNLI-style\n\n" + String.format(Locale.ROOT,
                     "%d rounds × batch %d (+ as many probes), update every %d rounds, %d final epochs (also the "
-                            + "ceiling's), SCE, seeds 1..%d; %.0f s.%n%n", rounds, batchSize, updateEvery, finalEpochs,
-                    seeds, seconds) + md;
+                            + "ceiling's), SCE, seeds 1..%d; %.0f s.%n%n", loop.rounds, loop.batchSize, loop.updateEvery,
+                    loop.finalEpochs, loop.seeds, seconds) + md;
             AblationBenchmark.writeReport(dir.resolve("pairs.md"), report);
+            // The offline teacher makes no requests; the tables themselves are in pairs.md.
+            new Summary().put("seeds", loop.seeds).put("rounds", loop.rounds).put("batchSize", loop.batchSize)
+                    .put("updateStudentEvery", loop.updateEvery).put("finalEpochs", loop.finalEpochs)
+                    .put("heldOut", articles).put("variants", variants).put("seconds", seconds).put("seed", 1)
+                    .put("requests", 0).put("promptTokens", 0).put("completionTokens", 0).write(dir);
             w.println();
             w.println(report);
             w.println("report: " + dir.resolve("pairs.md"));

@@ -182,5 +182,10 @@ class PairTaskTest {
         assertThat(md).contains("majority class of the pool (entailment) | 0.6275")
                 .contains("lexical-overlap baseline").contains("bag, pair: whole pool (ceiling)")
                 .contains("bag, pair: GOLD").contains("bag, pair: no feedback").doesNotContain("joined");
+        assertThat(Files.readString(dir.resolve("summary.json"))).contains("\"seeds\": 1").contains("\"rounds\": 2");
+        // the benchmark options are the ablation's, validated the same way
+        GoldCliTest.Run bad = GoldCliTest.gold("bench", "pairs", "--rounds", "0", "--out", dir.resolve("x").toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--rounds must be in [1, 1000000], was 0");
     }
 }

@@ -1,0 +1,36 @@
+package io.github.goldkd.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The loop settings every benchmark command takes ({@code @Mixin}), with the demo's values as defaults and
+ * one validation, so that each benchmark accepts and refuses the same values.
+ */
+final class BenchLoopOptions {
+
+    @Option(names = "--seeds", description = "Seeds per row (default: ${DEFAULT-VALUE}).")
+    int seeds = 5;
+
+    @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
+    int rounds = DemoCommand.ROUNDS;
+
+    @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize = DemoCommand.BATCH_SIZE;
+
+    @Option(names = "--update-every", description = "Student update period (default: ${DEFAULT-VALUE}).")
+    int updateEvery = DemoCommand.UPDATE_EVERY;
+
+    @Option(names = "--final-epochs", description = "Final epochs, also the real-pool ceiling's where one is "
+            + "trained (default: ${DEFAULT-VALUE}).")
+    int finalEpochs = DemoCommand.FINAL_EPOCHS;
+
+    /** Refuses a value out of range with a usage error naming the option. */
+    void validate(CommandLine.Model.CommandSpec spec) {
+        Options.range(spec, "--seeds", seeds, 1, 100);
+        Options.range(spec, "--rounds", rounds, 1, 1_000_000);
+        Options.range(spec, "--batch-size", batchSize, 1, 10_000);
+        Options.range(spec, "--update-every", updateEvery, 1, 1_000_000);
+        Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
+    }
+}
