@@ -116,7 +116,8 @@ public final class GoldDistiller {
         b.labelPlan = c.labelPlan();
         b.finalEpochs = c.finalEpochs();
         b.seed = c.seed();
-        b.metric = c.metric() == null ? null : Metrics.byName(c.metric());
+        // A metric of the user's own is not known by name: it must be given again, and build() compares names.
+        b.metric = Metrics.find(c.metric()).orElse(null);
         b.runDirectory = runDirectory;
         b.storedRun = run;
         return b;
@@ -484,14 +485,9 @@ public final class GoldDistiller {
             }
             applySelection(st, selected);
         }
-        int last = stored.lastRound();
-        if (last >= 0) {
-            int update = (last / config.updateStudentEvery()) * config.updateStudentEvery();
-            Path checkpoint = store.checkpoint(update);
-            if (!Files.exists(checkpoint)) {
-                throw new RunStoreException("cannot resume " + runDirectory + ": the student checkpoint of round "
-                        + update + " is missing (" + checkpoint + ")");
-            }
+        // RunStore.reopen has checked that this checkpoint is there.
+        Path checkpoint = store.resumeCheckpoint(stored);
+        if (checkpoint != null) {
             st.student = studentFactory.load(checkpoint);
         }
     }

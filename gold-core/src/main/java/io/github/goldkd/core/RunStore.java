@@ -271,12 +271,11 @@ public final class RunStore implements Closeable {
                         + "(another process wrote it); call GoldDistiller.resume(dir) again");
             }
             int last = run.lastRound();
-            if (last >= 0) {
-                int update = (last / run.config().updateStudentEvery()) * run.config().updateStudentEvery();
-                Path checkpoint = store.checkpoint(update);
+            Path checkpoint = store.resumeCheckpoint(run);
+            if (checkpoint != null) {
                 if (!Files.isRegularFile(checkpoint)) {
                     throw new RunStoreException("cannot resume " + dir + " after round " + last + ": the student "
-                            + "checkpoint of round " + update + " is missing (" + checkpoint + ")"
+                            + "checkpoint of round " + run.lastUpdateRound() + " is missing (" + checkpoint + ")"
                             + (now.rollback() == null ? "" : ", so the run cannot be rolled back to the round before "
                             + "the one that lost lines: " + now.rollback().what()));
                 }
@@ -385,6 +384,11 @@ public final class RunStore implements Closeable {
         }
         JsonElement components = readJson(p).get("components");
         return components != null && components.isJsonObject() ? components.getAsJsonObject().get(component) : null;
+    }
+
+    /** The checkpoint a resume of {@code run} restores the in-loop student from; null when no round is committed. */
+    Path resumeCheckpoint(StoredRun run) {
+        return run.lastRound() < 0 ? null : checkpoint(run.lastUpdateRound());
     }
 
     /** The checkpoint file of the in-loop student updated at {@code round}. */
@@ -568,6 +572,12 @@ public final class RunStore implements Closeable {
         /** The last committed round, or -1 when none. */
         public int lastRound() {
             return rounds.size() - 1;
+        }
+
+        /** The round of the last in-loop student update at or before the last committed round. */
+        int lastUpdateRound() {
+            int every = config.updateStudentEvery();
+            return (lastRound() / every) * every;
         }
 
         /** Whether the final student was saved (the run finished). */

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What a run leaves on disk, and how a spent budget ends a run. */
 class RunStoreTest {
@@ -106,6 +108,35 @@ class RunStoreTest {
         assertThat(resumed.rounds()).hasSize(5);
         assertThat(resumed.metric().name()).isEqualTo("accuracy");
         assertThat(resumed.rounds().get(4).studentScore()).isNotNull();
+    }
+
+    @Test
+    void aRunWithAMetricOfItsOwnResumesWhenTheMetricIsGivenAgain() {
+        Path dir = tmp.resolve("own-metric");
+        Metric firstLetter = new Metric() {
+            @Override
+            public String name() {
+                return "first_letter";
+            }
+
+            @Override
+            public double score(String prediction, List<String> references) {
+                return references.stream().anyMatch(r -> !r.isEmpty() && !prediction.isEmpty()
+                        && r.charAt(0) == prediction.charAt(0)) ? 1 : 0;
+            }
+        };
+        GoldDistiller.builder().task(Fixtures.topicTask()).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).metric(firstLetter)
+                .batchSize(4).rounds(2).runDirectory(dir).build().run();
+        assertThat(RunStore.read(dir).config().metric()).isEqualTo("first_letter");
+        assertThatThrownBy(() -> GoldDistiller.resume(dir).rounds(3).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).build())
+                .hasMessageContaining("metric differs").hasMessageContaining("first_letter");
+        DistillationResult resumed = GoldDistiller.resume(dir).rounds(3).generator(new ScriptedGenerator())
+                .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer()).metric(firstLetter)
+                .build().run();
+        assertThat(resumed.rounds()).hasSize(3);
+        assertThat(resumed.metric()).isSameAs(firstLetter);
     }
 
     /** A teacher whose budget runs out at the probe batch of {@code round}. */

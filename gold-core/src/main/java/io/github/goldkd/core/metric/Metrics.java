@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.BiPredicate;
 import java.util.function.ToDoubleBiFunction;
@@ -120,16 +121,25 @@ public final class Metrics {
      * @throws IllegalArgumentException naming the allowed names when there is none
      */
     public static Metric byName(String name) {
+        return find(name).orElseThrow(() -> unknown(name));
+    }
+
+    /** The shipped metric with this name, if there is one (a user's own metric has none). */
+    public static Optional<Metric> find(String name) {
         for (Metric m : ALL) {
             if (m.name().equals(name)) {
-                return m;
+                return Optional.of(m);
             }
         }
+        return Optional.empty();
+    }
+
+    private static IllegalArgumentException unknown(String name) {
         List<String> names = new ArrayList<>();
         for (Metric m : ALL) {
             names.add(m.name());
         }
-        throw new IllegalArgumentException("metric must be one of " + String.join(", ", names) + ", was " + name);
+        return new IllegalArgumentException("metric must be one of " + String.join(", ", names) + ", was " + name);
     }
 
     /**
