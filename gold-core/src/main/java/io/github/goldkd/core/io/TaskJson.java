@@ -109,6 +109,10 @@ public final class TaskJson {
         }
         List<Label> labels = labels(o.get("labels"));
         List<String> labelNames = labels.stream().map(Label::name).toList();
+        String outputField = string(o, "outputField", "outputField");
+        // Demonstrations written by hand name a sequence task's output as the task does ("answer", ...).
+        String sequenceOutput = !taskKind.isSequence() ? null
+                : outputField == null ? taskKind.defaultOutputField() : outputField;
         List<Sample> demos = new ArrayList<>();
         JsonElement ds = o.get("demonstrations");
         if (ds != null && !ds.isJsonNull()) {
@@ -118,22 +122,9 @@ public final class TaskJson {
             }
             int i = 0;
             for (JsonElement e : ds.getAsJsonArray()) {
-                demos.add(demonstration(e, "demonstrations[" + i + "]", "demo-" + i, fields, taskKind, labelNames));
+                demos.add(demonstration(e, "demonstrations[" + i + "]", "demo-" + i, fields, taskKind, labelNames,
+                        sequenceOutput));
                 i++;
-            }
-        }
-        String outputField = string(o, "outputField", "outputField");
-        if (taskKind.isSequence()) {
-            // Demonstrations written by hand name their output as the task does ("answer", "equation", ...).
-            String out = outputField == null ? taskKind.defaultOutputField() : outputField;
-            for (int i = 0; i < demos.size(); i++) {
-                Sample d = demos.get(i);
-                String value = d.inputs().get(out);
-                if (d.target() == null && value != null) {
-                    Map<String, String> inputs = new LinkedHashMap<>(d.inputs());
-                    inputs.remove(out);
-                    demos.set(i, new Sample(d.id(), inputs, null, value, d.origin(), d.round(), d.references()));
-                }
             }
         }
         List<String> pair = SampleJson.strings(o, "pair", "task " + name);
@@ -181,8 +172,12 @@ public final class TaskJson {
         return labels;
     }
 
+    /**
+     * One demonstration; {@code sequenceOutput} is the output field of a sequence task (null otherwise),
+     * whose value becomes the target when the demonstration has none.
+     */
     private static Sample demonstration(JsonElement e, String where, String defaultId, List<String> fields,
-                                        TaskKind kind, List<String> labelNames) {
+                                        TaskKind kind, List<String> labelNames, String sequenceOutput) {
         if (!e.isJsonObject()) {
             throw new IllegalArgumentException(where + " must be an object like {\"text\": \"...\", \"label\": "
                     + "\"...\"}, found " + kindOf(e));
@@ -212,11 +207,19 @@ public final class TaskJson {
                         + "allowed: " + labelNames);
             }
         }
+        Sample s;
         try {
-            return SampleJson.fromJson(d, defaultId, Origin.DEMONSTRATION);
+            s = SampleJson.fromJson(d, defaultId, Origin.DEMONSTRATION);
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
         }
+        String output = sequenceOutput == null ? null : s.inputs().get(sequenceOutput);
+        if (s.target() != null || output == null) {
+            return s;
+        }
+        Map<String, String> inputs = new LinkedHashMap<>(s.inputs());
+        inputs.remove(sequenceOutput);
+        return new Sample(s.id(), inputs, null, output, s.origin(), s.round(), s.references());
     }
 
     /** A string member, null when absent or JSON null; anything but a string or number is an error naming it. */
