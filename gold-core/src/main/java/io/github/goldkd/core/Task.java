@@ -118,6 +118,20 @@ public record Task(String name, TaskKind kind, String description, List<String> 
         return kind == TaskKind.CLASSIFICATION && inputFields.size() == 2 ? inputFields : List.of();
     }
 
+    /**
+     * The two texts of {@code s} a pair-aware student reads: its inputs named by {@link #pairFields()}; a
+     * field the sample lacks reads as empty (a teacher may leave one out).
+     *
+     * @throws IllegalStateException when this task is not a sentence pair
+     */
+    public List<String> pairTexts(Sample s) {
+        List<String> fields = pairFields();
+        if (fields.isEmpty()) {
+            throw new IllegalStateException("task '" + name + "' is not a sentence pair");
+        }
+        return List.of(s.inputs().getOrDefault(fields.get(0), ""), s.inputs().getOrDefault(fields.get(1), ""));
+    }
+
     /** Whether a pair-aware student should read this task's inputs as a sentence pair. */
     public boolean isPair() {
         return !pairFields().isEmpty();

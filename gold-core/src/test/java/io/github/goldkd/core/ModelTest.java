@@ -74,6 +74,12 @@ class ModelTest {
         assertThat(qnli.pair()).isEmpty();
         assertThat(qnli.pairFields()).containsExactly("question", "sentence");
         assertThat(qnli.isPair()).isTrue();
+        assertThat(qnli.pairTexts(Sample.of("p", Map.of("sentence", "It rains.", "question", "Does it rain?"),
+                "entailment", Origin.REAL))).containsExactly("Does it rain?", "It rains.");
+        assertThat(qnli.pairTexts(Sample.of("q", Map.of("question", "Why?"), null, Origin.TRAIN)))
+                .containsExactly("Why?", "");
+        assertThatThrownBy(() -> Fixtures.topicTask().pairTexts(Sample.real("t", "text", "sports")))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(Fixtures.topicTask().isPair()).isFalse();
         assertThat(Fixtures.qaTask().isPair()).isFalse();
         Task three = new Task("rte", TaskKind.CLASSIFICATION, "", List.of("id2", "premise", "hypothesis"), yesNo,

@@ -119,8 +119,8 @@ final class OverlapBaseline {
     }
 
     private static double[] raw(Task task, Sample s) {
-        List<String> f = task.pairFields();
-        float[] v = LexicalOverlap.features(s.inputs().get(f.get(0)), s.inputs().get(f.get(1)));
+        List<String> ab = task.pairTexts(s);
+        float[] v = LexicalOverlap.features(ab.get(0), ab.get(1));
         double[] out = new double[v.length];
         for (int j = 0; j < v.length; j++) {
             out[j] = v[j];

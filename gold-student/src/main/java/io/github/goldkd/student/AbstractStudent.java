@@ -360,15 +360,6 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
     }
 
     /**
-     * The two texts a pair-aware student reads: the sample's inputs named by the task's
-     * {@link Task#pairFields()}; a field the sample lacks reads as empty (a teacher may leave one out).
-     */
-    static String[] pairTexts(Task task, Sample s) {
-        List<String> fields = task.pairFields();
-        return new String[] {s.inputs().getOrDefault(fields.get(0), ""), s.inputs().getOrDefault(fields.get(1), "")};
-    }
-
-    /**
      * Whether a student restored from {@code meta} reads its inputs as a pair: only when the file says so,
      * because files written before pair-aware students read every task as one joined text.
      */

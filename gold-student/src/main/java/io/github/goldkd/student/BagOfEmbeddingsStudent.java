@@ -149,7 +149,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             TextFeaturizer capped = new TextFeaturizer(tokenizer, Vocabulary.empty(), config.maxLength(), 0);
             for (Sample s : train) {
                 if (pair) {
-                    for (String field : pairTexts(task, s)) {
+                    for (String field : task.pairTexts(s)) {
                         texts.add(capped.tokens(field));
                     }
                 } else {
@@ -177,10 +177,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         int[][] second = new int[f.length][];
         float[][] overlap = new float[f.length][];
         for (int i = 0; i < f.length; i++) {
-            String[] ab = pairTexts(task, samples.get(i));
-            f[i] = featurizer.features(ab[0]);
-            second[i] = featurizer.features(ab[1]);
-            overlap[i] = LexicalOverlap.features(ab[0], ab[1]);
+            List<String> ab = task.pairTexts(samples.get(i));
+            f[i] = featurizer.features(ab.get(0));
+            second[i] = featurizer.features(ab.get(1));
+            overlap[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
         }
         return new Encoded(f, second, overlap);
     }
@@ -337,8 +337,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     @Override
     INDArray outputBatch(List<Sample> chunk) {
         Encoded e = encode(chunk);
-        INDArray[] idsAndMask = Networks.padded(e.features);
         if (e.second == null) {
+            INDArray[] idsAndMask = Networks.padded(e.features);
             return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
         }
         // the rows interleaved, first and second field of each pair in turn: see buildGraph
@@ -366,11 +366,6 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         m.put("vocabulary", featurizer.vocabulary().size());
         m.put("pair", pair ? task.pairFields() : List.of());
         return m;
-    }
-
-    static ComputationGraph buildGraph(int features, int classes, BagOfEmbeddingsConfig config,
-                                       GoldLossFunction lossFunction, long seed) {
-        return buildGraph(features, classes, config, lossFunction, seed, false);
     }
 
     /** Width of the layer above the bags: d for one bag, [u, v, |u - v|, u * v, overlap] for a pair. */

@@ -137,9 +137,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         List<String> texts = new ArrayList<>(2 * n);
         List<String> seconds = new ArrayList<>(n);
         for (Sample s : samples) {
-            String[] ab = pairTexts(task, s);
-            texts.add(ab[0]);
-            seconds.add(ab[1]);
+            List<String> ab = task.pairTexts(s);
+            texts.add(ab.get(0));
+            seconds.add(ab.get(1));
         }
         texts.addAll(seconds);
         List<float[]> vectors = encoder.encodeAll(texts);

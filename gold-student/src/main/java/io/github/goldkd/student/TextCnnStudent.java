@@ -238,15 +238,15 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
             return config;
         }
 
-        @Override
         /**
          * A new student for {@code task}.
          *
          * @throws StudentException for a sentence-pair task ({@link Task#isPair()}): the CNN reads one text, and
          *                          over the two fields joined it cannot learn how they relate
          */
+        @Override
         public TextCnnStudent create(Task task, TrainingOptions options) {
-            java.util.Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(task, "task");
             if (task.isPair()) {
                 throw new StudentException("task '" + task.name() + "' is a sentence pair " + task.pairFields()
                         + ": the text CNN reads one text and cannot relate the two fields; use the bag-of-embeddings "
