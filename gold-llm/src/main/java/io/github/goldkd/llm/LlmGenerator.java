@@ -321,24 +321,26 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             return parsed.reject();
         }
         AnswerParser.Candidate c = parsed.candidates().get(0);
+        String target = null;
+        List<String> references = List.of();
+        String reason;
         if (task.kind().isSequence()) {
             SequenceFilter.Verdict v = sequenceFilter.check(task, c.inputs(), c.target(), c.extras());
             if (!v.ok()) {
                 LOG.debug("sample {}: {} ({})", s.index, v.reject(), v.detail());
                 return v.reject();
             }
-            String reason = filter.admit(c.inputs(), null, null);
-            if (reason != null) {
-                return reason;
-            }
-            kept[s.index] = new Sample("cand-" + s.index, c.inputs(), null, v.target(), origin, round, v.references());
-            return null;
+            target = v.target();
+            references = v.references();
+            // The sequence filter owns a sequence task's length bounds; the candidate filter judges novelty only.
+            reason = filter.admitNovel(c.inputs());
+        } else {
+            reason = filter.admit(c.inputs(), c.statedLabel(), s.label);
         }
-        String reason = filter.admit(c.inputs(), c.statedLabel(), s.label);
         if (reason != null) {
             return reason;
         }
-        kept[s.index] = new Sample("cand-" + s.index, c.inputs(), s.label, null, origin, round);
+        kept[s.index] = new Sample("cand-" + s.index, c.inputs(), s.label, target, origin, round, references);
         return null;
     }
 

@@ -217,6 +217,20 @@ class LlmGeneratorSequenceTest {
     }
 
     @Test
+    void theSequenceFiltersLengthBoundsAreTheOnlyOnesASequenceTaskMeets() {
+        // a document longer than the candidate filter's own 2,000 characters, allowed by the sequence filter
+        String doc = "A bakery makes bread and cakes with at most 80 hours of oven time. ".repeat(40);
+        script.answers.add(json("document", doc, "formulation", "x + 2 * y <= 80"));
+        SequenceFilter longDocuments = SequenceFilter.builder().inputChars(TaskKind.TEXT_GENERATION, 11, 5000).build();
+        try (LlmGenerator gen = generator().sequenceFilter(longDocuments).build()) {
+            GeneratedBatch b = gen.generate(request(NL4OPT, GenerationMode.TRAIN, 1, List.of(), 11L));
+            assertThat(doc.length()).isGreaterThan(2000);
+            assertThat(b.samples()).extracting(Sample::target).containsExactly("x + 2 * y <= 80");
+            assertThat(b.stats().rejects()).isEmpty();
+        }
+    }
+
+    @Test
     void aProbePromptHasTheProbeInstructionAndTheFeedbackExamplesWithTheirTargets() {
         Sample fb1 = new Sample("r00001-p-04", fields("context", "Lake Baikal holds a fifth of the world's fresh water.",
                 "question", "How much fresh water does Lake Baikal hold?"), null, "a fifth", Origin.PROBE, 1);

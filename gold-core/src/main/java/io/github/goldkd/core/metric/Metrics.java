@@ -257,7 +257,7 @@ public final class Metrics {
      * and small answers such as 1/12 are not held to a tolerance far below the precision they are written
      * with (SVAMP's own evaluation compares with an absolute 1e-4).
      */
-    static boolean sameValue(double prediction, double reference) {
+    public static boolean sameValue(double prediction, double reference) {
         return Math.abs(prediction - reference) <= EXECUTION_TOLERANCE * Math.max(1.0, Math.abs(reference));
     }
 

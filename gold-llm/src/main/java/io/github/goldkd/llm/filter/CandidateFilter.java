@@ -91,6 +91,17 @@ public final class CandidateFilter {
                 && !statedLabel.strip().equalsIgnoreCase(requestedLabel.strip())) {
             return LABEL_MISMATCH;
         }
+        return admitNovel(inputs);
+    }
+
+    /**
+     * Checks only that a candidate is new (neither a duplicate nor a near-duplicate of what was remembered)
+     * and, when it is, remembers it: for candidates whose lengths another filter has judged (a sequence
+     * task's {@link SequenceFilter}).
+     *
+     * @return null when accepted, otherwise the reject reason
+     */
+    public synchronized String admitNovel(Map<String, String> inputs) {
         String norm = normalise(inputs);
         if (seen.contains(norm)) {
             return DUPLICATE;

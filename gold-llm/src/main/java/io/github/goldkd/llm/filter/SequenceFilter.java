@@ -3,6 +3,8 @@ package io.github.goldkd.llm.filter;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.metric.ArithmeticExpression;
+import io.github.goldkd.core.metric.Metrics;
+import io.github.goldkd.llm.internal.Secrets;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -196,7 +198,7 @@ public final class SequenceFilter {
                 return Verdict.accepted(span.substring(at, at + r.length()), List.of());
             }
         }
-        return Verdict.rejected(ANSWER_NOT_IN_SPAN, "'" + abbreviate(answer) + "' is not in '" + task.spanField() + "'");
+        return Verdict.rejected(ANSWER_NOT_IN_SPAN, "'" + Secrets.truncate(answer, 80) + "' is not in '" + task.spanField() + "'");
     }
 
     /** The first index where {@code needle} occurs in {@code hay} ignoring case, keeping the hay's own text. */
@@ -216,7 +218,7 @@ public final class SequenceFilter {
                                     Map<String, String> extras) {
         OptionalDouble value = ArithmeticExpression.evaluate(expression);
         if (value.isEmpty()) {
-            return Verdict.rejected(EQUATION_INVALID, "'" + abbreviate(expression)
+            return Verdict.rejected(EQUATION_INVALID, "'" + Secrets.truncate(expression, 80)
                     + "' is not an arithmetic expression with a finite value");
         }
         List<Double> known = new ArrayList<>(constants);
@@ -225,7 +227,7 @@ public final class SequenceFilter {
         }
         for (double n : ArithmeticExpression.numbers(expression)) {
             if (known.stream().noneMatch(k -> sameNumber(n, k))) {
-                return Verdict.rejected(EQUATION_UNKNOWN_NUMBER, "the number " + n + " of '" + abbreviate(expression)
+                return Verdict.rejected(EQUATION_UNKNOWN_NUMBER, "the number " + n + " of '" + Secrets.truncate(expression, 80)
                         + "' is neither in the problem nor a constant " + constants);
             }
         }
@@ -234,13 +236,13 @@ public final class SequenceFilter {
         if (stated != null) {
             Matcher m = SIGNED_NUMBER.matcher(stated);
             if (!m.find()) {
-                return Verdict.rejected(ANSWER_MISMATCH, "stated " + statedAnswerField + " '" + abbreviate(stated)
+                return Verdict.rejected(ANSWER_MISMATCH, "stated " + statedAnswerField + " '" + Secrets.truncate(stated, 80)
                         + "' is not a number");
             }
             double s = Double.parseDouble(m.group().replace(",", ""));
-            if (!(Math.abs(v - s) <= 1e-4 * Math.max(1.0, Math.abs(s)))) {
+            if (!Metrics.sameValue(v, s)) {
                 return Verdict.rejected(ANSWER_MISMATCH, "stated " + statedAnswerField + " " + s + " but '"
-                        + abbreviate(expression) + "' = " + v);
+                        + Secrets.truncate(expression, 80) + "' = " + v);
             }
         }
         return Verdict.accepted(expression, List.of(Double.toString(v)));
@@ -264,10 +266,6 @@ public final class SequenceFilter {
     /** Equal as numbers; the tiny tolerance only absorbs the double rounding of two decimal spellings. */
     private static boolean sameNumber(double a, double b) {
         return Math.abs(a - b) <= 1e-9 * Math.max(1.0, Math.abs(b));
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
     /** The settings, for provenance. */
