@@ -36,7 +36,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
         List<String> students = List.of("bag", "encoder");
 
-        @Option(names = "--task", description = "Task file or a shipped task: sentiment, squad, svamp, nl4opt or qnli "
+        @Option(names = "--task", description = "Task file or a shipped classification task: sentiment or qnli "
                 + "(default: sentiment).")
         String task;
 
@@ -66,6 +66,7 @@ final class BenchCommand implements Runnable {
             loop.validate(spec);
             Options.range(spec, "--update-epochs", updateEpochs, 1, 1_000);
             TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
+            taskOption.requireClassification(spec.commandLine(), task);
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--task FILE needs --pool and --test (a shipped task defaults to its own files)");

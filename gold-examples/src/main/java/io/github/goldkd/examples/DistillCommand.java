@@ -159,6 +159,7 @@ final class DistillCommand implements Callable<Integer> {
         Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
         Options.range(spec, "--min-accepted-share", minAcceptedShare, 0.0, 1.0);
         taskOption = TaskOption.resolve(spec.commandLine(), task);
+        taskOption.requireClassification(spec.commandLine(), task);
         requireFile(pool, "--pool");
         requireFile(test, "--test");
         if ("llamacpp".equals(teacherName)) {
@@ -195,6 +196,10 @@ final class DistillCommand implements Callable<Integer> {
             GoldDistiller.resume(out);
             // The run's settings come from its config.json; options typed again must agree with them.
             RunStore.StoredRun stored = RunStore.read(out);
+            if (!stored.task().equals(taskOption.task())) {
+                throw usage("--task " + task + " is not the task of the run in " + out + " ('" + stored.task().name()
+                        + "' as stored in its " + RunStore.TASK + "); a resumed run keeps its task");
+            }
             GoldConfig c = stored.config();
             batchSize = keep("--batch-size", batchSize, c.batchSize());
             updateEvery = keep("--update-every", updateEvery, c.updateStudentEvery());
@@ -220,12 +225,6 @@ final class DistillCommand implements Callable<Integer> {
             }
         }
         Task t = taskOption.task();
-        if (t.kind().isSequence()) {
-            // Checked before the data is read or a teacher built: no shipped student writes text yet.
-            throw usage("--task " + task + " is a " + t.kind().name().toLowerCase(Locale.ROOT) + " task, and the "
-                    + "students of --student (bag, cnn, encoder) are classifiers; sequence students are not shipped "
-                    + "yet (use the library with your own Student, and gold score to score its predictions)");
-        }
         Dataset testSet = taskOption.test(test);
         if (testSet != null && testSet.isEmpty()) {
             throw new GoldException("--test " + (test != null ? test : task + "'s shipped test set")

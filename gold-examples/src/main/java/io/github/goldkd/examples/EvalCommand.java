@@ -7,7 +7,6 @@ import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
-import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
@@ -69,12 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Double> scores = Metrics.scoreAll(student, data, Experiment.metrics(metric, student.task().kind()));
         double seconds = (System.nanoTime() - start) / 1e9;
         Path dir = out != null ? out : model.resolve("eval-" + test.getFileName().toString().replaceAll("\\W+", "-"));
-        Summary summary = new Summary().put("metric", metric.name()).put("testScore", scores.get(metric.name()))
-                .put("testScores", scores);
-        if (student.task().kind() == TaskKind.CLASSIFICATION) {
-            summary.put("testAccuracy", scores.get(metric.name()));
-        }
-        summary.put("testSamples", data.size()).put("generatedSamples", 0)
+        new Summary().putScores(metric.name(), scores, student.task().kind()).put("testSamples", data.size()).put("generatedSamples", 0)
                 .put("requests", 0).put("promptTokens", 0).put("completionTokens", 0).put("seconds", seconds)
                 .put("seed", run.config().seed()).put("student", choice.cliName()).put("model", model.toString())
                 .write(dir);

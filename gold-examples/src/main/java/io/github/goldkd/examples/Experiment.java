@@ -69,10 +69,7 @@ final class Experiment {
         Summary summary(long seed, String student) {
             Summary s = new Summary().put("metric", metric());
             if (!testScores.isEmpty()) {
-                s.put("testScore", testScore()).put("testScores", testScores);
-                if (result.student().task().kind() == TaskKind.CLASSIFICATION) {
-                    s.put("testAccuracy", testScore()); // the name scripts read before runs named their metric
-                }
+                s.putScores(metric(), testScores, result.student().task().kind());
             }
             return s.put("generatedSamples", result.dataset().size())
                     .put("rounds", result.rounds().size())

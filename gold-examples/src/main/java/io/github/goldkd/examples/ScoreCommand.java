@@ -7,7 +7,6 @@ import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Task;
-import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.io.Jsonl;
 import io.github.goldkd.core.metric.Metrics;
 import picocli.CommandLine;
@@ -104,12 +103,7 @@ final class ScoreCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (out != null) {
             Metric primary = Metrics.defaultFor(t.kind());
-            Summary summary = new Summary().put("task", t.name()).put("metric", primary.name())
-                    .put("testScore", scores.get(primary.name())).put("testScores", scores);
-            if (t.kind() == TaskKind.CLASSIFICATION) {
-                summary.put("testAccuracy", scores.get(primary.name()));
-            }
-            summary.put("testSamples", data.size()).put("predictions", predicted.size()).put("missing", missing)
+            new Summary().put("task", t.name()).putScores(primary.name(), scores, t.kind()).put("testSamples", data.size()).put("predictions", predicted.size()).put("missing", missing)
                     .put("generatedSamples", 0).put("requests", 0).put("promptTokens", 0).put("completionTokens", 0)
                     .put("seconds", seconds).write(out);
         }

@@ -2,6 +2,7 @@ package io.github.goldkd.examples;
 
 import com.google.gson.GsonBuilder;
 import io.github.goldkd.core.GoldException;
+import io.github.goldkd.core.TaskKind;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,19 @@ public final class Summary {
 
     public Summary put(String key, Object value) {
         values.put(key, value);
+        return this;
+    }
+
+    /**
+     * The test scores of a run or a scored file: {@code metric} (the primary metric's name), {@code testScore}
+     * (its value) and {@code testScores} (every metric by name); a classification task also keeps
+     * {@code testAccuracy}, the name scripts read before runs named their metric.
+     */
+    public Summary putScores(String metric, Map<String, Double> scores, TaskKind kind) {
+        put("metric", metric).put("testScore", scores.get(metric)).put("testScores", scores);
+        if (kind == TaskKind.CLASSIFICATION) {
+            put("testAccuracy", scores.get(metric));
+        }
         return this;
     }
 

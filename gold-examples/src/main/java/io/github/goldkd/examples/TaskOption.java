@@ -35,6 +35,19 @@ record TaskOption(Task task, String name) {
                 + String.join(", ", ShippedTasks.NAMES) + "; no file " + value);
     }
 
+    /**
+     * Refuses a sequence task: the students of {@code --student} (bag, cnn, encoder) are classifiers. Called
+     * before any data is read or teacher built.
+     */
+    void requireClassification(CommandLine cli, String value) {
+        if (task.kind().isSequence()) {
+            throw new CommandLine.ParameterException(cli, "--task " + value + " is a "
+                    + task.kind().name().toLowerCase(java.util.Locale.ROOT) + " task, and the students of --student "
+                    + "(bag, cnn, encoder) are classifiers; sequence students are not shipped yet (use the library "
+                    + "with your own Student, and gold score to score its predictions)");
+        }
+    }
+
     /** Whether the task is a shipped one (so pool and test have defaults). */
     boolean shipped() {
         return name != null;

@@ -56,13 +56,11 @@ final class Teachers {
     }
 
     /**
-     * The offline simulation with its fixed defaults, told not to answer with the prompt's own
-     * demonstrations.
+     * The offline simulation with its fixed defaults (it never answers with the prompt's own demonstrations:
+     * the teacher marks them as returned when it is built).
      */
     static Generator corpus(Task task, Dataset pool) {
-        CorpusTeacher teacher = CorpusTeacher.builder().task(task).pool(pool).build();
-        teacher.markReturned(task.demonstrations());
-        return new FinitePool(teacher);
+        return new FinitePool(CorpusTeacher.builder().task(task).pool(pool).build());
     }
 
     /**

@@ -146,6 +146,18 @@ class DistillCommandTest {
     }
 
     @Test
+    void aResumeWithAnotherTaskIsRefused(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        Run first = gold(corpus(out, "--rounds", "1", "--batch-size", "2", "--final-epochs", "1"));
+        assertThat(first.status()).as(first.err()).isZero();
+        Run other = gold(List.of("distill", "--task", "qnli", "--teacher", "corpus", "--out", out.toString(),
+                "--resume"));
+        assertThat(other.status()).as(other.err()).isEqualTo(2);
+        assertThat(other.err()).contains("--task qnli is not the task of the run in " + out);
+        assertThat(RunStore.read(out).rounds()).hasSize(1);
+    }
+
+    @Test
     void aTeacherThatStopsYieldingKeepsTheCommittedRoundsAndTheRunResumesOnceItWorks(@TempDir Path tmp)
             throws Exception {
         AtomicInteger requests = new AtomicInteger();
@@ -238,6 +250,10 @@ class DistillCommandTest {
             Run r = gold(List.of("distill", "--task", name, "--teacher", "corpus", "--out", out.toString()));
             assertThat(r.status()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("--task " + name).contains("are classifiers").contains("gold score");
+            assertThat(out).doesNotExist();
+            Run bench = gold(List.of("bench", "ablation", "--task", name, "--seeds", "1", "--out", out.toString()));
+            assertThat(bench.status()).as(bench.err()).isEqualTo(2);
+            assertThat(bench.err()).contains("--task " + name).contains("are classifiers");
             assertThat(out).doesNotExist();
         }
     }
