@@ -1,16 +1,11 @@
 package io.github.goldkd.examples;
 
 import io.github.goldkd.core.Dataset;
-import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.io.LabelledFiles;
 import io.github.goldkd.core.io.TaskJson;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -19,9 +14,6 @@ import java.util.List;
  * demonstrations from yelp + amazon and holds out imdb as the test set: a real domain shift.
  */
 public final class ShippedData {
-
-    private static final String BASE = "/data/sentiment/";
-    private static final String QNLI_BASE = "/data/qnli/";
 
     private ShippedData() {
     }
@@ -51,7 +43,7 @@ public final class ShippedData {
      * SQuAD articles by GLUE's recipe (CC BY-SA 4.0; see {@code data/qnli/README.md}).
      */
     public static Task qnliTask() {
-        return TaskJson.read(extract(QNLI_BASE, "task.json"));
+        return TaskJson.read(ShippedTasks.extract("qnli", "task.json"));
     }
 
     /** One QNLI-style article, e.g. {@code normans} (153 pairs): one of {@link #QNLI_ARTICLES}. */
@@ -60,10 +52,10 @@ public final class ShippedData {
             throw new IllegalArgumentException("QNLI article must be one of " + QNLI_ARTICLES + ", was '"
                     + article + "'");
         }
-        return LabelledFiles.jsonl().forTask(qnliTask()).read(extract(QNLI_BASE, article + ".jsonl"));
+        return LabelledFiles.jsonl().forTask(qnliTask()).read(ShippedTasks.extract("qnli", article + ".jsonl"));
     }
 
-    /** The pool of {@code --task qnli}: all four articles, 985 pairs. */
+    /** All four articles, 985 pairs (the pool of {@code --task qnli} is three of them: {@link #qnliPoolWithout}). */
     public static Dataset qnliPool() {
         return qnliPoolWithout(null);
     }
@@ -87,37 +79,8 @@ public final class ShippedData {
         return LabelledFiles.jsonl().forTask(task).read(extract(name));
     }
 
-    /** Copies a resource to a temporary file once per JVM, so that file-based loaders can read it. */
+    /** A sentiment file extracted to a temporary file, so that file-based loaders can read it. */
     static Path extract(String name) {
-        return extract(BASE, name);
-    }
-
-    /** Copies the resource {@code base + name} to a temporary file (under the folder's path) once per JVM. */
-    static synchronized Path extract(String base, String name) {
-        try {
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "gold-data-" + ProcessHandle.current().pid());
-            Path folder = dir.resolve(base.replaceAll("^/+|/+$", ""));
-            Path file = folder.resolve(name);
-            if (!Files.exists(file)) {
-                Files.createDirectories(folder);
-                // deleted in reverse order of registration: the file, its folders, then the root
-                dir.toFile().deleteOnExit();
-                Path d = dir;
-                for (Path part : dir.relativize(folder)) {
-                    d = d.resolve(part);
-                    d.toFile().deleteOnExit();
-                }
-                try (InputStream in = ShippedData.class.getResourceAsStream(base + name)) {
-                    if (in == null) {
-                        throw new GoldException("shipped data file " + base + name + " is missing from the class path");
-                    }
-                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-                file.toFile().deleteOnExit();
-            }
-            return file;
-        } catch (IOException e) {
-            throw new GoldException("cannot extract shipped data " + name + ": " + e.getMessage(), e);
-        }
+        return ShippedTasks.extract("sentiment", name);
     }
 }
