@@ -29,11 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The GOLD teacher on top of any {@link ChatModel}: renders the prompt of the task's kind for each requested
@@ -98,13 +93,14 @@ public final class LlmGenerator implements Generator, AutoCloseable {
     private final boolean structuredOutput;
     private final CandidateFilter filter;
     private final SequenceFilter sequenceFilter;
-    private final ExecutorService pool;
+    private final RequestFanOut fanOut;
     private final Set<Task> primedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private LlmGenerator(Builder b) {
+    private LlmGenerator(Builder b, RequestCache cache, boolean ownsCache, int parallelism, CandidateFilter filter,
+                         SequenceFilter sequenceFilter) {
         this.model = b.model;
-        this.cache = b.cache;
-        this.ownsCache = b.ownsCache;
+        this.cache = cache;
+        this.ownsCache = ownsCache;
         this.budget = b.budget;
         this.meter = new UsageMeter(b.budget, b.model.modelName());
         this.templates = b.templates;
@@ -112,16 +108,11 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         this.topP = b.topP;
         this.maxTokens = b.maxTokens;
         this.maxAttempts = b.maxAttempts;
-        this.parallelism = b.parallelism;
+        this.parallelism = parallelism;
         this.structuredOutput = b.structuredOutput;
-        this.filter = b.filter;
-        this.sequenceFilter = b.sequenceFilter;
-        AtomicInteger threadNo = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "gold-llm-" + threadNo.incrementAndGet());
-            t.setDaemon(true); // an unclosed generator must not keep the JVM alive
-            return t;
-        });
+        this.filter = filter;
+        this.sequenceFilter = sequenceFilter;
+        this.fanOut = new RequestFanOut(model, cache, meter, parallelism, "gold-llm");
     }
 
     public static Builder builder() {
@@ -187,6 +178,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         int attempt = 0;
         for (; attempt < maxAttempts && !pending.isEmpty() && budgetHit == null; attempt++) {
             List<Slot> slots = new ArrayList<>(pending.size());
+            List<RequestFanOut.Call> calls = new ArrayList<>(pending.size());
             for (int i : pending) {
                 String label = request.labels().get(i);
                 ChatRequest cr = ChatRequest.builder()
@@ -198,63 +190,26 @@ public final class LlmGenerator implements Generator, AutoCloseable {
                         .seed(Seeds.derive(request.seed(), "llm-sample", i, attempt) >>> 33)
                         .responseFormat(structuredOutput ? template.responseFormat(task, label) : ResponseFormat.TEXT)
                         .build();
-                slots.add(new Slot(i, label, cr, RequestCache.key(model.modelName(), cr, context)));
+                slots.add(new Slot(i, label));
+                calls.add(new RequestFanOut.Call(cr, RequestCache.key(model.modelName(), cr, context)));
             }
-            // Cache first, then the budget, in sample order: which requests are sent does not depend on timing.
-            for (Slot s : slots) {
-                ChatResponse cached = cache.get(s.key).orElse(null);
-                if (cached != null) {
-                    s.response = cached;
-                    hits++;
-                    meter.cacheHit();
-                } else if (budgetHit == null) {
-                    try {
-                        meter.reserveRequest();
-                        s.future = pool.submit(() -> call(s));
-                    } catch (BudgetExhaustedException e) {
-                        budgetHit = e;
-                    }
-                }
+            RequestFanOut.Wave wave = fanOut.run(calls, "round " + request.round());
+            requests += wave.requests();
+            hits += wave.cacheHits();
+            promptTokens += wave.promptTokens();
+            completionTokens += wave.completionTokens();
+            if (wave.malformed() > 0) {
+                rejects.merge(MALFORMED_RESPONSE, wave.malformed(), Integer::sum);
             }
-            LlmException failure = null;
-            for (Slot s : slots) {
-                if (s.future == null) {
-                    continue;
-                }
-                requests++;
-                try {
-                    s.response = s.future.get();
-                    promptTokens += s.response.usage().promptTokens();
-                    completionTokens += s.response.usage().completionTokens();
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof MalformedResponseException m) {
-                        LOG.warn("sample {}: {}", s.index, m.getMessage());
-                        rejects.merge(MALFORMED_RESPONSE, 1, Integer::sum);
-                    } else if (c instanceof LlmException le) {
-                        failure = failure == null ? le : failure;
-                    } else if (c instanceof RuntimeException re) {
-                        throw re;
-                    } else {
-                        throw new GoldException("chat request failed: " + c, c);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    slots.forEach(x -> {
-                        if (x.future != null) {
-                            x.future.cancel(true);
-                        }
-                    });
-                    throw new GoldException("interrupted while generating round " + request.round(), e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
+            budgetHit = wave.budgetHit();
+            for (int k = 0; k < slots.size(); k++) {
+                slots.get(k).response = wave.responses()[k];
+                slots.get(k).sent = wave.sent()[k];
             }
             List<Integer> next = new ArrayList<>();
             for (Slot s : slots) {
                 if (s.response == null) {
-                    if (s.future == null) {
+                    if (!s.sent) {
                         continue; // not sent: budget spent
                     }
                     next.add(s.index); // malformed response: ask again
@@ -297,13 +252,6 @@ public final class LlmGenerator implements Generator, AutoCloseable {
                 remember(task.demonstrations());
             }
         }
-    }
-
-    private ChatResponse call(Slot s) {
-        ChatResponse r = model.chat(s.request);
-        meter.record(r.usage());
-        cache.put(s.key, r);
-        return r;
     }
 
     /** Turns an answer into a kept sample or returns the reject reason. */
@@ -370,25 +318,22 @@ public final class LlmGenerator implements Generator, AutoCloseable {
     /** Stops the worker threads and closes a cache this generator opened; the chat model stays open. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        fanOut.close();
         if (ownsCache) {
             cache.close();
         }
     }
 
+    /** One requested sample of a wave and its answer. */
     private static final class Slot {
         final int index;
         final String label;
-        final ChatRequest request;
-        final String key;
-        Future<ChatResponse> future;
+        boolean sent;
         ChatResponse response;
 
-        Slot(int index, String label, ChatRequest request, String key) {
+        Slot(int index, String label) {
             this.index = index;
             this.label = label;
-            this.request = request;
-            this.key = key;
         }
     }
 
@@ -397,15 +342,13 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         private ChatModel model;
         private RequestCache cache;
         private Path cacheFile;
-        private boolean ownsCache;
         private Budget budget = Budget.unlimited();
         private PromptTemplates templates = PromptTemplates.defaults();
         private Double temperature = 1.0;
         private Double topP;
         private int maxTokens = 512;
         private int maxAttempts = 3;
-        private Integer parallelismSetting;
-        private int parallelism;
+        private Integer parallelism;
         private boolean structuredOutput = true;
         private CandidateFilter filter;
         private SequenceFilter sequenceFilter;
@@ -469,7 +412,7 @@ public final class LlmGenerator implements Generator, AutoCloseable {
 
         /** Requests sent in parallel; default the model's {@link ChatModel#maxConcurrency()}. */
         public Builder parallelism(int n) {
-            this.parallelismSetting = n;
+            this.parallelism = n;
             return this;
         }
 
@@ -514,20 +457,16 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             if (maxAttempts < 1 || maxAttempts > 20) {
                 throw new IllegalArgumentException("maxAttemptsPerSample must be in [1, 20], was " + maxAttempts);
             }
-            parallelism = parallelismSetting == null ? Math.max(1, model.maxConcurrency()) : parallelismSetting;
-            if (parallelism < 1 || parallelism > 256) {
-                throw new IllegalArgumentException("parallelism must be in [1, 256], was " + parallelism);
-            }
-            if (filter == null) {
-                filter = CandidateFilter.defaults();
-            }
-            if (sequenceFilter == null) {
-                sequenceFilter = SequenceFilter.defaults();
+            int threads = parallelism == null ? Math.max(1, model.maxConcurrency()) : parallelism;
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("parallelism must be in [1, 256], was " + threads);
             }
             new UsageMeter(budget, model.modelName()); // validates a cost limit against the price table
-            ownsCache = cache == null;
-            cache = RequestCache.resolve(cache, cacheFile);
-            return new LlmGenerator(this);
+            // build() leaves the builder as it was: a second build gets its own cache, filters and pool.
+            RequestCache requestCache = RequestCache.resolve(cache, cacheFile);
+            return new LlmGenerator(this, requestCache, cache == null, threads,
+                    filter == null ? CandidateFilter.defaults() : filter,
+                    sequenceFilter == null ? SequenceFilter.defaults() : sequenceFilter);
         }
     }
 }

@@ -11,7 +11,8 @@
  *       timeouts, concurrency, rate limits, structured-output fallback).</li>
  *   <li>The teacher: {@link io.github.goldkd.llm.LlmGenerator} (a {@code gold-core} generator) with its
  *       {@link io.github.goldkd.llm.RequestCache} and {@link io.github.goldkd.llm.Budget}; the few-shot
- *       baseline {@link io.github.goldkd.llm.LlmClassifier}.</li>
+ *       teacher-as-solver baseline {@link io.github.goldkd.llm.LlmPredictor} (the paper's "LLM" row, every
+ *       task kind), both sending their requests through one fan-out (cache, budget, pool).</li>
  * </ul>
  * Prompts and answer parsing are in {@code prompt}, sample filters in {@code filter}; the offline
  * corpus-backed teacher is in {@code corpus}.

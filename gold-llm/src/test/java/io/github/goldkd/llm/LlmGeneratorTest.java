@@ -89,6 +89,22 @@ class LlmGeneratorTest {
     }
 
     @Test
+    void aBuilderUsedTwiceBuildsGeneratorsThatShareNothing() {
+        LlmGenerator.Builder b = generator();
+        LlmGenerator first = b.build();
+        LlmGenerator second = b.build();
+        assertThat(second.cache()).isNotSameAs(first.cache());
+        first.generate(request(GenerationMode.TRAIN, 0, 5L, "positive"));
+        first.close();
+        // closing the first closed neither the second's cache nor its pool; it pays for its own answer
+        GeneratedBatch again = second.generate(request(GenerationMode.TRAIN, 0, 5L, "positive"));
+        assertThat(again.samples()).hasSize(1);
+        assertThat(again.stats().requests()).isEqualTo(1);
+        assertThat(teacher.requests.get()).isEqualTo(2);
+        second.close();
+    }
+
+    @Test
     void probeModeAddsTheProbeInstructionAndOrigin() throws Exception {
         try (LlmGenerator gen = generator().build()) {
             GeneratedBatch b = gen.generate(request(GenerationMode.PROBE, 0, 1L, "negative"));

@@ -123,9 +123,10 @@ public final class SequenceTemplate implements PromptTemplate {
         return ResponseFormat.jsonSchema("gold_sample", schema.toString());
     }
 
-    private String outputRule(Task task) {
+    /** What the output field of a sequence task must be, as one instruction (shared with the answer prompt). */
+    static String outputRule(Task task) {
         String out = task.outputField();
-        return switch (kind) {
+        return switch (task.kind()) {
             case EXTRACTIVE_QA -> "The \"" + out + "\" is a short span of the \"" + task.spanField()
                     + "\" (a few words), copied exactly, character for character; the question can be answered "
                     + "from the \"" + task.spanField() + "\" alone.";

@@ -98,11 +98,11 @@ class TemplatesTest {
 
     @Test
     void classifierLabelParsing() {
-        assertThat(ClassifierTemplate.parseLabel("{\"label\": \"Negative\"}", TASK)).isEqualTo("negative");
-        assertThat(ClassifierTemplate.parseLabel("positive.", TASK)).isEqualTo("positive");
-        assertThat(ClassifierTemplate.parseLabel("I think the answer is negative", TASK)).isEqualTo("negative");
-        assertThat(ClassifierTemplate.parseLabel("positive or negative, hard to say", TASK)).isNull();
-        assertThat(ClassifierTemplate.parseLabel("unsure", TASK)).isNull();
-        assertThat(ClassifierTemplate.parseLabel("{\"label\": \"neutral\"}", TASK)).isNull();
+        assertThat(AnswerTemplate.parseLabel("{\"label\": \"Negative\"}", TASK)).isEqualTo("negative");
+        assertThat(AnswerTemplate.parseLabel("positive.", TASK)).isEqualTo("positive");
+        assertThat(AnswerTemplate.parseLabel("I think the answer is negative", TASK)).isEqualTo("negative");
+        assertThat(AnswerTemplate.parseLabel("positive or negative, hard to say", TASK)).isNull();
+        assertThat(AnswerTemplate.parseLabel("unsure", TASK)).isNull();
+        assertThat(AnswerTemplate.parseLabel("{\"label\": \"neutral\"}", TASK)).isNull();
     }
 }
