@@ -77,8 +77,17 @@ class GoldCliTest {
         assertThat(summary.get("metric").getAsString()).isEqualTo("accuracy");
         assertThat(summary.get("testScore").getAsDouble()).isEqualTo(summary.get("testAccuracy").getAsDouble());
         assertThat(summary.getAsJsonObject("testScores").keySet()).containsExactly("accuracy");
-        assertThat(Files.readString(out.resolve("report.md"))).contains("| test accuracy |");
-        assertThat(out.resolve("report.md")).exists();
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report).contains("| test accuracy |");
+        // what was fed back is shown with what the teacher wrote in the round after it
+        io.github.goldkd.core.RunStore.StoredRun stored = io.github.goldkd.core.RunStore.read(out);
+        io.github.goldkd.core.Selection first = stored.selections().stream()
+                .filter(sel -> !sel.selectedIds().isEmpty()).findFirst().orElseThrow();
+        io.github.goldkd.core.Sample fedBack = stored.samples().samples().stream()
+                .filter(x -> x.id().equals(first.selectedIds().get(0))).findFirst().orElseThrow();
+        assertThat(report).contains("## What was fed back, and what the teacher wrote next")
+                .contains("Round " + first.round() + ", fed back").contains("Written in round " + (first.round() + 1))
+                .contains(fedBack.text().substring(0, Math.min(40, fedBack.text().length())));
         assertThat(out.resolve("pca.png")).exists();
         assertThat(Files.size(out.resolve("scores-gold.png"))).isGreaterThan(1000);
 

@@ -3,9 +3,11 @@ package io.github.goldkd.examples.report;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.OodScorer;
+import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.RoundReport;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Selection;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.ood.ScoreStatistics;
 import org.jfree.chart.ChartFactory;
@@ -25,14 +27,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes {@code report.md} with PNG charts (JFreeChart) for one or more runs against a real test set:
  * the OOD-score distribution of each run's generated data and of the test set under each final student
  * (the paper's Figures 3–4), a 2-D PCA projection of generated and test texts, and accuracy per student
- * update.
+ * update, and examples of what was fed back and what the teacher wrote after it.
  */
 public final class ReportWriter {
 
@@ -177,12 +183,86 @@ public final class ReportWriter {
             } else {
                 md.append("No ").append(metric).append(" was measured during the run (no test set was given).\n");
             }
+            appendFeedbackExamples(md, runs);
             Path report = dir.resolve("report.md");
             Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
             return report;
         } catch (IOException e) {
             throw new GoldException("cannot write the report in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Samples shown per round, fed back and written after. */
+    private static final int EXAMPLES_PER_ROUND = 3;
+    /** Characters of a sample's text shown in the report. */
+    private static final int SHOWN_CHARS = 200;
+
+    /**
+     * For each run that fed samples back: in a few rounds, the samples the selector picked (with their score)
+     * and what the teacher wrote in the round after, so a reader sees what the feedback did to the prompts'
+     * answers — for a sequence task with their outputs (span, equation, formulation).
+     */
+    static void appendFeedbackExamples(StringBuilder md, List<RunView> runs) {
+        boolean header = false;
+        for (RunView view : runs) {
+            List<Selection> chosen = new ArrayList<>();
+            for (Selection sel : view.run().selections()) {
+                if (!sel.selectedIds().isEmpty()) {
+                    chosen.add(sel);
+                }
+            }
+            if (chosen.isEmpty()) {
+                continue;
+            }
+            if (!header) {
+                md.append("\n## What was fed back, and what the teacher wrote next\n\n");
+                header = true;
+            }
+            md.append("### ").append(view.name()).append("\n\n");
+            Map<String, Sample> byId = new HashMap<>();
+            for (Sample s : view.run().samples()) {
+                byId.put(s.id(), s);
+            }
+            Set<Integer> shown = new LinkedHashSet<>(); // the first, the middle and the last selection
+            shown.add(0);
+            shown.add(chosen.size() / 2);
+            shown.add(chosen.size() - 1);
+            for (int k : shown) {
+                Selection sel = chosen.get(k);
+                md.append("Round ").append(sel.round()).append(", fed back (").append(sel.selector()).append(", ")
+                        .append(sel.scorer()).append("):\n\n");
+                for (int i = 0; i < Math.min(EXAMPLES_PER_ROUND, sel.selectedIds().size()); i++) {
+                    String id = sel.selectedIds().get(i);
+                    int at = sel.probeIds().indexOf(id);
+                    String score = at < 0 ? "" : String.format(Locale.ROOT, " (score %.3f)", sel.scores().get(at));
+                    md.append("- ").append(example(byId.get(id), id)).append(score).append('\n');
+                }
+                md.append("\nWritten in round ").append(sel.round() + 1).append(":\n\n");
+                int written = 0;
+                for (Sample s : view.run().samples()) {
+                    if (s.round() == sel.round() + 1 && s.origin() == Origin.TRAIN && written < EXAMPLES_PER_ROUND) {
+                        md.append("- ").append(example(s, s.id())).append('\n');
+                        written++;
+                    }
+                }
+                if (written == 0) {
+                    md.append("- (nothing: the run ended)\n");
+                }
+                md.append('\n');
+            }
+        }
+    }
+
+    private static String example(Sample s, String id) {
+        if (s == null) {
+            return "`" + id + "` (not in the run's data)";
+        }
+        String text = s.text().replace('\n', ' ');
+        if (text.length() > SHOWN_CHARS) {
+            text = text.substring(0, SHOWN_CHARS) + "…";
+        }
+        String out = s.output() == null ? "" : " → **" + s.output().replace("\n", " / ") + "**";
+        return "\"" + text.replace("|", "\\|") + "\"" + out;
     }
 
     private static double[] scores(Student student, Dataset data, OodScorer scorer) {
