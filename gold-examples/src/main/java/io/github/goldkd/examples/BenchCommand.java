@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gold bench}: benchmark programs of the command line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Ablation.class, PairBenchmark.Cli.class})
+        subcommands = {BenchCommand.Ablation.class, PairBenchmark.Cli.class, TeacherBenchmark.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation or pairs");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: ablation, pairs or teacher");
     }
 
     /** {@code gold bench ablation}: the feedback ablation, on the shipped data or on any pool and test file. */

@@ -13,17 +13,17 @@ final class BenchLoopOptions {
     int seeds = 5;
 
     @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
-    int rounds = DemoCommand.ROUNDS;
+    int rounds = DemoCommand.SENTIMENT.rounds();
 
     @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize = DemoCommand.BATCH_SIZE;
+    int batchSize = DemoCommand.SENTIMENT.batchSize();
 
     @Option(names = "--update-every", description = "Student update period (default: ${DEFAULT-VALUE}).")
-    int updateEvery = DemoCommand.UPDATE_EVERY;
+    int updateEvery = DemoCommand.SENTIMENT.updateEvery();
 
     @Option(names = "--final-epochs", description = "Final epochs, also the real-pool ceiling's where one is "
             + "trained (default: ${DEFAULT-VALUE}).")
-    int finalEpochs = DemoCommand.FINAL_EPOCHS;
+    int finalEpochs = DemoCommand.SENTIMENT.finalEpochs();
 
     /** Refuses a value out of range with a usage error naming the option. */
     void validate(CommandLine.Model.CommandSpec spec) {

@@ -7,6 +7,7 @@ import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.examples.report.ReportWriter;
 import io.github.goldkd.ood.OodScores;
 import picocli.CommandLine.Command;
@@ -18,33 +19,51 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code gold demo}: GOLD against the no-feedback baseline on the shipped sentiment task, offline, with the
- * corpus-backed teacher simulation; ends with a table of imdb accuracies and the real-data ceiling.
+ * {@code gold demo}: GOLD against the no-feedback baseline on a shipped task, offline, with the corpus-backed
+ * teacher simulation, at the same budget; ends with a table of the task's metric on its test set and the
+ * ceiling of the same student trained on the whole real pool. Plain {@code gold demo} is the fast sentiment
+ * demo.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run GOLD and the no-feedback baseline on the sentiment task (offline) and compare them.")
+        description = "Run GOLD and the no-feedback baseline on a shipped task (offline) and compare them.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** The demo's settings, chosen once (see the README) and not tuned to the result. */
-    static final int ROUNDS = 40;
-    static final int BATCH_SIZE = 8;
-    static final int UPDATE_EVERY = 5;
-    static final int FINAL_EPOCHS = 10;
-    static final long SEED = 42;
-    static final StudentChoice STUDENT = StudentChoice.ENCODER;
+    /**
+     * A demo's settings, chosen once per task (see the README) and not tuned to the result.
+     *
+     * @param pool what the pool is, for the table; {@code test} likewise
+     */
+    record Settings(String task, int rounds, int batchSize, int updateEvery, int finalEpochs, StudentChoice student,
+                    String pool, String test) {
+    }
 
-    @Option(names = "--out", description = "Output directory (default: runs/demo-<time>).")
+    /** The sentiment demo's settings. */
+    static final Settings SENTIMENT = new Settings("sentiment", 40, 8, 5, 10, StudentChoice.ENCODER,
+            "yelp + amazon", "imdb");
+    static final long SEED = 42;
+    static final StudentChoice STUDENT = SENTIMENT.student();
+
+    /** The demos there are, by task name. */
+    static final Map<String, Settings> DEMOS = Map.of("sentiment", SENTIMENT);
+
+    @Option(names = "--task", description = "The shipped task to demonstrate: ${COMPLETION-CANDIDATES} "
+            + "(default: ${DEFAULT-VALUE}).", completionCandidates = DemoNames.class)
+    String task = "sentiment";
+
+    @Option(names = "--out", description = "Output directory (default: runs/demo-<task>-<time>).")
     Path out;
 
-    @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
-    int rounds = ROUNDS;
+    @Option(names = "--rounds", description = "Rounds per run (default: the task's demo setting, 40 for sentiment).")
+    Integer rounds;
 
-    @Option(names = "--student", description = "bag, cnn or encoder (default: encoder).")
-    String student = STUDENT.cliName();
+    @Option(names = "--student", description = "bag, cnn or encoder for a classification task (default: the task's "
+            + "demo student, encoder for sentiment).")
+    String student;
 
     @Option(names = "--seed", description = "Master seed (default: ${DEFAULT-VALUE}).")
     long seed = SEED;
@@ -52,18 +71,35 @@ final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The demo names, sorted, for the help text. */
+    static final class DemoNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return new java.util.TreeSet<>(DEMOS.keySet()).iterator();
+        }
+    }
+
     @Override
     public Integer call() {
-        Path dir = out != null ? out : Path.of("runs", "demo-" + LocalDateTime.now()
-                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Options.range(spec, "--rounds", rounds, 1, 1_000_000);
-        StudentChoice choice;
-        try {
-            choice = StudentChoice.parse(student);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        Settings settings = DEMOS.get(task.toLowerCase(Locale.ROOT));
+        if (settings == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--task must be one of "
+                    + String.join(", ", new DemoNames()) + ", was '" + task + "'");
         }
-        DemoResult r = run(dir, rounds, choice, seed);
+        if (rounds != null) {
+            Options.range(spec, "--rounds", rounds, 1, 1_000_000);
+        }
+        StudentChoice choice = settings.student();
+        if (student != null) {
+            try {
+                choice = StudentChoice.parse(student);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        Path dir = out != null ? out : Path.of("runs", "demo-" + settings.task() + "-" + LocalDateTime.now()
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        DemoResult r = run(dir, settings, rounds != null ? rounds : settings.rounds(), choice, seed);
         PrintWriter w = spec.commandLine().getOut();
         w.println();
         w.println(r.table());
@@ -74,27 +110,32 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * What the demo measured.
      *
-     * @param gold      imdb accuracy of the GOLD student
-     * @param baseline  imdb accuracy of the no-feedback (ZeroGen-style) student
-     * @param ceiling   imdb accuracy of the same student trained on the whole real pool
+     * @param settings  the demo
+     * @param metric    the task's metric
+     * @param gold      test score of the GOLD student
+     * @param baseline  test score of the no-feedback (ZeroGen-style) student
+     * @param ceiling   test score of the same student trained on the whole real pool
      * @param generated samples generated per run
      * @param report    the report's path
      */
-    record DemoResult(double gold, double baseline, double ceiling, int generated, Path report) {
+    record DemoResult(Settings settings, String metric, double gold, double baseline, double ceiling, int generated,
+                      Path report) {
         String table() {
             String[][] rows = {
                     {"GOLD: generated with energy feedback (" + generated + " samples)", fmt(gold)},
                     {"no feedback, ZeroGen-style (" + generated + " samples)", fmt(baseline)},
-                    {"the whole real pool, yelp + amazon (ceiling)", fmt(ceiling)}};
+                    {"the whole real pool, " + settings.pool() + " (ceiling)", fmt(ceiling)}};
+            String column = settings.test() + " " + metric;
             int w = "student trained on".length();
             for (String[] r : rows) {
                 w = Math.max(w, r[0].length());
             }
+            int c = Math.max(column.length(), 6);
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "| %-" + w + "s | imdb accuracy |%n", "student trained on"));
-            sb.append("|").append("-".repeat(w + 2)).append("|--------------:|\n");
+            sb.append(String.format(Locale.ROOT, "| %-" + w + "s | %" + c + "s |%n", "student trained on", column));
+            sb.append("|").append("-".repeat(w + 2)).append("|").append("-".repeat(c + 1)).append(":|\n");
             for (String[] r : rows) {
-                sb.append(String.format(Locale.ROOT, "| %-" + w + "s | %13s |%n", r[0], r[1]));
+                sb.append(String.format(Locale.ROOT, "| %-" + w + "s | %" + c + "s |%n", r[0], r[1]));
             }
             return sb.toString().stripTrailing();
         }
@@ -104,36 +145,50 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the demo into {@code dir} (testable: the CLI and the tests call this). */
+    /** The sentiment demo (tests). */
     static DemoResult run(Path dir, int rounds, StudentChoice choice, long seed) {
-        Task task = ShippedData.sentimentTask();
-        Dataset pool = ShippedData.sentimentPool();
-        Dataset test = ShippedData.sentimentTest();
+        return run(dir, SENTIMENT, rounds, choice, seed);
+    }
+
+    /** Runs the demo into {@code dir} (testable: the CLI and the tests call this). */
+    static DemoResult run(Path dir, Settings settings, int rounds, StudentChoice choice, long seed) {
+        Task task = ShippedTasks.task(settings.task());
+        Dataset pool = ShippedTasks.pool(settings.task());
+        Dataset test = ShippedTasks.test(settings.task());
         UnaryOperator<GoldDistiller.Builder> common = b -> b.oodScorer(OodScores.energy(1.0))
-                .batchSize(BATCH_SIZE).rounds(rounds).updateStudentEvery(UPDATE_EVERY).finalEpochs(FINAL_EPOCHS)
-                .seed(seed);
+                .batchSize(settings.batchSize()).rounds(rounds).updateStudentEvery(settings.updateEvery())
+                .finalEpochs(settings.finalEpochs()).seed(seed);
         Experiment.Outcome gold = Experiment.run(task, Teachers.corpus(task, pool), choice.factory(), test,
                 dir.resolve("gold"), false, common);
         Experiment.Outcome base = Experiment.run(task, Teachers.corpus(task, pool), choice.factory(), test,
                 dir.resolve("no-feedback"), false, b -> common.apply(b).feedbackMode(FeedbackMode.OFF_NO_PROBES));
         double ceiling = Experiment.ceiling(task, choice.factory(), pool, test, SymmetricCrossEntropyLoss.defaults(),
-                BatchFilter.NONE, FINAL_EPOCHS, seed);
-        Path report = ReportWriter.write(dir, "GOLD demo: sentiment, yelp + amazon → imdb", List.of(
+                BatchFilter.NONE, settings.finalEpochs(), seed);
+        String metric = gold.result().metric().name();
+        Path report = ReportWriter.write(dir, "GOLD demo: " + settings.task() + ", " + settings.pool() + " → "
+                + settings.test(), List.of(
                 new ReportWriter.RunView("GOLD", RunStore.read(dir.resolve("gold")), gold.result().student(),
                         gold.testScore()),
                 new ReportWriter.RunView("no feedback", RunStore.read(dir.resolve("no-feedback")),
                         base.result().student(), base.testScore())), test, OodScores.energy(1.0));
         gold.summary(seed, choice.cliName()).write(dir.resolve("gold"));
         base.summary(seed, choice.cliName()).write(dir.resolve("no-feedback"));
-        new Summary().put("testAccuracy", gold.testScore()).put("baselineTestAccuracy", base.testScore())
-                .put("ceilingTestAccuracy", ceiling).put("generatedSamples", gold.result().dataset().size())
+        Summary summary = new Summary().put("task", settings.task()).put("metric", metric)
+                .put("testScore", gold.testScore()).put("baselineTestScore", base.testScore())
+                .put("ceilingTestScore", ceiling);
+        if (task.kind() == TaskKind.CLASSIFICATION) {
+            // the names scripts read before demos named their metric
+            summary.put("testAccuracy", gold.testScore()).put("baselineTestAccuracy", base.testScore())
+                    .put("ceilingTestAccuracy", ceiling);
+        }
+        summary.put("generatedSamples", gold.result().dataset().size())
                 .put("requests", gold.requests() + base.requests())
                 .put("promptTokens", gold.promptTokens() + base.promptTokens())
                 .put("completionTokens", gold.completionTokens() + base.completionTokens())
                 .put("seconds", gold.seconds() + base.seconds()).put("seed", seed).put("student", choice.cliName())
-                .put("rounds", rounds).put("batchSize", BATCH_SIZE).put("updateStudentEvery", UPDATE_EVERY)
-                .write(dir);
-        return new DemoResult(gold.testScore(), base.testScore(), ceiling, gold.result().dataset().size(),
-                report);
+                .put("rounds", rounds).put("batchSize", settings.batchSize())
+                .put("updateStudentEvery", settings.updateEvery()).write(dir);
+        return new DemoResult(settings, metric, gold.testScore(), base.testScore(), ceiling,
+                gold.result().dataset().size(), report);
     }
 }

@@ -13,9 +13,6 @@ import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TeacherYieldException;
 import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.examples.report.ReportWriter;
-import io.github.goldkd.llm.OllamaChatModel;
-import io.github.goldkd.llm.OpenAiChatModel;
-import io.github.goldkd.llm.llamacpp.LlamaCppChatModel;
 import io.github.goldkd.ood.OodScores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +26,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code gold distill}: one GOLD run (or the no-feedback baseline) on any task with any teacher. */
@@ -42,39 +37,14 @@ import java.util.concurrent.Callable;
         description = "Generate data for a task with a teacher and distil a student (GOLD, or the baseline).")
 final class DistillCommand implements Callable<Integer> {
 
-    /** The HTTP chat clients' own default call timeout, in seconds (GoldCliTest checks they agree); for the help. */
-    static final int DEFAULT_TIMEOUT_SECONDS = 120;
-    private static final int MAX_TIMEOUT_SECONDS = 86_400;
     private static final Logger LOG = LoggerFactory.getLogger(DistillCommand.class);
 
     @Option(names = "--task", required = true, description = "Task file (JSON) or a shipped task: sentiment, squad, "
             + "svamp, nl4opt or qnli (then --pool and --test default to its shipped files).")
     String task;
 
-    @Option(names = "--teacher", required = true,
-            description = "corpus (offline simulation; needs --pool), openai, ollama or llamacpp.")
-    String teacher;
-
-    @Option(names = "--pool", description = "Labelled file the corpus teacher answers from (JSONL, CSV or TSV; "
-            + "default for a shipped task: its pool).")
-    Path pool;
-
-    @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's).")
-    String baseUrl;
-
-    @Option(names = "--model", description = "Model name for openai/ollama.")
-    String model;
-
-    @Option(names = "--model-file", description = "GGUF file for llamacpp.")
-    Path modelFile;
-
-    @Option(names = "--api-key-env", description = "Environment variable holding the API key (default: OPENAI_API_KEY "
-            + "for openai; none for local servers).")
-    String apiKeyEnv;
-
-    @Option(names = "--timeout", description = "Seconds one request to an openai or ollama teacher may take, "
-            + "connect to last byte, before it fails and is retried (default: " + DEFAULT_TIMEOUT_SECONDS + ").")
-    Integer timeout;
+    @CommandLine.Mixin
+    TeacherOptions teacher = new TeacherOptions();
 
     @Option(names = "--rounds", description = "Rounds (default: ${DEFAULT-VALUE}; with --resume: the run's own, "
             + "give it to extend the run).")
@@ -121,19 +91,11 @@ final class DistillCommand implements Callable<Integer> {
     /** --task resolved: a file, or a shipped task with default pool and test set. */
     private TaskOption taskOption;
 
-    /** The options each teacher takes; any other teacher option is refused rather than silently ignored. */
-    private static final Map<String, List<String>> TEACHER_OPTIONS = Map.of(
-            "corpus", List.of("--pool"),
-            "openai", List.of("--model", "--base-url", "--api-key-env"),
-            "ollama", List.of("--model", "--base-url"),
-            "llamacpp", List.of("--model-file"));
-
     @Override
     public Integer call() {
         // Everything that can be refused is checked before anything is built or written: a refused start
         // leaves nothing on disk and loads no native library.
-        String teacherName = teacher.toLowerCase(Locale.ROOT);
-        checkTeacherOptions(teacherName);
+        teacher.validate(spec, true);
         StudentChoice choice;
         try {
             choice = StudentChoice.parse(student);
@@ -145,14 +107,6 @@ final class DistillCommand implements Callable<Integer> {
             case "off" -> FeedbackMode.OFF_NO_PROBES;
             default -> throw usage("--feedback must be on or off, was '" + feedback + "'");
         };
-        if (timeout != null) {
-            if (timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) {
-                throw usage("--timeout must be in [1, " + MAX_TIMEOUT_SECONDS + "] seconds, was " + timeout);
-            }
-            if (!teacherName.equals("openai") && !teacherName.equals("ollama")) {
-                throw usage("--timeout applies to --teacher openai and ollama (HTTP servers), not " + teacher);
-            }
-        }
         Options.range(spec, "--rounds", rounds, 1, 1_000_000);
         Options.range(spec, "--batch-size", batchSize, 1, 10_000);
         Options.range(spec, "--update-every", updateEvery, 1, 1_000_000);
@@ -160,19 +114,9 @@ final class DistillCommand implements Callable<Integer> {
         Options.range(spec, "--min-accepted-share", minAcceptedShare, 0.0, 1.0);
         taskOption = TaskOption.resolve(spec.commandLine(), task);
         taskOption.requireClassification(spec.commandLine(), task);
-        requireFile(pool, "--pool");
-        requireFile(test, "--test");
-        if ("llamacpp".equals(teacherName)) {
-            if (modelFile == null) {
-                throw usage("--teacher llamacpp needs --model-file PATH (a GGUF file)");
-            }
-            requireFile(modelFile, "--model-file");
-        }
-        if ("corpus".equals(teacherName) && pool == null && !taskOption.shipped()) {
+        Options.requireFile(spec, test, "--test");
+        if (teacher.isCorpus() && teacher.pool == null && !taskOption.shipped()) {
             throw usage("--teacher corpus needs --pool FILE");
-        }
-        if (("openai".equals(teacherName) || "ollama".equals(teacherName)) && (model == null || model.isBlank())) {
-            throw usage("--teacher " + teacherName + " needs --model");
         }
         if (resume && out == null) {
             throw usage("--resume needs --out DIR, the run to continue");
@@ -230,7 +174,7 @@ final class DistillCommand implements Callable<Integer> {
             throw new GoldException("--test " + (test != null ? test : task + "'s shipped test set")
                     + " holds no labelled samples");
         }
-        Dataset poolSet = "corpus".equals(teacherName) ? taskOption.pool(pool) : null;
+        Dataset poolSet = teacher.isCorpus() ? taskOption.pool(teacher.pool) : null;
 
         RunDirectory dir = RunDirectory.prepare(out);
         FeedbackMode feedbackMode = mode;
@@ -239,7 +183,8 @@ final class DistillCommand implements Callable<Integer> {
         Generator gen = null;
         Experiment.Outcome o;
         try {
-            gen = teacher(teacherName, t, poolSet, cache);
+            // The request cache lives in the run directory: a repeated or resumed run pays nothing twice.
+            gen = teacher.isCorpus() ? Teachers.corpus(t, poolSet) : Teachers.llm(teacher.chatModel(), cache);
             o = Experiment.run(t, gen, choice.factory(), testSet, out, resume,
                     b -> b.oodScorer(OodScores.energy(1.0)).rounds(rounds).batchSize(batchSize)
                             .updateStudentEvery(updateEvery).finalEpochs(finalEpochs).feedbackMode(feedbackMode)
@@ -264,7 +209,7 @@ final class DistillCommand implements Callable<Integer> {
         }
         closeQuietly(gen);
         String feedbackName = feedbackName(feedbackMode);
-        o.summary(seed, choice.cliName()).put("teacher", teacher).put("feedback", feedbackName).write(out);
+        o.summary(seed, choice.cliName()).put("teacher", teacher.teacher).put("feedback", feedbackName).write(out);
         PrintWriter w = spec.commandLine().getOut();
         if (testSet != null) {
             ReportWriter.write(out, "GOLD run: " + t.name(), List.of(new ReportWriter.RunView(
@@ -325,21 +270,6 @@ final class DistillCommand implements Callable<Integer> {
         }
     }
 
-    private void checkTeacherOptions(String teacherName) {
-        List<String> own = TEACHER_OPTIONS.get(teacherName);
-        if (own == null) {
-            throw usage("--teacher must be corpus, openai, ollama or llamacpp, was '" + teacher + "'");
-        }
-        for (List<String> options : TEACHER_OPTIONS.values()) {
-            for (String option : options) {
-                if (!own.contains(option) && Options.given(spec, option)) {
-                    throw usage(option + " does not apply to --teacher " + teacherName + " (it takes "
-                            + String.join(", ", own) + ")");
-                }
-            }
-        }
-    }
-
     /** A stored setting, or the option's value when given and equal to it. */
     private int keep(String option, int given, int stored) {
         return (int) keep(option, (long) given, stored);
@@ -365,12 +295,6 @@ final class DistillCommand implements Callable<Integer> {
         };
     }
 
-    private void requireFile(Path file, String option) {
-        if (file != null && !Files.isRegularFile(file)) {
-            throw usage(option + " file " + (Files.isDirectory(file) ? "is a directory" : "not found") + ": " + file);
-        }
-    }
-
     private void closeQuietly(Generator gen) {
         if (gen instanceof AutoCloseable c) {
             try {
@@ -378,44 +302,6 @@ final class DistillCommand implements Callable<Integer> {
             } catch (Exception e) {
                 spec.commandLine().getErr().println("gold: warning: closing the teacher failed: " + e.getMessage());
             }
-        }
-    }
-
-    /** The request cache lives in the run directory: a repeated or resumed run pays nothing twice. */
-    private Generator teacher(String teacherName, Task t, Dataset poolSet, Path cache) {
-        switch (teacherName) {
-            case "corpus":
-                return Teachers.corpus(t, poolSet);
-            case "openai": {
-                OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
-                }
-                String keyVar = apiKeyEnv != null ? apiKeyEnv
-                        : System.getenv("OPENAI_API_KEY") != null ? "OPENAI_API_KEY" : null;
-                if (keyVar != null) {
-                    b.apiKeyFromEnv(keyVar);
-                }
-                if (timeout != null) {
-                    b.callTimeout(Duration.ofSeconds(timeout));
-                }
-                return Teachers.llm(b.build(), cache);
-            }
-            case "ollama": {
-                OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
-                }
-                if (timeout != null) {
-                    b.callTimeout(Duration.ofSeconds(timeout));
-                }
-                return Teachers.llm(b.build(), cache);
-            }
-            case "llamacpp":
-                // Closed with the generator; the binding keeps the JVM alive, so GoldCli ends with System.exit.
-                return Teachers.llm(LlamaCppChatModel.builder().modelPath(modelFile).build(), cache);
-            default:
-                throw new IllegalStateException("unchecked teacher " + teacherName);
         }
     }
 

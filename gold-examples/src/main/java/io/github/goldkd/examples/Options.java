@@ -33,6 +33,14 @@ final class Options {
         return parsed != null && parsed.hasMatchedOption(option);
     }
 
+    /** Refuses a path given for {@code option} that is not a regular file; null (not given) passes. */
+    static void requireFile(CommandLine.Model.CommandSpec spec, java.nio.file.Path file, String option) {
+        if (file != null && !java.nio.file.Files.isRegularFile(file)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " file "
+                    + (java.nio.file.Files.isDirectory(file) ? "is a directory" : "not found") + ": " + file);
+        }
+    }
+
     private static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }

@@ -272,7 +272,7 @@ class DistillCommandTest {
                 "--pool", pool.toString(), "--out", out.toString()));
         assertThat(poolWithOllama.status()).isEqualTo(2);
         assertThat(poolWithOllama.err()).startsWith("gold: --pool does not apply to --teacher ollama (it takes "
-                + "--model, --base-url)");
+                + "--model, --base-url, --timeout)");
         assertThat(out).doesNotExist();
     }
 

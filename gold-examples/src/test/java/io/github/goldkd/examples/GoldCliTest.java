@@ -161,10 +161,10 @@ class GoldCliTest {
                 .isEqualTo("gold: --timeout must be in [1, 86400] seconds, was 0 (see 'gold distill --help')");
         Run corpus = gold(distillArgs(tmp.resolve("corpus"), "--timeout", "5").toArray(String[]::new));
         assertThat(corpus.status()).isEqualTo(2);
-        assertThat(corpus.err()).contains("--timeout applies to --teacher openai and ollama");
+        assertThat(corpus.err()).contains("--timeout does not apply to --teacher corpus (it takes --pool)");
         // The help's default is the clients' own.
         assertThat(io.github.goldkd.llm.OpenAiChatModel.builder().modelName("m").build().describe())
-                .containsEntry("callTimeoutMs", 1000L * DistillCommand.DEFAULT_TIMEOUT_SECONDS);
+                .containsEntry("callTimeoutMs", 1000L * TeacherOptions.DEFAULT_TIMEOUT_SECONDS);
 
         Path out = tmp.resolve("run");
         try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
