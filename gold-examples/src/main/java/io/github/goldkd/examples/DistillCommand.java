@@ -13,6 +13,7 @@ import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TeacherYieldException;
 import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.examples.report.ReportWriter;
+import io.github.goldkd.llm.HttpChatModel;
 import io.github.goldkd.llm.OllamaChatModel;
 import io.github.goldkd.llm.OpenAiChatModel;
 import io.github.goldkd.llm.llamacpp.LlamaCppChatModel;
@@ -59,8 +60,9 @@ final class DistillCommand implements Callable<Integer> {
             + "default for a shipped task: its pool).")
     Path pool;
 
-    @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's).")
-    String baseUrl;
+    @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's); repeat it "
+            + "for several servers of the same model: requests are spread over them, 4 at a time on each.")
+    List<String> baseUrls;
 
     @Option(names = "--model", description = "Model name for openai/ollama.")
     String model;
@@ -120,6 +122,9 @@ final class DistillCommand implements Callable<Integer> {
 
     /** --task resolved: a file, or a shipped task with default pool and test set. */
     private TaskOption taskOption;
+
+    /** The openai or ollama teacher's client, for its per-server counts in summary.json. */
+    private HttpChatModel httpTeacher;
 
     /** The options each teacher takes; any other teacher option is refused rather than silently ignored. */
     private static final Map<String, List<String>> TEACHER_OPTIONS = Map.of(
@@ -264,7 +269,11 @@ final class DistillCommand implements Callable<Integer> {
         }
         closeQuietly(gen);
         String feedbackName = feedbackName(feedbackMode);
-        o.summary(seed, choice.cliName()).put("teacher", teacher).put("feedback", feedbackName).write(out);
+        Summary summary = o.summary(seed, choice.cliName()).put("teacher", teacher).put("feedback", feedbackName);
+        if (httpTeacher != null) {
+            summary.put("servers", Teachers.serverCounts(httpTeacher));
+        }
+        summary.write(out);
         PrintWriter w = spec.commandLine().getOut();
         if (testSet != null) {
             ReportWriter.write(out, "GOLD run: " + t.name(), List.of(new ReportWriter.RunView(
@@ -388,8 +397,8 @@ final class DistillCommand implements Callable<Integer> {
                 return Teachers.corpus(t, poolSet);
             case "openai": {
                 OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
+                if (baseUrls != null) {
+                    b.baseUrls(baseUrls);
                 }
                 String keyVar = apiKeyEnv != null ? apiKeyEnv
                         : System.getenv("OPENAI_API_KEY") != null ? "OPENAI_API_KEY" : null;
@@ -399,17 +408,19 @@ final class DistillCommand implements Callable<Integer> {
                 if (timeout != null) {
                     b.callTimeout(Duration.ofSeconds(timeout));
                 }
-                return Teachers.llm(b.build(), cache);
+                httpTeacher = b.build();
+                return Teachers.llm(httpTeacher, cache);
             }
             case "ollama": {
                 OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
+                if (baseUrls != null) {
+                    b.baseUrls(baseUrls);
                 }
                 if (timeout != null) {
                     b.callTimeout(Duration.ofSeconds(timeout));
                 }
-                return Teachers.llm(b.build(), cache);
+                httpTeacher = b.build();
+                return Teachers.llm(httpTeacher, cache);
             }
             case "llamacpp":
                 // Closed with the generator; the binding keeps the JVM alive, so GoldCli ends with System.exit.
