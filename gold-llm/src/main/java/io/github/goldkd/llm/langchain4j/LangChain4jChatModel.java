@@ -429,7 +429,7 @@ public final class LangChain4jChatModel implements ChatModel {
                 break;
             }
         }
-        String serverMessage = safe(Secrets.truncate(innermostMessage(e), 500));
+        String serverMessage = safe(Secrets.truncate(errorText(innermostMessage(e)), 500));
         String what = modelName + ": " + e.getClass().getSimpleName() + (status > 0 ? " (HTTP " + status + ")" : "")
                 + (serverMessage == null || serverMessage.isBlank() ? "" : ": " + serverMessage);
         boolean timeout = e instanceof dev.langchain4j.exception.TimeoutException || causedBy(e, HttpTimeoutException.class)
@@ -484,6 +484,29 @@ public final class LangChain4jChatModel implements ChatModel {
             }
         }
         return m;
+    }
+
+    /** An OpenAI-style error body's {@code error.message} (or {@code error}, {@code message}); other text as it is. */
+    private static String errorText(String body) {
+        if (body == null || !body.strip().startsWith("{")) {
+            return body;
+        }
+        try {
+            JsonObject o = JsonParser.parseString(body).getAsJsonObject();
+            JsonElement err = o.get("error");
+            if (err != null && err.isJsonObject() && err.getAsJsonObject().has("message")) {
+                return err.getAsJsonObject().get("message").getAsString();
+            }
+            if (err != null && err.isJsonPrimitive()) {
+                return err.getAsString();
+            }
+            if (o.has("message") && o.get("message").isJsonPrimitive()) {
+                return o.get("message").getAsString();
+            }
+        } catch (RuntimeException notJson) {
+            // not the JSON it looked like: keep the text
+        }
+        return body;
     }
 
     private String safe(String text) {

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The adapter end to end: langchain4j's own OpenAI model against a local MockWebServer, wrapped as a GOLD chat
  * model, through retries, failures, finish reasons, structured output and a whole generation batch.
  */
-class LangChain4jChatModelTest {
+public class LangChain4jChatModelTest {
 
     static final Task SENTIMENT = Task.classification("sentiment", "Decide whether a movie review is positive or negative.",
             List.of(new Label("positive", "the reviewer liked the movie"),
@@ -56,7 +56,7 @@ class LangChain4jChatModelTest {
     @TempDir
     Path dir;
 
-    static dev.langchain4j.model.openai.OpenAiChatModel.OpenAiChatModelBuilder openAi(MockWebServer server, String key) {
+    public static dev.langchain4j.model.openai.OpenAiChatModel.OpenAiChatModelBuilder openAi(MockWebServer server, String key) {
         return dev.langchain4j.model.openai.OpenAiChatModel.builder()
                 .baseUrl(server.url("/v1").toString())
                 .apiKey(key)
@@ -94,7 +94,7 @@ class LangChain4jChatModelTest {
         return o.toString();
     }
 
-    static MockResponse json(int code, String body) {
+    public static MockResponse json(int code, String body) {
         return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
     }
 
@@ -117,7 +117,7 @@ class LangChain4jChatModelTest {
     }
 
     /** A teacher: a JSON sample with the requested label and a text distinct per request. */
-    static MockResponse teacherAnswer(String body, int n) {
+    public static MockResponse teacherAnswer(String body, int n) {
         Matcher m = LABEL.matcher(body);
         String label = m.find() ? m.group(1) : "?";
         JsonObject sample = new JsonObject();
