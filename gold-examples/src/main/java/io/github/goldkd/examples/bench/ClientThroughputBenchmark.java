@@ -114,8 +114,8 @@ public final class ClientThroughputBenchmark {
                 + "ideal %.1f req/s%n", serverCount, multiRequests, concurrency, delay,
                 serverCount * concurrency * 1000.0 / delay);
         System.out.println("| path | run | wall s | req/s | ratio to ideal | client CPU per request | max in flight "
-                + "per server | per server: requests/failures/taken out |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + "per server | server time per answer | per server: requests/failures/taken out |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < multi.size(); i++) {
             Run x = multi.get(i);
             System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.1f | %.1f %% | %.0f µs | %d | %s |%n", x.path(), i + 1,
@@ -186,6 +186,14 @@ public final class ClientThroughputBenchmark {
             if (killer != null) {
                 killer.join(10_000);
             }
+            long answers = 0;
+            long nanos = 0;
+            for (SlowServer s : servers) {
+                answers += s.answered.get();
+                nanos += s.serviceNanos.get();
+            }
+            // The server's own time per answer, the sleep included: above the nominal delay, the machine's load
+            // (threads waiting for a core) slowed the servers, which no client can make up for.
             StringBuilder per = new StringBuilder();
             for (ServerStats st : model.serverStats()) {
                 per.append(per.length() == 0 ? "" : ", ").append(st.requests()).append('/').append(st.failures())
@@ -194,6 +202,7 @@ public final class ClientThroughputBenchmark {
             if (kill) {
                 per.append(" (stopped after ").append(stoppedAt.get()).append(" answers)");
             }
+            per.insert(0, String.format(Locale.ROOT, "%.0f ms | ", answers == 0 ? 0.0 : nanos / 1e6 / answers));
             return new Run(path + (kill ? ", one server stopped" : ""), r.requests(), r.seconds(),
                     r.requestsPerSecond(), r.ideal(), r.cpuMicrosPerRequest(), maxInFlight.get(), per.toString());
         } finally {
@@ -251,6 +260,8 @@ public final class ClientThroughputBenchmark {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         AtomicLong cpu = new AtomicLong();
         server.maxInFlight.set(0);
+        server.serviceNanos.set(0);
+        server.answered.set(0);
         ExecutorService callers = Executors.newFixedThreadPool(requests);
         try {
             List<Future<?>> fs = new ArrayList<>();
@@ -288,6 +299,8 @@ public final class ClientThroughputBenchmark {
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         server.maxInFlight.set(0);
+        server.serviceNanos.set(0);
+        server.answered.set(0);
         try (LlmGenerator gen = LlmGenerator.builder().chatModel(model).parallelism(concurrency).build()) {
             long main0 = mx.getCurrentThreadCpuTime();
             long pool0 = poolCpu(mx);
@@ -322,6 +335,8 @@ public final class ClientThroughputBenchmark {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
         final AtomicInteger answered = new AtomicInteger();
+        /** Time from a request's arrival at its handler to its answer written, summed over the answers. */
+        final AtomicLong serviceNanos = new AtomicLong();
         private final HttpServer http;
         private final ExecutorService pool;
 
@@ -335,6 +350,7 @@ public final class ClientThroughputBenchmark {
             });
             http.setExecutor(pool);
             http.createContext("/v1/chat/completions", ex -> {
+                long arrived = System.nanoTime();
                 int now = inFlight.incrementAndGet();
                 maxInFlight.accumulateAndGet(now, Math::max);
                 boolean counted = true;
@@ -358,6 +374,7 @@ public final class ClientThroughputBenchmark {
                     ex.getResponseHeaders().add("Content-Type", "application/json");
                     ex.sendResponseHeaders(200, body.length);
                     out.write(body);
+                    serviceNanos.addAndGet(System.nanoTime() - arrived);
                     answered.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
