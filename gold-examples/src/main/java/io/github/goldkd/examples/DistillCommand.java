@@ -13,6 +13,8 @@ import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TeacherYieldException;
 import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.examples.report.ReportWriter;
+import io.github.goldkd.llm.ChatModel;
+import io.github.goldkd.llm.HttpChatModel;
 import io.github.goldkd.ood.OodScores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,10 +183,12 @@ final class DistillCommand implements Callable<Integer> {
         Path cache = out.resolve(RunDirectory.REQUEST_CACHE);
         Progress progress = new Progress(cache);
         Generator gen = null;
+        ChatModel chatModel = null;
         Experiment.Outcome o;
         try {
             // The request cache lives in the run directory: a repeated or resumed run pays nothing twice.
-            gen = teacher.isCorpus() ? Teachers.corpus(t, poolSet) : Teachers.llm(teacher.chatModel(), cache);
+            chatModel = teacher.isCorpus() ? null : teacher.chatModel();
+            gen = chatModel == null ? Teachers.corpus(t, poolSet) : Teachers.llm(chatModel, cache);
             o = Experiment.run(t, gen, choice.factory(), testSet, out, resume,
                     b -> b.oodScorer(OodScores.energy(1.0)).rounds(rounds).batchSize(batchSize)
                             .updateStudentEvery(updateEvery).finalEpochs(finalEpochs).feedbackMode(feedbackMode)
@@ -209,7 +213,11 @@ final class DistillCommand implements Callable<Integer> {
         }
         closeQuietly(gen);
         String feedbackName = feedbackName(feedbackMode);
-        o.summary(seed, choice.cliName()).put("teacher", teacher.teacher).put("feedback", feedbackName).write(out);
+        Summary summary = o.summary(seed, choice.cliName()).put("teacher", teacher.teacher).put("feedback", feedbackName);
+        if (chatModel instanceof HttpChatModel http) {
+            summary.put("servers", Teachers.serverCounts(http));
+        }
+        summary.write(out);
         PrintWriter w = spec.commandLine().getOut();
         if (testSet != null) {
             ReportWriter.write(out, "GOLD run: " + t.name(), List.of(new ReportWriter.RunView(

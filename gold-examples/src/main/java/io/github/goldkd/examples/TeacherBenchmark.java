@@ -86,10 +86,14 @@ final class TeacherBenchmark implements Callable<Integer> {
         }
         long start = System.nanoTime();
         LlmPredictor.Result result;
+        Object servers = null;
         try (ChatModel model = teacher.chatModel();
              LlmPredictor predictor = LlmPredictor.builder().chatModel(model).seed(seed)
                      .cacheFile(createdDirectory(out).resolve(RunDirectory.REQUEST_CACHE)).build()) {
             result = predictor.predict(t, samples);
+            if (model instanceof io.github.goldkd.llm.HttpChatModel http) {
+                servers = Teachers.serverCounts(http);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         writePredictions(out.resolve("predictions.jsonl"), samples, result.predictions());
@@ -105,7 +109,7 @@ final class TeacherBenchmark implements Callable<Integer> {
                 .put("promptTokens", result.stats().promptTokens())
                 .put("completionTokens", result.stats().completionTokens()).put("seconds", seconds).put("seed", seed)
                 .put("teacher", teacher.teacher).put("model", teacher.model != null ? teacher.model
-                        : String.valueOf(teacher.modelFile)).write(out);
+                        : String.valueOf(teacher.modelFile)).put("servers", servers).write(out);
         PrintWriter w = spec.commandLine().getOut();
         scores.forEach((name, value) -> w.printf(Locale.ROOT, "teacher %s %.4f on %d samples%n", name, value,
                 samples.size()));

@@ -39,8 +39,9 @@ final class TeacherOptions {
             + "default for a shipped task: its pool).")
     Path pool;
 
-    @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's).")
-    String baseUrl;
+    @Option(names = "--base-url", description = "Server URL for openai/ollama (default: the provider's); repeat it "
+            + "for several servers of the same model: requests are spread over them, 4 at a time on each.")
+    List<String> baseUrls;
 
     @Option(names = "--model", description = "Model name for openai/ollama.")
     String model;
@@ -107,8 +108,8 @@ final class TeacherOptions {
         switch (name()) {
             case "openai": {
                 OpenAiChatModel.Builder b = OpenAiChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
+                if (baseUrls != null) {
+                    b.baseUrls(baseUrls);
                 }
                 String keyVar = apiKeyEnv != null ? apiKeyEnv
                         : System.getenv("OPENAI_API_KEY") != null ? "OPENAI_API_KEY" : null;
@@ -122,8 +123,8 @@ final class TeacherOptions {
             }
             case "ollama": {
                 OllamaChatModel.Builder b = OllamaChatModel.builder().modelName(model);
-                if (baseUrl != null) {
-                    b.baseUrl(baseUrl);
+                if (baseUrls != null) {
+                    b.baseUrls(baseUrls);
                 }
                 if (timeout != null) {
                     b.callTimeout(Duration.ofSeconds(timeout));

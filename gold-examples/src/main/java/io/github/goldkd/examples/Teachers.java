@@ -8,10 +8,14 @@ import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.llm.ChatModel;
+import io.github.goldkd.llm.HttpChatModel;
 import io.github.goldkd.llm.LlmGenerator;
+import io.github.goldkd.llm.ServerStats;
 import io.github.goldkd.llm.corpus.CorpusTeacher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +30,22 @@ final class Teachers {
     static Generator llm(ChatModel model, Path cacheFile) {
         LlmGenerator generator = LlmGenerator.builder().chatModel(model).cacheFile(cacheFile).build();
         return new ClosingGenerator(generator, model);
+    }
+
+    /** Requests, failures and tokens per server of an HTTP teacher, for summary.json (URLs carry no credentials). */
+    static List<Map<String, Object>> serverCounts(HttpChatModel model) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ServerStats s : model.serverStats()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("url", s.url());
+            m.put("requests", s.requests());
+            m.put("failures", s.failures());
+            m.put("promptTokens", s.promptTokens());
+            m.put("completionTokens", s.completionTokens());
+            m.put("timesTakenOut", s.timesTakenOut());
+            list.add(m);
+        }
+        return list;
     }
 
     /** An LLM generator that also closes its chat model (the HTTP clients' pools, llama.cpp's model). */

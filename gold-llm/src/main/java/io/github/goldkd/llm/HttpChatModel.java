@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.goldkd.core.GoldException;
+import io.github.goldkd.llm.internal.FormatInstruction;
 import io.github.goldkd.llm.internal.RateLimiter;
 import io.github.goldkd.llm.internal.RetryAfter;
 import io.github.goldkd.llm.internal.Secrets;
@@ -38,9 +39,9 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -68,6 +69,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * or 422 and an error that concerns the format, the client retries with the next weaker form (JSON
  * schema, then JSON mode, then plain text with the instruction in the prompt) and, once a weaker form
  * succeeds, keeps using it for the rest of this client's life.
+ *
+ * <p><b>Several servers.</b> Given several base URLs ({@link Builder#baseUrls}), the client spreads requests
+ * over them, each server with its own concurrency limit ({@code maxConcurrency} is per server, and
+ * {@link #maxConcurrency()} their sum): the least busy server first, round robin among equals. A server whose
+ * attempts fail {@code serverFailuresBeforeBackoff} times in a row is taken out for {@code serverBackoff}, then
+ * probed with one request before it takes its share again (a failed probe doubles its time out, up to 8 times).
+ * A retry goes to another server, at once when one has not failed lately, otherwise after the usual backoff.
+ * The servers must serve the same model: the request cache's key does not name the server, so answers are
+ * reused whichever server gave them. {@link #serverStats()} and the log line at {@link #close()} count
+ * requests, failures and tokens per server.
  *
  * <p><b>Secrets.</b> The API key goes into the {@code Authorization} header only. It is removed from
  * anything the server echoes back before that text reaches an exception or a log line, and
@@ -112,10 +123,9 @@ public abstract class HttpChatModel implements ChatModel {
     private static final ScheduledExecutorService WAIT_LOG = waitLogExecutor();
 
     private final String modelName;
-    private final HttpUrl endpoint;
+    private final ServerPool servers;
+    /** The one server's endpoint, or how many servers there are: for log lines not about one attempt. */
     private final String displayUrl;
-    /** Host and port only, for the waiting log line. */
-    private final String displayHost;
     private final String apiKey;
     private final OkHttpClient client;
     /**
@@ -124,7 +134,9 @@ public abstract class HttpChatModel implements ChatModel {
      */
     private final OkHttpClient unpooledClient;
     private final int maxConcurrency;
-    private final Semaphore permits;
+    private final int serverFailuresBeforeBackoff;
+    private final Duration serverBackoff;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final int maxRetries;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -150,15 +162,29 @@ public abstract class HttpChatModel implements ChatModel {
             throw new IllegalArgumentException("modelName must be set, was " + (b.modelName == null ? "null" : "blank"));
         }
         this.modelName = b.modelName;
-        HttpUrl base = HttpUrl.parse(b.baseUrl == null ? "" : b.baseUrl);
-        if (base == null) {
-            throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + b.baseUrl + "'");
+        if (b.baseUrls.isEmpty() || b.baseUrls.size() > 64) {
+            throw new IllegalArgumentException("baseUrls must hold 1 to 64 URLs, held " + b.baseUrls.size());
         }
-        String path = base.encodedPath().endsWith("/") ? base.encodedPath() : base.encodedPath() + "/";
-        this.endpoint = base.newBuilder().encodedPath(path + endpointPath.replaceFirst("^/", "")).build();
-        // Logs and messages show scheme, host, port and path only: no user info, no query parameters.
-        this.displayUrl = endpoint.scheme() + "://" + endpoint.host() + ":" + endpoint.port() + endpoint.encodedPath();
-        this.displayHost = endpoint.host() + ":" + endpoint.port();
+        List<HttpUrl> endpoints = new ArrayList<>();
+        for (String url : b.baseUrls) {
+            HttpUrl base = HttpUrl.parse(url == null ? "" : url);
+            if (base == null) {
+                throw new IllegalArgumentException("baseUrl must be an http or https URL, was '" + url + "'");
+            }
+            String path = base.encodedPath().endsWith("/") ? base.encodedPath() : base.encodedPath() + "/";
+            HttpUrl endpoint = base.newBuilder().encodedPath(path + endpointPath.replaceFirst("^/", "")).build();
+            if (endpoints.contains(endpoint)) {
+                throw new IllegalArgumentException("baseUrls must be distinct, '" + url + "' is given twice");
+            }
+            endpoints.add(endpoint);
+        }
+        if (b.serverFailuresBeforeBackoff < 1 || b.serverFailuresBeforeBackoff > 100) {
+            throw new IllegalArgumentException("serverFailuresBeforeBackoff must be in [1, 100], was "
+                    + b.serverFailuresBeforeBackoff);
+        }
+        requirePositive("serverBackoff", b.serverBackoff);
+        this.serverFailuresBeforeBackoff = b.serverFailuresBeforeBackoff;
+        this.serverBackoff = b.serverBackoff;
         this.apiKey = resolveApiKey(b);
         requirePositive("connectTimeout", b.connectTimeout);
         if (b.readTimeout != null) {
@@ -189,7 +215,9 @@ public abstract class HttpChatModel implements ChatModel {
         this.callTimeout = b.callTimeout;
         this.waitLogInterval = b.waitLogInterval;
         this.maxConcurrency = b.maxConcurrency;
-        this.permits = new Semaphore(b.maxConcurrency, true);
+        this.servers = new ServerPool(endpoints, b.maxConcurrency, b.serverFailuresBeforeBackoff, b.serverBackoff);
+        // Logs and messages show scheme, host, port and path only: no user info, no query parameters.
+        this.displayUrl = servers.size() == 1 ? servers.servers().get(0).displayUrl : servers.size() + " servers";
         this.maxRetries = b.maxRetries;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -298,9 +326,15 @@ public abstract class HttpChatModel implements ChatModel {
         return modelName;
     }
 
+    /** The per-server limit times the number of servers. */
     @Override
     public int maxConcurrency() {
-        return maxConcurrency;
+        return maxConcurrency * servers.size();
+    }
+
+    /** Requests, failures and tokens of each server so far, in the order the base URLs were given. */
+    public List<ServerStats> serverStats() {
+        return servers.stats();
     }
 
     /** The strongest response format this client currently sends (lowered when a server rejected one). */
@@ -339,7 +373,7 @@ public abstract class HttpChatModel implements ChatModel {
         while (true) {
             ResponseFormat effective = asked.atMost(tried);
             ChatRequest toSend = effective.equals(asked) ? request
-                    : withFormatInstruction(request, asked).withResponseFormat(effective);
+                    : FormatInstruction.addTo(request, asked).withResponseFormat(effective);
             try {
                 ChatResponse response = chatWithRetries(toSend);
                 if (firstRejection != null) {
@@ -374,30 +408,13 @@ public abstract class HttpChatModel implements ChatModel {
                 || m.contains("grammar");
     }
 
-    /**
-     * Moves the shape requirement into the prompt when the server will not enforce it: appended to the last
-     * user message (some chat templates accept a system message only at the start).
-     */
-    static ChatRequest withFormatInstruction(ChatRequest request, ResponseFormat asked) {
-        String instruction = asked.type() == ResponseFormat.Type.JSON_SCHEMA
-                ? "Answer with JSON only, following this JSON schema: " + asked.schema()
-                : "Answer with a single JSON object only.";
-        List<ChatMessage> msgs = new ArrayList<>(request.messages());
-        for (int i = msgs.size() - 1; i >= 0; i--) {
-            if (msgs.get(i).role() == ChatMessage.Role.USER) {
-                msgs.set(i, ChatMessage.user(msgs.get(i).content() + "\n\n" + instruction));
-                return request.toBuilder().messages(msgs).build();
-            }
-        }
-        msgs.add(ChatMessage.user(instruction));
-        return request.toBuilder().messages(msgs).build();
-    }
-
     private ChatResponse chatWithRetries(ChatRequest request) {
         long estimate = estimateTokens(request);
         long requestNumber = requestsStarted.incrementAndGet();
         RetriableException last;
+        ServerPool.Server failedOn = null;
         for (int attempt = 1; ; attempt++) {
+            ServerPool.Lease lease;
             try {
                 if (rateLimiter != null) {
                     long waited = rateLimiter.acquire(estimate);
@@ -405,26 +422,41 @@ public abstract class HttpChatModel implements ChatModel {
                         LOG.debug("rate limit: waited {} ms", waited / 1_000_000L);
                     }
                 }
-                permits.acquire();
+                lease = servers.acquire(failedOn);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GoldException("interrupted while waiting to call " + displayUrl, e);
             }
+            ServerPool.Server server = lease.server();
+            ServerPool.Outcome outcome = ServerPool.Outcome.UNKNOWN;
             try {
-                ChatResponse r = executeOnce(request, requestNumber, attempt);
+                ChatResponse r = executeOnce(request, server, requestNumber, attempt);
+                outcome = ServerPool.Outcome.SUCCESS;
+                server.promptTokens.addAndGet(r.usage().promptTokens());
+                server.completionTokens.addAndGet(r.usage().completionTokens());
                 if (rateLimiter != null) {
                     rateLimiter.settle(estimate, r.usage().totalTokens());
                 }
                 return r;
             } catch (RetriableException e) {
+                outcome = ServerPool.Outcome.FAILURE;
                 last = e;
+            } catch (LlmException e) {
+                outcome = ServerPool.Outcome.REFUSED;
+                throw e;
             } finally {
-                permits.release();
+                servers.release(lease, outcome);
             }
             if (attempt > maxRetries) {
                 throw gaveUp(last, attempt);
             }
             retriesAfterFailure.incrementAndGet();
+            failedOn = server;
+            if (servers.size() > 1 && servers.healthyAlternative(server)) {
+                LOG.warn("{} (attempt {} of {}); retrying on another server", last.getMessage(), attempt,
+                        maxRetries + 1);
+                continue;
+            }
             Duration wait = last.retryAfter().isPresent()
                     ? min(last.retryAfter().get(), maxRetryAfter)
                     : backoff(attempt);
@@ -474,9 +506,11 @@ public abstract class HttpChatModel implements ChatModel {
         return chars / 4 + completion;
     }
 
-    private ChatResponse executeOnce(ChatRequest request, long requestNumber, int attempt) {
+    private ChatResponse executeOnce(ChatRequest request, ServerPool.Server server, long requestNumber, int attempt) {
+        String displayUrl = server.displayUrl;
+        String displayHost = server.displayHost;
         String json = GSON.toJson(requestBody(request));
-        Request.Builder rb = new Request.Builder().url(endpoint)
+        Request.Builder rb = new Request.Builder().url(server.endpoint)
                 .post(RequestBody.create(json, JSON_MEDIA))
                 .header("Accept", "application/json");
         if (apiKey != null) {
@@ -490,7 +524,7 @@ public abstract class HttpChatModel implements ChatModel {
                 waitLogInterval.toNanos(), waitLogInterval.toNanos(), TimeUnit.NANOSECONDS);
         HttpAnswer answer;
         try {
-            answer = send(rb.build(), t0);
+            answer = send(rb.build(), t0, displayUrl);
         } finally {
             waiting.cancel(false);
         }
@@ -514,7 +548,8 @@ public abstract class HttpChatModel implements ChatModel {
             try {
                 return parseResponse(parsed.getAsJsonObject(), code);
             } catch (MalformedResponseException e) {
-                throw e;
+                // The backend's message says what is missing; the server it came from is added here.
+                throw new MalformedResponseException("POST " + displayUrl + ": " + e.getMessage(), code, e.getCause());
             } catch (RuntimeException e) {
                 // Gson's accessors throw IllegalStateException / UnsupportedOperationException on wrong types.
                 throw new MalformedResponseException("POST " + displayUrl + ": HTTP " + code
@@ -547,7 +582,7 @@ public abstract class HttpChatModel implements ChatModel {
      * saying so), so it never got the request. Everything else that fails here is a counted failure: a
      * timeout, a failure on a new connection, or one after the answer had begun.
      */
-    private HttpAnswer send(Request httpRequest, long t0) {
+    private HttpAnswer send(Request httpRequest, long t0, String displayUrl) {
         for (boolean repeat = false; ; repeat = true) {
             Call call = (repeat ? unpooledClient : client).newCall(httpRequest);
             ConnectionTrace trace = new ConnectionTrace();
@@ -630,8 +665,8 @@ public abstract class HttpChatModel implements ChatModel {
 
     /** An exception for a success body that lacks what the protocol promises (text redacted and shortened). */
     protected final MalformedResponseException malformed(String what, int statusCode) {
-        return new MalformedResponseException("POST " + displayUrl + ": HTTP " + statusCode + " "
-                + safe(Secrets.truncate(what, 300)), statusCode, null);
+        return new MalformedResponseException("HTTP " + statusCode + " " + safe(Secrets.truncate(what, 300)),
+                statusCode, null);
     }
 
     /** The error text of an error body: {@code error.message}, {@code error}, {@code detail}, {@code message}, or the raw body. */
@@ -688,12 +723,21 @@ public abstract class HttpChatModel implements ChatModel {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("class", getClass().getName());
         d.put("model", modelName);
-        d.put("endpoint", displayUrl);
+        if (servers.size() == 1) {
+            d.put("endpoint", displayUrl);
+        } else {
+            List<String> urls = new ArrayList<>();
+            servers.servers().forEach(s -> urls.add(s.displayUrl));
+            d.put("endpoints", urls);
+            d.put("maxConcurrencyPerServer", maxConcurrency);
+            d.put("serverFailuresBeforeBackoff", serverFailuresBeforeBackoff);
+            d.put("serverBackoffMs", serverBackoff.toMillis());
+        }
         d.put("apiKey", apiKey == null ? "(none)" : "(set)");
         d.put("connectTimeoutMs", connectTimeout.toMillis());
         d.put("readTimeoutMs", readTimeout.toMillis());
         d.put("callTimeoutMs", callTimeout.toMillis());
-        d.put("maxConcurrency", maxConcurrency);
+        d.put("maxConcurrency", maxConcurrency());
         d.put("maxRetries", maxRetries);
         d.put("requestsPerMinute", requestsPerMinute);
         d.put("tokensPerMinute", tokensPerMinute);
@@ -704,7 +748,24 @@ public abstract class HttpChatModel implements ChatModel {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[model=" + modelName + ", endpoint=" + displayUrl + ", apiKey="
-                + (apiKey == null ? "(none)" : Secrets.MASK) + ", maxConcurrency=" + maxConcurrency + "]";
+                + (apiKey == null ? "(none)" : Secrets.MASK) + ", maxConcurrency=" + maxConcurrency() + "]";
+    }
+
+    /**
+     * Logs what each server did (requests, failures, tokens, times taken out), once; the shared connection
+     * pool stays open for the library's other clients.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (ServerStats s : servers.stats()) {
+            if (s.requests() > 0) {
+                LOG.info("{}: {} requests, {} failed, {} prompt + {} completion tokens, taken out {} times", s.url(),
+                        s.requests(), s.failures(), s.promptTokens(), s.completionTokens(), s.timesTakenOut());
+            }
+        }
     }
 
     /**
@@ -714,7 +775,7 @@ public abstract class HttpChatModel implements ChatModel {
      * @param <M> the model it builds
      */
     public abstract static class Builder<B extends Builder<B, M>, M extends HttpChatModel> {
-        private String baseUrl;
+        private List<String> baseUrls;
         private String modelName;
         private String apiKey;
         private String apiKeyEnv;
@@ -731,9 +792,11 @@ public abstract class HttpChatModel implements ChatModel {
         private ResponseFormat.Type maxResponseFormat = ResponseFormat.Type.JSON_SCHEMA;
         private OkHttpClient httpClient;
         private Duration waitLogInterval = DEFAULT_WAIT_LOG_INTERVAL;
+        private int serverFailuresBeforeBackoff = 3;
+        private Duration serverBackoff = Duration.ofSeconds(10);
 
         protected Builder(String defaultBaseUrl) {
-            this.baseUrl = defaultBaseUrl;
+            this.baseUrls = List.of(defaultBaseUrl);
         }
 
         @SuppressWarnings("unchecked")
@@ -743,7 +806,37 @@ public abstract class HttpChatModel implements ChatModel {
 
         /** The server's base URL. */
         public B baseUrl(String baseUrl) {
-            this.baseUrl = baseUrl;
+            this.baseUrls = java.util.Collections.singletonList(baseUrl);
+            return self();
+        }
+
+        /**
+         * Several servers of the same model (replicas), 1 to 64 distinct URLs: requests are spread over them,
+         * {@link #maxConcurrency} at a time on each (see {@link HttpChatModel}).
+         */
+        public B baseUrls(List<String> baseUrls) {
+            if (baseUrls == null) {
+                throw new IllegalArgumentException("baseUrls must not be null");
+            }
+            this.baseUrls = new ArrayList<>(baseUrls);
+            return self();
+        }
+
+        /**
+         * With several servers: failed attempts in a row after which a server is taken out for
+         * {@link #serverBackoff}, in [1, 100]; default 3.
+         */
+        public B serverFailuresBeforeBackoff(int n) {
+            this.serverFailuresBeforeBackoff = n;
+            return self();
+        }
+
+        /**
+         * With several servers: how long a failing server is out before a probe request; doubled after each
+         * failed probe, up to 8 times; default 10 s.
+         */
+        public B serverBackoff(Duration d) {
+            this.serverBackoff = d;
             return self();
         }
 
@@ -789,7 +882,7 @@ public abstract class HttpChatModel implements ChatModel {
             return self();
         }
 
-        /** Requests in flight at once from this client; default 4. */
+        /** Requests in flight at once from this client, per server when there are several; default 4. */
         public B maxConcurrency(int n) {
             this.maxConcurrency = n;
             return self();

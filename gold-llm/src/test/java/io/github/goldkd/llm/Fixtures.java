@@ -124,7 +124,7 @@ final class Fixtures {
      * A fake OpenAI-compatible teacher: answers each generation request with a JSON sample whose text depends
      * on the request's seed and whose label is the requested one; counts requests and in-flight requests.
      */
-    static final class TeacherDispatcher extends Dispatcher {
+    static class TeacherDispatcher extends Dispatcher {
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();

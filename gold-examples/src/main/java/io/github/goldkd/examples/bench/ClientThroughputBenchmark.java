@@ -1,4 +1,4 @@
-package io.github.goldkd.llm.bench;
+package io.github.goldkd.examples.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -14,6 +14,7 @@ import io.github.goldkd.llm.ChatModel;
 import io.github.goldkd.llm.ChatRequest;
 import io.github.goldkd.llm.LlmGenerator;
 import io.github.goldkd.llm.OpenAiChatModel;
+import io.github.goldkd.llm.ServerStats;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Client throughput against a slow local server: a loopback OpenAI-compatible server that answers every
@@ -41,8 +43,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the client threads spend per request (ThreadMXBean), and the same measurement through
  * {@link LlmGenerator} (prompt rendering, parsing, filtering included).
  *
- * <p>Run: {@code mvn -q -pl gold-llm exec:java -Dexec.mainClass=io.github.goldkd.llm.bench.ClientThroughputBenchmark
- * [-Dexec.args="64 8 200 5"]} (requests, concurrency, delay in ms, measured repetitions).
+ * <p>Then the same against S such servers (default 3) behind one client with several base URLs, C in flight on
+ * each (ideal {@code S * C / delay}, 120 requests per second for the defaults), S x 120 requests per run; and
+ * the same again with one server stopped once a third of the requests are answered (requests in flight there
+ * are cut off, later connections refused): every request must still be answered and every sample generated.
+ *
+ * <p>Run (see BENCHMARKS.md): {@code java -cp ... io.github.goldkd.examples.bench.ClientThroughputBenchmark
+ * [requests concurrency delayMs reps servers]}, default {@code 64 8 200 5 3}.
  */
 public final class ClientThroughputBenchmark {
 
@@ -61,7 +68,12 @@ public final class ClientThroughputBenchmark {
      * @param maxInFlight       most requests the server saw at once
      */
     public record Run(String path, int requests, double seconds, double requestsPerSecond, double ideal,
-                      double cpuMicrosPerRequest, int maxInFlight) {
+                      double cpuMicrosPerRequest, int maxInFlight, String servers) {
+        Run(String path, int requests, double seconds, double requestsPerSecond, double ideal,
+            double cpuMicrosPerRequest, int maxInFlight) {
+            this(path, requests, seconds, requestsPerSecond, ideal, cpuMicrosPerRequest, maxInFlight, "");
+        }
+
         public double ratio() {
             return requestsPerSecond / ideal;
         }
@@ -81,6 +93,10 @@ public final class ClientThroughputBenchmark {
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         long delay = args.length > 2 ? Long.parseLong(args[2]) : 200;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int serverCount = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        System.out.printf(Locale.ROOT, "load average at start: %.1f on %d processors%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         Result r = run(requests, concurrency, delay, reps);
         System.out.printf(Locale.ROOT, "%d requests, concurrency %d, server delay %d ms, ideal %.1f req/s; %d runs each%n",
                 requests, concurrency, delay, concurrency * 1000.0 / delay, reps);
@@ -92,6 +108,112 @@ public final class ClientThroughputBenchmark {
         Run mg = Result.median(r.generator());
         System.out.printf(Locale.ROOT, "median: client %.1f req/s (%.1f %%), generator %.1f req/s (%.1f %%); target >= 90 %%%n",
                 mc.requestsPerSecond(), 100 * mc.ratio(), mg.requestsPerSecond(), 100 * mg.ratio());
+        int multiRequests = serverCount * 120;
+        List<Run> multi = runSeveral(serverCount, multiRequests, concurrency, delay, Math.max(1, (reps + 1) / 2));
+        System.out.printf(Locale.ROOT, "%n%d servers, %d requests per run, concurrency %d each, server delay %d ms, "
+                + "ideal %.1f req/s%n", serverCount, multiRequests, concurrency, delay,
+                serverCount * concurrency * 1000.0 / delay);
+        System.out.println("| path | run | wall s | req/s | ratio to ideal | client CPU per request | max in flight "
+                + "per server | server time per answer | per server: requests/failures/taken out |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < multi.size(); i++) {
+            Run x = multi.get(i);
+            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.1f | %.1f %% | %.0f µs | %d | %s |%n", x.path(), i + 1,
+                    x.seconds(), x.requestsPerSecond(), 100 * x.ratio(), x.cpuMicrosPerRequest(), x.maxInFlight(),
+                    x.servers());
+        }
+        System.out.printf(Locale.ROOT, "load average at the end: %.1f%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /**
+     * Client and generator runs against {@code serverCount} servers, each path once with all servers up and once
+     * with one stopped mid-run; {@code reps} rounds of the four after one warm-up round.
+     */
+    static List<Run> runSeveral(int serverCount, int requests, int concurrency, long delayMillis, int reps)
+            throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int rep = -1; rep < reps; rep++) {
+            for (String path : List.of("client", "generator")) {
+                for (boolean kill : List.of(false, true)) {
+                    Run r = severalOnce(path, kill, serverCount, requests, concurrency, delayMillis, 100 + rep);
+                    if (rep >= 0) { // the first round warms up
+                        runs.add(r);
+                    }
+                }
+            }
+        }
+        runs.sort((a, b) -> a.path().compareTo(b.path()));
+        return runs;
+    }
+
+    private static Run severalOnce(String path, boolean kill, int serverCount, int requests, int concurrency,
+                                   long delayMillis, long seed) throws Exception {
+        List<SlowServer> servers = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < serverCount; i++) {
+            SlowServer s = new SlowServer(delayMillis, concurrency * 2 + 8);
+            servers.add(s);
+            urls.add(s.baseUrl());
+        }
+        Thread killer = null;
+        AtomicInteger stoppedAt = new AtomicInteger(-1);
+        try (OpenAiChatModel model = OpenAiChatModel.builder().baseUrls(urls).modelName("bench-model")
+                .maxConcurrency(concurrency).maxRetries(4).build()) {
+            if (kill) {
+                SlowServer victim = servers.get(serverCount / 2);
+                killer = new Thread(() -> {
+                    while (answered(servers) < requests / 3) {
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    stoppedAt.set(answered(servers));
+                    victim.stop();
+                }, "bench-killer");
+                killer.setDaemon(true);
+                killer.start();
+            }
+            Run r;
+            Supplier<Integer> maxInFlight = () -> servers.stream().mapToInt(s -> s.maxInFlight.get()).max().orElse(0);
+            if (path.equals("client")) {
+                r = clientRun(model, servers.get(0), requests, concurrency * serverCount, delayMillis);
+            } else {
+                r = generatorRun(model, servers.get(0), requests, concurrency * serverCount, delayMillis, seed);
+            }
+            if (killer != null) {
+                killer.join(10_000);
+            }
+            long answers = 0;
+            long nanos = 0;
+            for (SlowServer s : servers) {
+                answers += s.answered.get();
+                nanos += s.serviceNanos.get();
+            }
+            // The server's own time per answer, the sleep included: above the nominal delay, the machine's load
+            // (threads waiting for a core) slowed the servers, which no client can make up for.
+            StringBuilder per = new StringBuilder();
+            for (ServerStats st : model.serverStats()) {
+                per.append(per.length() == 0 ? "" : ", ").append(st.requests()).append('/').append(st.failures())
+                        .append('/').append(st.timesTakenOut());
+            }
+            if (kill) {
+                per.append(" (stopped after ").append(stoppedAt.get()).append(" answers)");
+            }
+            per.insert(0, String.format(Locale.ROOT, "%.0f ms | ", answers == 0 ? 0.0 : nanos / 1e6 / answers));
+            return new Run(path + (kill ? ", one server stopped" : ""), r.requests(), r.seconds(),
+                    r.requestsPerSecond(), r.ideal(), r.cpuMicrosPerRequest(), maxInFlight.get(), per.toString());
+        } finally {
+            for (SlowServer s : servers) {
+                s.stop();
+            }
+        }
+    }
+
+    private static int answered(List<SlowServer> servers) {
+        return servers.stream().mapToInt(s -> s.answered.get()).sum();
     }
 
     private static void print(List<Run> runs) {
@@ -138,6 +260,8 @@ public final class ClientThroughputBenchmark {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         AtomicLong cpu = new AtomicLong();
         server.maxInFlight.set(0);
+        server.serviceNanos.set(0);
+        server.answered.set(0);
         ExecutorService callers = Executors.newFixedThreadPool(requests);
         try {
             List<Future<?>> fs = new ArrayList<>();
@@ -175,6 +299,8 @@ public final class ClientThroughputBenchmark {
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         server.maxInFlight.set(0);
+        server.serviceNanos.set(0);
+        server.answered.set(0);
         try (LlmGenerator gen = LlmGenerator.builder().chatModel(model).parallelism(concurrency).build()) {
             long main0 = mx.getCurrentThreadCpuTime();
             long pool0 = poolCpu(mx);
@@ -208,6 +334,9 @@ public final class ClientThroughputBenchmark {
     private static final class SlowServer {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        /** Time from a request's arrival at its handler to its answer written, summed over the answers. */
+        final AtomicLong serviceNanos = new AtomicLong();
         private final HttpServer http;
         private final ExecutorService pool;
 
@@ -221,6 +350,7 @@ public final class ClientThroughputBenchmark {
             });
             http.setExecutor(pool);
             http.createContext("/v1/chat/completions", ex -> {
+                long arrived = System.nanoTime();
                 int now = inFlight.incrementAndGet();
                 maxInFlight.accumulateAndGet(now, Math::max);
                 boolean counted = true;
@@ -244,6 +374,8 @@ public final class ClientThroughputBenchmark {
                     ex.getResponseHeaders().add("Content-Type", "application/json");
                     ex.sendResponseHeaders(200, body.length);
                     out.write(body);
+                    serviceNanos.addAndGet(System.nanoTime() - arrived);
+                    answered.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
