@@ -9,7 +9,26 @@ import java.util.List;
  */
 public interface DistillationListener {
 
-    /** The run starts; {@code firstRound} is 0, or the round after the last committed one on resume. */
+    /**
+     * The run starts, with what is already committed to its run directory: nothing for a new run; on
+     * {@linkplain GoldDistiller#resume resume}, every round, sample and selection that earlier processes
+     * committed. The callbacks below report only what this process does, so a listener that keeps running
+     * totals (samples, tokens, selections, cost) starts them from {@code committed} — its rounds' reports
+     * hold the counts and tokens — and ends with the totals of an uninterrupted run. The first round this
+     * process runs is {@code committed.rounds().size()}; {@code committed.config()} is the run's
+     * configuration as it runs now (a resume may have raised the rounds).
+     *
+     * <p>The default calls {@link #onRunStart(Task, GoldConfig, int)}, so listeners written against that
+     * method keep working.
+     */
+    default void onRunStart(RunStore.StoredRun committed) {
+        onRunStart(committed.task(), committed.config(), committed.rounds().size());
+    }
+
+    /**
+     * The run starts; {@code firstRound} is 0, or the round after the last committed one on resume. Called by
+     * the default {@link #onRunStart(RunStore.StoredRun)}; override that one to see the committed rounds.
+     */
     default void onRunStart(Task task, GoldConfig config, int firstRound) {
     }
 

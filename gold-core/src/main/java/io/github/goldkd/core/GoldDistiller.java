@@ -173,8 +173,11 @@ public final class GoldDistiller {
                     config.feedbackMode());
         }
         store.writeProvenance(provenance);
+        // What earlier processes committed, so that listeners' running totals continue rather than restart.
+        RunStore.StoredRun committed = new RunStore.StoredRun(runDirectory, task, config, Dataset.of(state.all),
+                List.copyOf(state.selections), List.copyOf(state.rounds));
         for (DistillationListener l : listeners) {
-            l.onRunStart(task, config, state.nextRound);
+            l.onRunStart(committed);
         }
 
         String stopReason = null;
@@ -348,12 +351,10 @@ public final class GoldDistiller {
             ids.add(probe.get(i).id());
         }
         List<String> probeIds = new ArrayList<>(probe.size());
-        List<Double> scoreList = new ArrayList<>(probe.size());
-        for (int i = 0; i < probe.size(); i++) {
-            probeIds.add(probe.get(i).id());
-            scoreList.add(scores[i]);
+        for (Sample s : probe) {
+            probeIds.add(s.id());
         }
-        Selection selection = new Selection(b, scorer.name(), selector.name(), probeIds, scoreList, ids);
+        Selection selection = new Selection(b, scorer.name(), selector.name(), probeIds, scores, ids);
         store.appendSelection(selection);
         st.selections.add(selection);
         applySelection(st, selected);

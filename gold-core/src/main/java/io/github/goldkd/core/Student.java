@@ -11,6 +11,29 @@ import java.util.Map;
  * text, which a {@link Metric} scores against each sample's references. The same contract serves
  * classifiers (one row of class logits, the label as prediction) and sequence students (one row per target
  * position, the generated text as prediction).
+ *
+ * <h2>Writing a student: two trainings, one filter</h2>
+ * A run trains students of one {@link StudentFactory} in two different ways, with the
+ * {@link TrainingOptions} it passes to {@link StudentFactory#create}:
+ * <ul>
+ *   <li>the <b>in-loop</b> student, which scores the probes, trains with the loop loss, cross-entropy by
+ *       default ({@link GoldDistiller.Builder#loopLoss}), and {@link BatchFilter#NONE};</li>
+ *   <li>the <b>final</b> student, trained afresh on all generated data, trains with the final loss,
+ *       symmetric cross-entropy by default ({@link SymmetricCrossEntropyLoss#defaults()}: alpha 0.1, beta 1,
+ *       label clamp 1e-4; {@link GoldDistiller.Builder#loss}), and the run's batch filter.</li>
+ * </ul>
+ * The two losses do not train alike. SCE's reverse term has the gradient of cross-entropy times
+ * {@code -ln(labelClamp) * p_y}: at the default clamp up to <b>about 9&times; larger</b> (9.2 where the
+ * student is confident in the label). A student whose optimiser and step size are stable in the loop can
+ * diverge in the final training: a user's custom student reached 0.89 monitoring accuracy in the loop and
+ * collapsed to 0.31 as the final student. Test a student with both losses and keep its steps stable under
+ * SCE (an adaptive optimiser such as Adam, a smaller learning rate, or gradient clipping).
+ *
+ * <p>A student must train with {@code options.loss()} and honour {@code options.batchFilter()}: inside each
+ * mini-batch step, compute the current network's logits of the batch, call
+ * {@link BatchFilter#keep(List)} and train on the kept samples only. A student that ignores the filter
+ * trains the final student on samples the run's filter (e.g. gold-ood's {@code BatchFilters.reference()})
+ * was meant to drop, and nothing fails.
  */
 public interface Student {
 

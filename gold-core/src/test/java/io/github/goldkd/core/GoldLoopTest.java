@@ -104,8 +104,7 @@ class GoldLoopTest {
             Selection stored = result.selections().get(b);
             assertThat(stored.round()).isEqualTo(b);
             assertThat(stored.selectedIds()).as("selection of round %d", b).isEqualTo(chosen);
-            assertThat(stored.scores()).containsExactlyElementsOf(
-                    IntStream.range(0, scores.length).mapToObj(i -> scores[i]).toList());
+            assertThat(stored.scores()).containsExactly(scores);
             assertThat(result.rounds().get(b).selectedIds()).isEqualTo(chosen);
             feedback = chosen;
         }

@@ -202,6 +202,113 @@ class ResumeTest {
         assertThat(extended.selections()).isEqualTo(longer.selections());
     }
 
+    @Test
+    void aListenersRunningTotalsAfterAResumeEqualThoseOfAnUninterruptedRun() {
+        Totals whole = new Totals();
+        start(tmp.resolve("reference"), Faults.none()).listener(whole).build().run();
+        assertThat(whole.rounds).isEqualTo(7);
+        assertThat(whole.selected).isPositive();
+        // between rounds, mid-round after a batch was written (dropped and generated again), and after every
+        // round was committed but before the final student
+        List<Faults> crashes = List.of(Faults.at("generate-train", 5), Faults.at("onSelected", 3),
+                Faults.at("onFinalStudentTrained", 1));
+        for (int c = 0; c < crashes.size(); c++) {
+            Faults fault = crashes.get(c);
+            Path dir = tmp.resolve("totals-" + c);
+            Totals first = new Totals();
+            assertThatThrownBy(() -> start(dir, fault).listener(first).build().run())
+                    .isInstanceOf(Faults.InjectedFault.class);
+            Totals resumed = new Totals();
+            OldListener old = new OldListener();
+            int committed = RunStore.read(dir).rounds().size();
+            GoldDistiller.resume(dir).generator(new ScriptedGenerator())
+                    .student(ControlledStudent.factory(Faults.none())).oodScorer(new TestScorer())
+                    .listener(resumed).listener(old).build().run();
+            assertThat(resumed).as("after crash %d", c).usingRecursiveComparison().isEqualTo(whole);
+            assertThat(old.firstRound).as("a listener of the old callback still learns the first round")
+                    .isEqualTo(committed);
+        }
+    }
+
+    @Test
+    void aRunStoreWrittenBeforeSelectionScoresWereArraysResumesToTheUninterruptedRun() throws Exception {
+        // Written by the code before Selection.scores() was a double[] (List<Double>): the configuration of
+        // start(), stopped by a crash at the fifth train batch, so rounds 0-3 are committed.
+        Path dir = tmp.resolve("old-store");
+        Path written = Path.of(ResumeTest.class.getResource("run-store-0.1.0").toURI());
+        try (Stream<Path> files = Files.walk(written)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.copy(p, dir.resolve(written.relativize(p).toString()));
+            }
+        }
+        List<String> oldSelections = Files.readAllLines(dir.resolve(RunStore.SELECTIONS), StandardCharsets.UTF_8);
+        assertThat(RunStore.read(dir).rounds()).hasSize(4);
+        assertThat(RunStore.read(dir).selections()).hasSize(4)
+                .allSatisfy(sel -> assertThat(sel.scores()).hasSize(5));
+
+        DistillationResult reference = start(tmp.resolve("reference"), Faults.none()).build().run();
+        assertSameRun(resume(dir), reference, "run store of 0.1.0");
+        // and the selections this code writes are the lines the earlier code wrote, byte for byte
+        assertThat(Files.readAllLines(tmp.resolve("reference").resolve(RunStore.SELECTIONS), StandardCharsets.UTF_8)
+                .subList(0, oldSelections.size())).isEqualTo(oldSelections);
+    }
+
+    /** Running totals of a run, started from what is already committed. */
+    private static final class Totals implements DistillationListener {
+        int rounds;
+        int samples;
+        int probes;
+        int selections;
+        int selected;
+        long promptTokens;
+        double scoreSum;
+
+        @Override
+        public void onRunStart(RunStore.StoredRun committed) {
+            rounds = committed.rounds().size();
+            samples = committed.samples().size();
+            probes = (int) committed.samples().samples().stream().filter(s -> s.origin() == Origin.PROBE).count();
+            selections = committed.selections().size();
+            committed.selections().forEach(this::add);
+            committed.rounds().forEach(r -> promptTokens += r.promptTokens());
+        }
+
+        @Override
+        public void onGenerated(int round, GenerationMode mode, List<Sample> batch, GenerationStats stats) {
+            samples += batch.size();
+            probes += mode == GenerationMode.PROBE ? batch.size() : 0;
+        }
+
+        @Override
+        public void onSelected(Selection selection) {
+            selections++;
+            add(selection);
+        }
+
+        private void add(Selection selection) {
+            selected += selection.selectedIds().size();
+            for (double score : selection.scores()) {
+                scoreSum += score;
+            }
+        }
+
+        @Override
+        public void onRoundEnd(RoundReport report) {
+            rounds++;
+            promptTokens += report.promptTokens();
+        }
+    }
+
+    /** A listener written against the callback before the committed state was passed. */
+    private static final class OldListener implements DistillationListener {
+        int firstRound = -1;
+
+        @Override
+        public void onRunStart(Task task, GoldConfig config, int firstRound) {
+            this.firstRound = firstRound;
+        }
+    }
+
     /** A run stopped between rounds after {@code committed} rounds (7: the finished run). */
     private Path stopAfter(int committed, String name) {
         Path dir = tmp.resolve(name);

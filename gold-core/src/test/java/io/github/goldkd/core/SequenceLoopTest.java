@@ -87,9 +87,9 @@ class SequenceLoopTest {
         // Probes were scored on real positions only: the padding rows of this student would move the average.
         assertThat(result.selections()).hasSize(6);
         for (int i = 0; i < result.selections().size(); i++) {
-            List<Double> stored = result.selections().get(i).scores();
-            for (int j = 0; j < stored.size(); j++) {
-                assertThat(stored.get(j)).isCloseTo(expectedScores.get(i)[j], within(1e-12));
+            double[] stored = result.selections().get(i).scores();
+            for (int j = 0; j < stored.length; j++) {
+                assertThat(stored[j]).isCloseTo(expectedScores.get(i)[j], within(1e-12));
             }
         }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +169,7 @@ final class AblationBenchmark {
                 lo = Math.min(lo, e);
                 hi = Math.max(hi, e);
             }
-            if (!sel.scores().isEmpty()) {
+            if (sel.scores().length > 0) {
                 spreads.add(hi - lo);
             }
         }
@@ -181,11 +182,11 @@ final class AblationBenchmark {
             int round = used.get(k)[0];
             Selection sel = run.selections().get(used.get(k)[1]);
             sb.append(String.format(Locale.ROOT, "- round %d's prompt held the selection of round %d (probe energies "
-                    + "%.3f to %.3f):", round, sel.round(), sel.scores().stream().mapToDouble(Double::doubleValue)
-                    .min().orElse(0), sel.scores().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+                    + "%.3f to %.3f):", round, sel.round(), Arrays.stream(sel.scores()).min().orElse(0),
+                    Arrays.stream(sel.scores()).max().orElse(0)));
             for (String id : sel.selectedIds()) {
                 Sample s = byId.get(id);
-                double score = sel.scores().get(sel.probeIds().indexOf(id));
+                double score = sel.scores()[sel.probeIds().indexOf(id)];
                 sb.append(String.format(Locale.ROOT, " [%s, %.3f] \"%s\"", s.label(), score, clip(s.text())));
             }
             sb.append("\n  - the teacher wrote:");

@@ -64,10 +64,10 @@ class SequenceEnergyInTheLoopTest {
                     Logits z = batch.get(i);
                     anyPadding |= z.realPositions() < z.positions();
                     double expected = handEnergy(z, averaging == SequenceAveraging.REAL_TOKENS);
-                    assertThat(sel.scores().get(i)).as("%s round %d probe %d", task.name(), r, i)
+                    assertThat(sel.scores()[i]).as("%s round %d probe %d", task.name(), r, i)
                             .isCloseTo(expected, within(1e-9));
                     if (z.realPositions() < z.positions()) {
-                        assertThat(sel.scores().get(i)).isNotCloseTo(
+                        assertThat(sel.scores()[i]).isNotCloseTo(
                                 handEnergy(z, averaging != SequenceAveraging.REAL_TOKENS), within(1e-3));
                     }
                 }

@@ -122,6 +122,21 @@ public final class LabelledFiles {
                 + ".csv or .tsv");
     }
 
+    /**
+     * Reads {@code file} for {@code task}, the format chosen by its extension: the one call for a file in the
+     * default layout, the same as {@code forFile(file).forTask(task).read(file)}. Use {@link #forFile} (or
+     * {@link #jsonl()}, {@link #csv()}, {@link #tsv()}) and the {@link Loader}'s settings to map other
+     * columns or labels, or to read several files with one configuration.
+     *
+     * @throws GoldException for an extension other than {@code .jsonl}, {@code .ndjson}, {@code .csv},
+     *                       {@code .tsv}, and as {@link Loader#read} for a bad record
+     */
+    public static Dataset read(Path file, Task task) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(task, "task");
+        return forFile(file).forTask(task).read(file);
+    }
+
     private enum Format { JSONL, DELIMITED }
 
     /**

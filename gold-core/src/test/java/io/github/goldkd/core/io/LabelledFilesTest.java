@@ -327,6 +327,25 @@ class LabelledFilesTest {
     }
 
     @Test
+    void readNamesTheFileOnceAndReadsItForTheTask() throws IOException {
+        Task nli = new Task("rte", TaskKind.CLASSIFICATION, "", List.of("premise", "hypothesis"),
+                List.of(new Label("yes", ""), new Label("no", "")), List.of());
+        Path j = write("pairs.jsonl", "{\"hypothesis\":\"h\",\"premise\":\"p\",\"label\":\"no\"}\n");
+        Path c = write("pairs.csv", "label,premise,hypothesis\nyes,\"p, q\",h\n");
+        Dataset fromJsonl = LabelledFiles.read(j, nli);
+        assertThat(fromJsonl.samples()).isEqualTo(LabelledFiles.forFile(j).forTask(nli).read(j).samples());
+        assertThat(fromJsonl.get(0).inputs().keySet()).containsExactly("premise", "hypothesis");
+        assertThat(fromJsonl.get(0).label()).isEqualTo("no");
+        assertThat(LabelledFiles.read(c, nli).get(0).input("premise")).isEqualTo("p, q");
+        // the task's labels are the allowed ones
+        Path bad = write("bad.jsonl", "{\"hypothesis\":\"h\",\"premise\":\"p\",\"label\":\"maybe\"}\n");
+        assertThatThrownBy(() -> LabelledFiles.read(bad, nli)).isInstanceOf(GoldException.class)
+                .hasMessageContaining("bad.jsonl").hasMessageContaining("maybe");
+        assertThatThrownBy(() -> LabelledFiles.read(dir.resolve("a.txt"), nli))
+                .isInstanceOf(GoldException.class).hasMessageContaining("a.txt").hasMessageContaining(".jsonl");
+    }
+
+    @Test
     void loaderIsImmutableAndValidatesSettings() throws IOException {
         LabelledFiles.Loader base = LabelledFiles.jsonl();
         LabelledFiles.Loader other = base.text("sentence");
