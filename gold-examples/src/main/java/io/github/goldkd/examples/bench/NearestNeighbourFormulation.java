@@ -19,8 +19,9 @@ import java.util.Map;
  * (289, {@code test.jsonl}), test = its development split (99, {@code dev.jsonl}), as {@code --task nl4opt}
  * and the shipped README have them. Deterministic; no seed.
  *
- * <p>Run: {@code mvn -q -pl gold-examples exec:java
- * -Dexec.mainClass=io.github.goldkd.examples.bench.NearestNeighbourFormulation}.
+ * <p>Run (from the repository root; {@code package} builds every module, so no stale installed jar is used):
+ * {@code mvn -B -q -DskipTests package && java -cp gold-examples/target/gold-examples.jar
+ * io.github.goldkd.examples.bench.NearestNeighbourFormulation}.
  */
 public final class NearestNeighbourFormulation {
 

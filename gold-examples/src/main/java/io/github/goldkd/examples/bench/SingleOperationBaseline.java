@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * </ul>
  * Deterministic; no seed.
  *
- * <p>Run: {@code mvn -q -pl gold-examples exec:java
- * -Dexec.mainClass=io.github.goldkd.examples.bench.SingleOperationBaseline}.
+ * <p>Run (from the repository root; {@code package} builds every module, so no stale installed jar is used):
+ * {@code mvn -B -q -DskipTests package && java -cp gold-examples/target/gold-examples.jar
+ * io.github.goldkd.examples.bench.SingleOperationBaseline}.
  */
 public final class SingleOperationBaseline {
 

@@ -72,6 +72,19 @@ class SequenceBaselinesTest {
     }
 
     @Test
+    void candidateRecallCountsQuestionsWhoseAnswerIsACandidate() {
+        String context = "Paris is big. Rollo led the Normans.";
+        Dataset data = Dataset.of(List.of(
+                qa(context, "Who led the Normans?", "Rollo"),
+                // made of question words only: never a candidate
+                qa(context, "Who led the Normans?", "the Normans"),
+                // three words: a candidate only with maxSpan >= 3
+                qa(context, "What is big?", "Paris is big")));
+        assertThat(SlidingWindowQaBaseline.candidateRecall(data, 2)).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(SlidingWindowQaBaseline.candidateRecall(data, 3)).isCloseTo(2.0 / 3, within(1e-12));
+    }
+
+    @Test
     void singleOperationRulesAreChosenByPoolAccuracy() {
         assertThat(SingleOperationBaseline.numbers(math("x", "He had 1,000 apples and 2.5 kg", "and 3?", "", "0")))
                 .containsExactly(1000.0, 2.5, 3.0);
