@@ -11,6 +11,14 @@ import java.util.Map;
  * text, which a {@link Metric} scores against each sample's references. The same contract serves
  * classifiers (one row of class logits, the label as prediction) and sequence students (one row per target
  * position, the generated text as prediction).
+ *
+ * <p><b>Thread safety.</b> A student need not be thread-safe, and the shipped ones are not: one thread at a
+ * time trains it or asks it for logits or predictions (a DL4J network keeps per-call state). To predict from
+ * many threads, use a {@link Predictor}, which gives each concurrent call its own copy of the student, or
+ * give each thread its own copy (for example loaded from the same student file).
+ *
+ * <p>To predict raw strings rather than samples, use {@link Predictor#predict(List)} and
+ * {@link Predictor#probabilities(List)}.
  */
 public interface Student {
 
