@@ -15,9 +15,13 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe. A student is not ({@link Student}), so a predictor hands each call a student copy that no
  * other thread is using at the time: {@link #of(Student)} holds one copy, and concurrent calls take turns;
- * {@link #pooled(int, Supplier)} makes up to {@code copies} copies, one per concurrent call, so calls from
- * that many threads run in parallel. Every copy must give the same predictions (copies loaded from one
- * student file do), so that the result of a call never depends on which copy served it.
+ * {@link #pooled(int, Supplier)} holds {@code copies} copies, so calls from that many threads run in
+ * parallel, and further ones wait for a free copy. Every copy must give the same predictions (copies loaded
+ * from one student file do), so that the result of a call never depends on which copy served it.
+ *
+ * <p>A classifier's probabilities may differ in their last bits with the batch a text is asked in (the BLAS
+ * kernels of a batch of 7 and one of 256 round differently); the same batch gives the same result on any
+ * thread and any copy.
  *
  * <pre>{@code
  * Predictor predictor = Predictor.pooled(4, () -> Students.load(runDirectory));
@@ -27,28 +31,22 @@ import java.util.function.Supplier;
 public final class Predictor {
 
     private final Task task;
-    private final int copies;
-    private final Supplier<? extends Student> newCopy;
     private final LinkedBlockingQueue<Student> idle = new LinkedBlockingQueue<>();
-    private int created;
 
-    private Predictor(Student first, int copies, Supplier<? extends Student> newCopy) {
-        this.task = first.task();
-        this.copies = copies;
-        this.newCopy = newCopy;
-        this.created = 1;
-        idle.add(first);
+    private Predictor(List<Student> copies) {
+        this.task = copies.get(0).task();
+        idle.addAll(copies);
     }
 
     /** A predictor on {@code student} alone: thread-safe, concurrent calls take turns on it. */
     public static Predictor of(Student student) {
         Objects.requireNonNull(student, "student");
-        return new Predictor(student, 1, null);
+        return new Predictor(List.of(student));
     }
 
     /**
-     * A predictor that serves up to {@code copies} calls at once, each on its own student copy. The first copy
-     * is made now; the others when concurrent calls first need them.
+     * A predictor that serves up to {@code copies} calls at once, each on its own student copy, all made now
+     * (so that a student that cannot be loaded fails at start-up, not under load).
      *
      * @param copies  how many calls may run at the same time, at least 1 (e.g. the number of cores)
      * @param newCopy makes one copy of the student, e.g. {@code () -> Students.load(runDirectory)}; every copy
@@ -59,8 +57,22 @@ public final class Predictor {
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be >= 1, was " + copies);
         }
-        Student first = Objects.requireNonNull(newCopy.get(), "newCopy returned null");
-        return new Predictor(first, copies, newCopy);
+        List<Student> made = new ArrayList<>(copies);
+        for (int i = 0; i < copies; i++) {
+            Student copy = Objects.requireNonNull(newCopy.get(), "newCopy returned null");
+            for (Student m : made) {
+                if (m == copy) {
+                    throw new IllegalArgumentException("newCopy returned the same student twice; it must make a new "
+                            + "copy on each call (a student is not thread-safe)");
+                }
+            }
+            if (i > 0 && !copy.task().equals(made.get(0).task())) {
+                throw new IllegalArgumentException("newCopy made students for different tasks: '"
+                        + made.get(0).task().name() + "' and '" + copy.task().name() + "'");
+            }
+            made.add(copy);
+        }
+        return new Predictor(made);
     }
 
     /** The task of the student. */
@@ -190,26 +202,6 @@ public final class Predictor {
     }
 
     private Student borrow() {
-        Student s = idle.poll();
-        if (s != null) {
-            return s;
-        }
-        synchronized (this) {
-            if (created < copies) {
-                created++;
-                try {
-                    Student copy = Objects.requireNonNull(newCopy.get(), "newCopy returned null");
-                    if (!copy.task().equals(task)) {
-                        throw new GoldException("newCopy made a student for task '" + copy.task().name()
-                                + "', the first copy is for '" + task.name() + "'");
-                    }
-                    return copy;
-                } catch (RuntimeException | Error e) {
-                    created--;
-                    throw e;
-                }
-            }
-        }
         try {
             return idle.take();
         } catch (InterruptedException e) {
