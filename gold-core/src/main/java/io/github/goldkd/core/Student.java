@@ -34,6 +34,14 @@ import java.util.Map;
  * {@link BatchFilter#keep(List)} and train on the kept samples only. A student that ignores the filter
  * trains the final student on samples the run's filter (e.g. gold-ood's {@code BatchFilters.reference()})
  * was meant to drop, and nothing fails.
+ *
+ * <p><b>Thread safety.</b> A student need not be thread-safe, and the shipped ones are not: one thread at a
+ * time trains it or asks it for logits or predictions (a DL4J network keeps per-call state). To predict from
+ * many threads, use a {@link Predictor}, which gives each concurrent call its own copy of the student, or
+ * give each thread its own copy (for example loaded from the same student file).
+ *
+ * <p>To predict raw strings rather than samples, use {@link Predictor#predict(List)} and
+ * {@link Predictor#probabilities(List)}.
  */
 public interface Student {
 

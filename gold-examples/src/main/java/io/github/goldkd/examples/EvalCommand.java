@@ -1,14 +1,13 @@
 package io.github.goldkd.examples;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonPrimitive;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.Metric;
 import io.github.goldkd.core.Student;
-import io.github.goldkd.core.io.TextFiles;
 import io.github.goldkd.core.metric.Metrics;
+import io.github.goldkd.student.StudentException;
+import io.github.goldkd.student.Students;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a run's final student on a test file.")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Run directory (holding student.bin and summary.json).")
+    @Option(names = "--model", required = true, description = "Run directory (holding student.bin).")
     Path model;
 
     @Option(names = "--test", required = true, description = "Labelled test file (JSONL, CSV or TSV).")
@@ -45,20 +44,16 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(test)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--test file not found: " + test);
         }
-        String kind = studentKind(model);
-        if (kind == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + model
-                    + " has no summary.json naming its student (bag, cnn or encoder)");
-        }
-        StudentChoice choice;
-        try {
-            choice = StudentChoice.parse(kind);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + model.resolve("summary.json")
-                    + " names student '" + kind + "'; known: bag, cnn, encoder");
-        }
         long start = System.nanoTime();
-        Student student = choice.factory().load(studentFile);
+        // The student file records its kind: no need to know which student the run trained.
+        Student student;
+        try {
+            student = Students.load(studentFile);
+        } catch (StudentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + e.getMessage());
+        }
+        String studentName = StudentChoice.ofStudent(student).map(StudentChoice::cliName)
+                .orElse(student.getClass().getName());
         Dataset data = ShippedTasks.read(student.task(), test);
         if (data.isEmpty()) {
             throw new GoldException("--test " + test + " holds no labelled samples");
@@ -70,22 +65,10 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = out != null ? out : model.resolve("eval-" + test.getFileName().toString().replaceAll("\\W+", "-"));
         new Summary().putScores(metric.name(), scores, student.task().kind()).put("testSamples", data.size()).put("generatedSamples", 0)
                 .put("requests", 0).put("promptTokens", 0).put("completionTokens", 0).put("seconds", seconds)
-                .put("seed", run.config().seed()).put("student", choice.cliName()).put("model", model.toString())
+                .put("seed", run.config().seed()).put("student", studentName).put("model", model.toString())
                 .write(dir);
         scores.forEach((name, value) -> spec.commandLine().getOut().printf(Locale.ROOT, "test %s %.4f on %d samples%n",
                 name, value, data.size()));
         return 0;
     }
-
-    private static String studentKind(Path run) {
-        Path summary = run.resolve("summary.json");
-        if (Files.exists(summary)) {
-            JsonElement el = TextFiles.parseJson(summary, TextFiles.read(summary));
-            if (el.isJsonObject() && el.getAsJsonObject().get("student") instanceof JsonPrimitive p) {
-                return p.getAsString();
-            }
-        }
-        return null;
-    }
-
 }

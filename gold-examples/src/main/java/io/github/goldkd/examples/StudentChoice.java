@@ -65,6 +65,16 @@ public enum StudentChoice {
         return Optional.empty();
     }
 
+    /** The choice whose students are of {@code student}'s class; empty for a user's own student. */
+    static Optional<StudentChoice> ofStudent(io.github.goldkd.core.Student student) {
+        for (StudentChoice c : values()) {
+            if (c.studentClass() == student.getClass()) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
     private Class<?> studentClass() {
         return switch (this) {
             case BAG -> BagOfEmbeddingsStudent.class;

@@ -8,7 +8,6 @@ import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TrainingOptions;
-import io.github.goldkd.core.io.TaskJson;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -628,40 +627,61 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             return new BagOfEmbeddingsStudent(task, options, config, Vocabulary.empty(), null, false, task.isPair());
         }
 
-        /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */
+        /**
+         * Restores a saved student (a student file or a run directory); its batch filter is
+         * {@link BatchFilter#NONE} (filters are not stored).
+         */
         @Override
         public BagOfEmbeddingsStudent load(Path file) {
-            StudentArchive.Contents c = StudentArchive.read(file, KIND);
-            try {
-                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
-                BagOfEmbeddingsConfig saved = new Gson().fromJson(c.meta().get("config"), BagOfEmbeddingsConfig.class);
-                ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
-                GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
-                long seed = c.meta().get("seed").getAsLong();
-                Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
-                boolean pair = savedAsPair(c.meta()) && task.isPair();
-                if (pair != (g.getConfiguration().getNetworkInputs().size() == 2)) {
-                    throw new StudentException("student file " + file + ": its network "
-                            + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
-                }
-                BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
-                        new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, g,
-                        c.meta().get("trained").getAsBoolean(), pair);
-                if (s.featurizer.featureCount() != g.getLayer("emb").getParam("W").size(0)) {
-                    throw new StudentException("student file " + file + ": vocabulary and network do not match");
-                }
-                return s;
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof StudentException se) {
-                    throw se;
-                }
-                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-            }
+            return restore(StudentFile.read(file));
         }
 
         @Override
         public Map<String, Object> describe() {
             return Map.of("class", BagOfEmbeddingsStudent.class.getName(), "config", config);
+        }
+    }
+
+    /** Restores bag-of-embeddings students for {@link Students#load}. */
+    public static final class Loader implements StudentLoader {
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public BagOfEmbeddingsStudent load(StudentFile file) {
+            return restore(file);
+        }
+    }
+
+    private static BagOfEmbeddingsStudent restore(StudentFile f) {
+        Path file = f.path();
+        StudentArchive.Contents c = StudentArchive.read(f, KIND);
+        try {
+            Task task = f.task();
+            BagOfEmbeddingsConfig saved = new Gson().fromJson(c.meta().get("config"), BagOfEmbeddingsConfig.class);
+            ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
+            GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
+            long seed = c.meta().get("seed").getAsLong();
+            Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
+            boolean pair = savedAsPair(c.meta()) && task.isPair();
+            if (pair != (g.getConfiguration().getNetworkInputs().size() == 2)) {
+                throw new StudentException("student file " + file + ": its network "
+                        + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
+            }
+            BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
+                    new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, g,
+                    c.meta().get("trained").getAsBoolean(), pair);
+            if (s.featurizer.featureCount() != g.getLayer("emb").getParam("W").size(0)) {
+                throw new StudentException("student file " + file + ": vocabulary and network do not match");
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StudentException se) {
+                throw se;
+            }
+            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -8,7 +8,6 @@ import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TrainingOptions;
-import io.github.goldkd.core.io.TaskJson;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -298,44 +297,82 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
          */
         @Override
         public EncoderStudent load(Path file) {
-            StudentArchive.Contents c = StudentArchive.read(file, KIND);
-            try {
-                int dim = c.meta().get("encoderDimension").getAsInt();
-                String name = c.meta().get("encoder").getAsString();
-                if (dim != encoder.dimension()) {
-                    throw new StudentException("student file " + file + " was trained on encoder '" + name
-                            + "' of dimension " + dim + ", this factory's encoder '" + encoder.name()
-                            + "' has dimension " + encoder.dimension());
-                }
-                if (!name.equals(encoder.name())) {
-                    log.warn("student file {} was trained on encoder '{}', loading it on '{}'", file, name,
-                            encoder.name());
-                }
-                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
-                EncoderStudentConfig saved = new Gson().fromJson(c.meta().get("config"), EncoderStudentConfig.class);
-                MultiLayerNetwork net =
-                        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
-                GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());
-                long seed = c.meta().get("seed").getAsLong();
-                boolean pair = savedAsPair(c.meta()) && task.isPair();
-                long width = net.layerInputSize(0);
-                if (width != inputWidth(dim, pair, saved)) {
-                    throw new StudentException("student file " + file + ": its head reads " + width
-                            + " inputs, expected " + inputWidth(dim, pair, saved) + (pair ? " (a sentence pair)" : ""));
-                }
-                return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
-                        encoder, net, pair);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof StudentException se) {
-                    throw se;
-                }
-                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-            }
+            return restore(StudentFile.read(file), encoder);
         }
 
         @Override
         public Map<String, Object> describe() {
             return Map.of("class", EncoderStudent.class.getName(), "encoder", encoder.name(), "config", config);
+        }
+    }
+
+    /**
+     * Restores encoder students for {@link Students#load} on the bundled bge-small encoder, the only encoder it
+     * can create; a student trained on another encoder is loaded with
+     * {@code EncoderStudent.factory(thatEncoder).load(path)}. Every student it loads shares one encoder.
+     */
+    public static final class Loader implements StudentLoader {
+        private static CachingEncoder bge;
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public EncoderStudent load(StudentFile file) {
+            String name = file.setting("encoder") == null ? "?" : file.setting("encoder").getAsString();
+            String bgeName = OnnxBgeEncoder.NAME;
+            if (!name.equals(bgeName)) {
+                throw new StudentException("student file " + file.path() + " holds an encoder student trained on encoder '"
+                        + name + "', which Students.load cannot create (it creates '" + bgeName
+                        + "'); load it with EncoderStudent.factory(encoder).load(path), given that encoder");
+            }
+            return restore(file, bge());
+        }
+
+        private static synchronized CachingEncoder bge() {
+            if (bge == null) {
+                bge = CachingEncoder.of(OnnxBgeEncoder.create());
+            }
+            return bge;
+        }
+    }
+
+    private static EncoderStudent restore(StudentFile f, CachingEncoder encoder) {
+        Path file = f.path();
+        StudentArchive.Contents c = StudentArchive.read(f, KIND);
+        try {
+            int dim = c.meta().get("encoderDimension").getAsInt();
+            String name = c.meta().get("encoder").getAsString();
+            if (dim != encoder.dimension()) {
+                throw new StudentException("student file " + file + " was trained on encoder '" + name
+                        + "' of dimension " + dim + ", this factory's encoder '" + encoder.name()
+                        + "' has dimension " + encoder.dimension());
+            }
+            if (!name.equals(encoder.name())) {
+                log.warn("student file {} was trained on encoder '{}', loading it on '{}'", file, name,
+                        encoder.name());
+            }
+            Task task = f.task();
+            EncoderStudentConfig saved = new Gson().fromJson(c.meta().get("config"), EncoderStudentConfig.class);
+            MultiLayerNetwork net =
+                    ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
+            GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());
+            long seed = c.meta().get("seed").getAsLong();
+            boolean pair = savedAsPair(c.meta()) && task.isPair();
+            long width = net.layerInputSize(0);
+            if (width != inputWidth(dim, pair, saved)) {
+                throw new StudentException("student file " + file + ": its head reads " + width
+                        + " inputs, expected " + inputWidth(dim, pair, saved) + (pair ? " (a sentence pair)" : ""));
+            }
+            return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
+                    encoder, net, pair);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StudentException se) {
+                throw se;
+            }
+            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -22,6 +22,8 @@ public final class OnnxBgeEncoder implements Encoder {
     private static final String MODEL_CLASS =
             "dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel";
     private static final int DIMENSION = 384;
+    /** This encoder's {@link #name()}, which an encoder student's file records. */
+    public static final String NAME = "bge-small-en-v1.5-q";
 
     /** What this class needs from the model; the one implementation lives in a class of its own (see Bge). */
     interface Model {
@@ -88,6 +90,6 @@ public final class OnnxBgeEncoder implements Encoder {
 
     @Override
     public String name() {
-        return "bge-small-en-v1.5-q";
+        return NAME;
     }
 }

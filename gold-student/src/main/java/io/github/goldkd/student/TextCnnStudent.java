@@ -7,7 +7,6 @@ import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TrainingOptions;
-import io.github.goldkd.core.io.TaskJson;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -255,33 +254,54 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
             return new TextCnnStudent(task, options, config, Vocabulary.empty(), null, false);
         }
 
-        /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */
+        /**
+         * Restores a saved student (a student file or a run directory); its batch filter is
+         * {@link BatchFilter#NONE} (filters are not stored).
+         */
         @Override
         public TextCnnStudent load(Path file) {
-            StudentArchive.Contents c = StudentArchive.read(file, KIND);
-            try {
-                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
-                TextCnnConfig saved = new Gson().fromJson(c.meta().get("config"), TextCnnConfig.class);
-                ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
-                GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
-                long seed = c.meta().get("seed").getAsLong();
-                Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
-                if (vocabulary.size() != g.getLayer("emb").getParam("W").size(0)) {
-                    throw new StudentException("student file " + file + ": vocabulary and network do not match");
-                }
-                return new TextCnnStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
-                        vocabulary, g, c.meta().get("trained").getAsBoolean());
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof StudentException se) {
-                    throw se;
-                }
-                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-            }
+            return restore(StudentFile.read(file));
         }
 
         @Override
         public Map<String, Object> describe() {
             return Map.of("class", TextCnnStudent.class.getName(), "config", config);
+        }
+    }
+
+    /** Restores text-CNN students for {@link Students#load}. */
+    public static final class Loader implements StudentLoader {
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public TextCnnStudent load(StudentFile file) {
+            return restore(file);
+        }
+    }
+
+    private static TextCnnStudent restore(StudentFile f) {
+        Path file = f.path();
+        StudentArchive.Contents c = StudentArchive.read(f, KIND);
+        try {
+            Task task = f.task();
+            TextCnnConfig saved = new Gson().fromJson(c.meta().get("config"), TextCnnConfig.class);
+            ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
+            GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
+            long seed = c.meta().get("seed").getAsLong();
+            Vocabulary vocabulary = Vocabulary.of(c.vocabulary());
+            if (vocabulary.size() != g.getLayer("emb").getParam("W").size(0)) {
+                throw new StudentException("student file " + file + ": vocabulary and network do not match");
+            }
+            return new TextCnnStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
+                    vocabulary, g, c.meta().get("trained").getAsBoolean());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StudentException se) {
+                throw se;
+            }
+            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
         }
     }
 }

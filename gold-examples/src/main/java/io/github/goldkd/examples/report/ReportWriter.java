@@ -234,7 +234,7 @@ public final class ReportWriter {
                 for (int i = 0; i < Math.min(EXAMPLES_PER_ROUND, sel.selectedIds().size()); i++) {
                     String id = sel.selectedIds().get(i);
                     int at = sel.probeIds().indexOf(id);
-                    String score = at < 0 ? "" : String.format(Locale.ROOT, " (score %.3f)", sel.scores().get(at));
+                    String score = at < 0 ? "" : String.format(Locale.ROOT, " (score %.3f)", sel.scores()[at]);
                     md.append("- ").append(example(byId.get(id), id)).append(score).append('\n');
                 }
                 md.append("\nWritten in round ").append(sel.round() + 1).append(":\n\n");
