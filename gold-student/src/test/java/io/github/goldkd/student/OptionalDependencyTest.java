@@ -68,4 +68,26 @@ class OptionalDependencyTest {
             }
         }
     }
+
+    @Test
+    void withoutTheDependencyBgeTokenStatesSaysWhatIsMissing() throws Exception {
+        URL[] urls = {classesDir().toUri().toURL(),
+                GoldException.class.getProtectionDomain().getCodeSource().getLocation(),
+                org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation()};
+        try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+            Class<?> c = loader.loadClass("io.github.goldkd.student.seq.BgeTokenStates");
+            Method available = c.getDeclaredMethod("isAvailable");
+            available.setAccessible(true);
+            assertThat(available.invoke(null)).isEqualTo(false);
+            Method create = c.getDeclaredMethod("create", int.class);
+            create.setAccessible(true);
+            try {
+                create.invoke(null, 1);
+                throw new AssertionError("create() must fail without the dependency");
+            } catch (InvocationTargetException e) {
+                assertThat(e.getCause().getClass().getName()).isEqualTo(StudentException.class.getName());
+                assertThat(e.getCause()).hasMessageContaining(OnnxBgeEncoder.ARTIFACT);
+            }
+        }
+    }
 }

@@ -6,9 +6,12 @@ package io.github.goldkd.student.seq;
  * <pre>
  * input  per sample: the bge-small encoding of [CLS] question [SEP] context [SEP] (BgeTokenStates: frozen
  *        last_hidden_state, float16-rounded, long contexts merged from overlapping windows), T tokens
- * x      [B, F = 386, T]  (channels first): 384 frozen state + exact match (1 on a context token whose id
- *        occurs among the question's token ids, when exactMatch) + segment (1 on context tokens); padded
- *        with zeros to the longest T of the batch; mask [B, T] = 1 on real tokens
+ * x      [B, F = 390, T]  (channels first), per token: the 384-d frozen state; segment (1 on context tokens);
+ *        exact match (1 on a context token whose id occurs among the question's token ids); content exact match
+ *        (the same, leaving out function words and punctuation); the share of content matches among the 2w + 1
+ *        context tokens around it, for w = 3, 8, 16 (the sliding-window baseline's signal, as a feature). The
+ *        exact-match features are 0 without exactMatch. Padded with zeros to the longest T of the batch;
+ *        mask [B, T] = 1 on real tokens
  * proj   = relu(W_in x + b_in)                          W_in [F, d], pointwise (conv1d k=1), [B, d, T]
  * att    = MultiHeadAttention(q = k = v = proj, heads, head size d / heads, scaled dot product, keys masked by
  *          mask; W_q, W_k, W_v [heads, d / heads, d], W_o [d, d], no biases)          [B, d, T]
@@ -69,9 +72,9 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
         }
     }
 
-    /** d 128, 4 heads, Adam 1e-3, batch 16, answers up to 30 tokens, exact match on, 1 thread, 512/128 windows, 256 MB. */
+    /** d 128, 4 heads, Adam 2e-3, batch 16, answers up to 30 tokens, exact match on, 1 thread, 512/128 windows, 256 MB. */
     public static SpanQaConfig defaults() {
-        return new SpanQaConfig(128, 4, 1e-3, 16, 30, true, 1, BgeTokenStates.MAX_TOKENS,
+        return new SpanQaConfig(128, 4, 2e-3, 16, 30, true, 1, BgeTokenStates.MAX_TOKENS,
                 BgeTokenStates.DEFAULT_OVERLAP, 256);
     }
 

@@ -77,8 +77,21 @@ public final class SpanQaStudent implements Student {
 
     private static final Logger log = LoggerFactory.getLogger(SpanQaStudent.class);
     static final String KIND = "span-qa";
-    /** Features per token: the frozen state, exact match, segment. */
-    static final int FEATURES = BgeTokenStates.DIMENSION + 2;
+    /** Half-widths of the windows in which the density of the question's content tokens is counted. */
+    static final int[] DENSITY_WINDOWS = {3, 8, 16};
+    /**
+     * Features per token: the frozen state, segment, exact match (any token), exact match (content token), and
+     * the density of the question's content tokens around it ({@link #DENSITY_WINDOWS}).
+     */
+    static final int FEATURES = BgeTokenStates.DIMENSION + 3 + DENSITY_WINDOWS.length;
+    /**
+     * Function words and punctuation: their matches say little about where the answer is, so the content-token
+     * features leave them out (the sliding-window baseline of the SQuAD paper counts content words the same way).
+     */
+    private static final String STOPWORDS = "a an the of in on at to for from by with about as into than then "
+            + "and or but not no nor so is are was were be been being am do does did has have had having it its "
+            + "this that these those there here what which who whom whose when where why how whats s ' \" "
+            + ". , ; : ? ! ( ) - he she they we you i his her their our your my me him them us one also";
 
     private final Task task;
     private final TrainingOptions options;
@@ -86,6 +99,7 @@ public final class SpanQaStudent implements Student {
     private final BgeTokenStates states;
     private final SameDiff sd;
     private final String questionField;
+    private final Set<Integer> stopwordIds;
     private boolean trained;
 
     private SpanQaStudent(Task task, TrainingOptions options, SpanQaConfig config, BgeTokenStates states,
@@ -97,6 +111,13 @@ public final class SpanQaStudent implements Student {
         this.sd = sd != null ? sd : build(config, options.seed());
         this.trained = trained;
         this.questionField = questionField(task);
+        this.stopwordIds = new HashSet<>();
+        for (String w : STOPWORDS.split(" ")) {
+            BgeTokenStates.Tokens t = states.tokenize(w);
+            if (t.size() == 1) {
+                stopwordIds.add(t.ids()[0]);
+            }
+        }
         if (this.sd.getTrainingConfig() == null) {
             this.sd.setTrainingConfig(trainingConfig(config));
         }
@@ -260,35 +281,70 @@ public final class SpanQaStudent implements Student {
         float[] x = new float[b * FEATURES * len];
         float[] mask = new float[b * len];
         float[] state = new float[BgeTokenStates.DIMENSION];
+        int d = BgeTokenStates.DIMENSION;
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             BgeTokenStates.Encoded enc = e.enc();
-            Set<Integer> questionIds = new HashSet<>();
-            if (config.exactMatch()) {
-                for (int t = 0; t < enc.textStart(); t++) {
-                    if (enc.charStart()[t] >= 0) {
-                        questionIds.add(enc.ids()[t]);
-                    }
-                }
-            }
             int base = i * FEATURES * len;
             for (int t = 0; t < e.length(); t++) {
                 enc.copyState(t, state, 0);
-                for (int k = 0; k < BgeTokenStates.DIMENSION; k++) {
+                for (int k = 0; k < d; k++) {
                     x[base + k * len + t] = state[k];
                 }
-                boolean inContext = t >= enc.textStart() && t < enc.textStart() + enc.textLength();
-                if (inContext && questionIds.contains(enc.ids()[t])) {
-                    x[base + BgeTokenStates.DIMENSION * len + t] = 1f;
-                }
-                if (inContext) {
-                    x[base + (BgeTokenStates.DIMENSION + 1) * len + t] = 1f;
-                }
                 mask[i * len + t] = 1f;
+            }
+            float[] extra = tokenFeatures(enc);
+            int per = FEATURES - d;
+            for (int f = 0; f < per; f++) {
+                for (int t = 0; t < e.length(); t++) {
+                    x[base + (d + f) * len + t] = extra[f * e.length() + t];
+                }
             }
         }
         return new INDArray[] {Nd4j.create(x, new long[] {b, FEATURES, len}, 'c'),
                 Nd4j.create(mask, new long[] {b, len}, 'c')};
+    }
+
+    /**
+     * The features after the state, feature-major ({@code [FEATURES - 384][length]}): segment (1 on context
+     * tokens), exact match (a context token whose id occurs among the question's), exact match of a content token
+     * (not a function word or punctuation), and for each half-width w of {@link #DENSITY_WINDOWS} the share of the
+     * 2w + 1 context tokens around the token that are content matches. All exact-match features are 0 without
+     * {@code exactMatch}.
+     */
+    private float[] tokenFeatures(BgeTokenStates.Encoded enc) {
+        int n = enc.length();
+        int per = FEATURES - BgeTokenStates.DIMENSION;
+        float[] out = new float[per * n];
+        int from = enc.textStart();
+        int to = from + enc.textLength();
+        Set<Integer> questionIds = new HashSet<>();
+        if (config.exactMatch()) {
+            for (int t = 0; t < from; t++) {
+                if (enc.charStart()[t] >= 0) {
+                    questionIds.add(enc.ids()[t]);
+                }
+            }
+        }
+        int[] content = new int[n + 1]; // prefix sums of content matches
+        for (int t = 0; t < n; t++) {
+            boolean inContext = t >= from && t < to;
+            boolean match = inContext && questionIds.contains(enc.ids()[t]);
+            boolean contentMatch = match && !stopwordIds.contains(enc.ids()[t]);
+            out[t] = inContext ? 1f : 0f;
+            out[n + t] = match ? 1f : 0f;
+            out[2 * n + t] = contentMatch ? 1f : 0f;
+            content[t + 1] = content[t] + (contentMatch ? 1 : 0);
+        }
+        for (int w = 0; w < DENSITY_WINDOWS.length; w++) {
+            int half = DENSITY_WINDOWS[w];
+            for (int t = from; t < to; t++) {
+                int lo = Math.max(from, t - half);
+                int hi = Math.min(to, t + half + 1);
+                out[(3 + w) * n + t] = (content[hi] - content[lo]) / (float) (2 * half + 1);
+            }
+        }
+        return out;
     }
 
     /** The network's logits [B, 2, T] flattened row-major, and T. */

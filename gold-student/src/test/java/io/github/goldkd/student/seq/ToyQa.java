@@ -39,33 +39,42 @@ final class ToyQa {
     }
 
     static Dataset train(int n, long seed) {
-        return make(n, seed, NAMES_A, CITIES_A, JOBS_A, "train");
+        return make(n, seed, 3, NAMES_A, CITIES_A, JOBS_A, "train");
     }
 
     static Dataset test(int n, long seed) {
-        return make(n, seed, NAMES_B, CITIES_B, JOBS_B, "test");
+        return make(n, seed, 3, NAMES_B, CITIES_B, JOBS_B, "test");
+    }
+
+    /** Contexts about {@code people} people. */
+    static Dataset train(int n, long seed, int people) {
+        return make(n, seed, people, NAMES_A, CITIES_A, JOBS_A, "train");
+    }
+
+    static Dataset test(int n, long seed, int people) {
+        return make(n, seed, people, NAMES_B, CITIES_B, JOBS_B, "test");
     }
 
     private static String pick(SplittableRandom r, String[] a) {
         return a[r.nextInt(a.length)];
     }
 
-    private static Dataset make(int n, long seed, String[] names, String[] cities, String[] jobs, String prefix) {
+    private static Dataset make(int n, long seed, int count, String[] names, String[] cities, String[] jobs, String prefix) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Sample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             List<String> people = new ArrayList<>();
-            while (people.size() < 3) {
+            while (people.size() < count) {
                 String p = pick(r, names);
                 if (!people.contains(p)) {
                     people.add(p);
                 }
             }
             StringBuilder c = new StringBuilder();
-            String[] city = new String[3];
-            String[] year = new String[3];
-            String[] job = new String[3];
-            for (int k = 0; k < 3; k++) {
+            String[] city = new String[count];
+            String[] year = new String[count];
+            String[] job = new String[count];
+            for (int k = 0; k < count; k++) {
                 city[k] = pick(r, cities);
                 year[k] = String.valueOf(1900 + r.nextInt(100));
                 job[k] = pick(r, jobs);
@@ -77,7 +86,7 @@ final class ToyQa {
                             .append(". ");
                 }
             }
-            int who = r.nextInt(3);
+            int who = r.nextInt(count);
             String q;
             String a;
             switch (r.nextInt(3)) {
