@@ -106,8 +106,9 @@ final class AblationBenchmark {
                                 + " samples with seed " + seed + ", " + generated + " before: totals must be equal");
                     }
                     generated = o.result().dataset().size();
-                    progress.accept(String.format(Locale.ROOT, "%-8s %-48s seed %d: accuracy %.4f (%d samples, %.1f s)",
-                            student.cliName(), row.name(), seed, acc, generated, o.seconds()));
+                    progress.accept(String.format(Locale.ROOT, "%-8s %-48s seed %d: %s %.4f (%d samples, %.1f s)",
+                            student.cliName(), row.name(), seed, o.result().metric().name(), acc, generated,
+                            o.seconds()));
                 }
                 cells.put(row.name(), new Cell(stats.getMean(), stats.getStandardDeviation(), values, generated));
             }
@@ -117,11 +118,11 @@ final class AblationBenchmark {
     }
 
     /** The results as a Markdown table. */
-    static String table(Map<StudentChoice, Map<String, Cell>> results, int seeds) {
+    static String table(Map<StudentChoice, Map<String, Cell>> results, int seeds, String metric) {
         StringBuilder sb = new StringBuilder();
         sb.append("| row | samples |");
-        results.keySet().forEach(s -> sb.append(' ').append(s.cliName()).append(" accuracy (").append(seeds)
-                .append(" seeds) |"));
+        results.keySet().forEach(s -> sb.append(' ').append(s.cliName()).append(' ').append(metric).append(" (")
+                .append(seeds).append(" seeds) |"));
         sb.append("\n|---|---:|");
         results.keySet().forEach(s -> sb.append("---:|"));
         sb.append('\n');

@@ -33,10 +33,11 @@ final class BenchCommand implements Runnable {
             description = "Compare GOLD with its ablations at an equal number of generated samples.")
     static final class Ablation implements Callable<Integer> {
 
-        @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder).")
-        List<String> students = List.of("bag", "encoder");
+        @Option(names = "--students", split = ",", description = "Students to compare (default: bag,encoder for a "
+                + "classification task, else the student of the task's kind).")
+        List<String> students;
 
-        @Option(names = "--task", description = "Task file or a shipped classification task: sentiment or qnli "
+        @Option(names = "--task", description = "Task file or a shipped task: sentiment, qnli, squad, svamp or nl4opt "
                 + "(default: sentiment).")
         String task;
 
@@ -66,17 +67,20 @@ final class BenchCommand implements Runnable {
             loop.validate(spec);
             Options.range(spec, "--update-epochs", updateEpochs, 1, 1_000);
             TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
-            taskOption.requireClassification(spec.commandLine(), task);
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--task FILE needs --pool and --test (a shipped task defaults to its own files)");
             }
             List<StudentChoice> choices = new ArrayList<>();
-            for (String s : students) {
-                try {
-                    choices.add(StudentChoice.parse(s));
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            if (students == null) {
+                if (taskOption.task().kind() == io.github.goldkd.core.TaskKind.CLASSIFICATION) {
+                    choices.addAll(List.of(StudentChoice.BAG, StudentChoice.ENCODER));
+                } else {
+                    choices.add(taskOption.student(spec.commandLine(), null, StudentChoice.BAG));
+                }
+            } else {
+                for (String s : students) {
+                    choices.add(taskOption.student(spec.commandLine(), s, StudentChoice.BAG));
                 }
             }
             Task t = taskOption.task();
@@ -93,7 +97,8 @@ final class BenchCommand implements Runnable {
                         w.println(line);
                         w.flush();
                     });
-            String table = AblationBenchmark.table(results, loop.seeds);
+            String table = AblationBenchmark.table(results, loop.seeds,
+                    io.github.goldkd.core.metric.Metrics.defaultFor(t.kind()).name());
             StringBuilder trace = new StringBuilder();
             for (StudentChoice c : choices) {
                 trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed 1)\n\n")
@@ -114,8 +119,12 @@ final class BenchCommand implements Runnable {
                 summary.put(student.cliName() + " " + row, cell.values());
                 summary.put("generatedSamples", cell.generated());
             }));
-            summary.put("testAccuracy", results.values().iterator().next()
-                    .get(AblationBenchmark.rows().get(3).name()).mean());
+            double goldMean = results.values().iterator().next().get(AblationBenchmark.rows().get(3).name()).mean();
+            summary.put("metric", io.github.goldkd.core.metric.Metrics.defaultFor(t.kind()).name())
+                    .put("testScore", goldMean);
+            if (t.kind() == io.github.goldkd.core.TaskKind.CLASSIFICATION) {
+                summary.put("testAccuracy", goldMean);
+            }
             summary.write(dir);
             w.println();
             w.println(table);

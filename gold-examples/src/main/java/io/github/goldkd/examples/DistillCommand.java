@@ -65,9 +65,9 @@ final class DistillCommand implements Callable<Integer> {
             + "same number of generated samples) (default: ${DEFAULT-VALUE}).")
     String feedback = "on";
 
-    @Option(names = "--student", description = "bag, cnn or encoder (default: ${DEFAULT-VALUE}; with --resume: the "
-            + "run's).")
-    String student = "bag";
+    @Option(names = "--student", description = "bag, cnn or encoder for classification (default bag); span-qa for "
+            + "extractive QA (its default); with --resume: the run's.")
+    String student;
 
     @Option(names = "--min-accepted-share", description = "Least share of a round's requested samples the teacher "
             + "must deliver; a round below it, or with no usable sample at all, ends the run with status 1 "
@@ -98,12 +98,6 @@ final class DistillCommand implements Callable<Integer> {
         // Everything that can be refused is checked before anything is built or written: a refused start
         // leaves nothing on disk and loads no native library.
         teacher.validate(spec, true);
-        StudentChoice choice;
-        try {
-            choice = StudentChoice.parse(student);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
         FeedbackMode mode = switch (feedback.toLowerCase(Locale.ROOT)) {
             case "on" -> FeedbackMode.ON;
             case "off" -> FeedbackMode.OFF_NO_PROBES;
@@ -115,7 +109,7 @@ final class DistillCommand implements Callable<Integer> {
         Options.range(spec, "--final-epochs", finalEpochs, 1, 10_000);
         Options.range(spec, "--min-accepted-share", minAcceptedShare, 0.0, 1.0);
         taskOption = TaskOption.resolve(spec.commandLine(), task);
-        taskOption.requireClassification(spec.commandLine(), task);
+        StudentChoice choice = taskOption.student(spec.commandLine(), student, StudentChoice.BAG);
         Options.requireFile(spec, test, "--test");
         if (teacher.isCorpus() && teacher.pool == null && !taskOption.shipped()) {
             throw usage("--teacher corpus needs --pool FILE");

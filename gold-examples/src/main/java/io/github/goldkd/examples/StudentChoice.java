@@ -2,27 +2,37 @@ package io.github.goldkd.examples;
 
 import io.github.goldkd.core.RunStore;
 import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.student.BagOfEmbeddingsStudent;
 import io.github.goldkd.student.CachingEncoder;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.OnnxBgeEncoder;
 import io.github.goldkd.student.TextCnnStudent;
+import io.github.goldkd.student.seq.SpanQaStudent;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The students the command line offers, by the names used in {@code --student}. */
+/**
+ * The students the command line offers, by the names used in {@code --student}: three classifiers, and a
+ * student per sequence kind. Each learns the task kinds of {@link #supports}; a command without
+ * {@code --student} takes {@link #defaultFor} the task's kind.
+ */
 public enum StudentChoice {
     /** fastText-like bag of embeddings (gold-student). */
     BAG,
     /** Kim's text CNN (gold-student). */
     CNN,
     /** Frozen bge-small-en-v1.5 sentence encoder (ONNX, in process) with a DL4J MLP head. */
-    ENCODER;
+    ENCODER,
+    /** Extractive QA: start/end logits over frozen bge token states with a trainable attention head. */
+    SPAN_QA;
 
     /** One encoder cache per JVM: the ablation's many runs embed each text once. */
     private static CachingEncoder sharedEncoder;
+    /** One span-QA factory per JVM: its bge session and token-state cache serve every run. */
+    private static SpanQaStudent.Factory sharedSpanQa;
 
     /** A factory of this kind of student with its default settings. */
     public StudentFactory factory() {
@@ -30,12 +40,48 @@ public enum StudentChoice {
             case BAG -> BagOfEmbeddingsStudent.factory();
             case CNN -> TextCnnStudent.factory();
             case ENCODER -> EncoderStudent.factory(encoder());
+            case SPAN_QA -> spanQa();
         };
+    }
+
+    /** Whether this student learns tasks of {@code kind}. */
+    public boolean supports(TaskKind kind) {
+        return switch (this) {
+            case BAG, CNN, ENCODER -> kind == TaskKind.CLASSIFICATION;
+            case SPAN_QA -> kind == TaskKind.EXTRACTIVE_QA;
+        };
+    }
+
+    /**
+     * The student of a task kind when none is chosen: {@code classifier} for classification, else the one
+     * student that learns the kind; empty when none does.
+     */
+    public static Optional<StudentChoice> defaultFor(TaskKind kind, StudentChoice classifier) {
+        if (kind == TaskKind.CLASSIFICATION) {
+            return Optional.of(classifier);
+        }
+        for (StudentChoice c : values()) {
+            if (c.supports(kind)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names of the students that learn {@code kind}, for messages. */
+    public static String namesFor(TaskKind kind) {
+        StringBuilder sb = new StringBuilder();
+        for (StudentChoice c : values()) {
+            if (c.supports(kind)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(c.cliName());
+            }
+        }
+        return sb.toString();
     }
 
     /** The name used on the command line and in summary.json. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Parses a {@code --student} value (case-insensitive). */
@@ -45,7 +91,11 @@ public enum StudentChoice {
                 return c;
             }
         }
-        throw new IllegalArgumentException("--student must be one of bag, cnn, encoder, was '" + s + "'");
+        StringBuilder all = new StringBuilder();
+        for (StudentChoice c : values()) {
+            all.append(all.length() == 0 ? "" : ", ").append(c.cliName());
+        }
+        throw new IllegalArgumentException("--student must be one of " + all + ", was '" + s + "'");
     }
 
     /**
@@ -80,7 +130,15 @@ public enum StudentChoice {
             case BAG -> BagOfEmbeddingsStudent.class;
             case CNN -> TextCnnStudent.class;
             case ENCODER -> EncoderStudent.class;
+            case SPAN_QA -> SpanQaStudent.class;
         };
+    }
+
+    static synchronized SpanQaStudent.Factory spanQa() {
+        if (sharedSpanQa == null) {
+            sharedSpanQa = SpanQaStudent.factory();
+        }
+        return sharedSpanQa;
     }
 
     static synchronized CachingEncoder encoder() {

@@ -39,13 +39,30 @@ record TaskOption(Task task, String name) {
      * Refuses a sequence task: the students of {@code --student} (bag, cnn, encoder) are classifiers. Called
      * before any data is read or teacher built.
      */
-    void requireClassification(CommandLine cli, String value) {
-        if (task.kind().isSequence()) {
-            throw new CommandLine.ParameterException(cli, "--task " + value + " is a "
-                    + task.kind().name().toLowerCase(java.util.Locale.ROOT) + " task, and the students of --student "
-                    + "(bag, cnn, encoder) are classifiers; sequence students are not shipped yet (use the library "
-                    + "with your own Student, and gold score to score its predictions)");
+    /**
+     * The student for this task: {@code given} (a {@code --student} value, or null) when it learns the task's
+     * kind, else the kind's default ({@code classifier} for a classification task).
+     *
+     * @throws CommandLine.ParameterException for an unknown student, or one that cannot learn this kind
+     */
+    StudentChoice student(CommandLine cli, String given, StudentChoice classifier) {
+        String kind = task.kind().name().toLowerCase(java.util.Locale.ROOT);
+        if (given == null) {
+            return StudentChoice.defaultFor(task.kind(), classifier).orElseThrow(() ->
+                    new CommandLine.ParameterException(cli, "no shipped student learns " + kind + " tasks"));
         }
+        StudentChoice c;
+        try {
+            c = StudentChoice.parse(given);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
+        if (!c.supports(task.kind())) {
+            throw new CommandLine.ParameterException(cli, "--student " + c.cliName() + " does not learn " + kind
+                    + " tasks such as '" + task.name() + "'; students of " + kind + " tasks: "
+                    + StudentChoice.namesFor(task.kind()));
+        }
+        return c;
     }
 
     /** Whether the task is a shipped one (so pool and test have defaults). */

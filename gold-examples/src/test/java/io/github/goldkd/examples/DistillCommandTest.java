@@ -244,18 +244,46 @@ class DistillCommandTest {
     }
 
     @Test
-    void aSequenceTaskIsRefusedBeforeAnythingIsBuiltWhileNoSequenceStudentShips(@TempDir Path tmp) {
-        for (String name : List.of("squad", "svamp", "nl4opt")) {
-            Path out = tmp.resolve(name);
-            Run r = gold(List.of("distill", "--task", name, "--teacher", "corpus", "--out", out.toString()));
-            assertThat(r.status()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).contains("--task " + name).contains("are classifiers").contains("gold score");
-            assertThat(out).doesNotExist();
-            Run bench = gold(List.of("bench", "ablation", "--task", name, "--seeds", "1", "--out", out.toString()));
-            assertThat(bench.status()).as(bench.err()).isEqualTo(2);
-            assertThat(bench.err()).contains("--task " + name).contains("are classifiers");
-            assertThat(out).doesNotExist();
-        }
+    void aStudentThatCannotLearnTheTasksKindIsRefusedBeforeAnythingIsBuilt(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        Run r = gold(List.of("distill", "--task", "squad", "--teacher", "corpus", "--student", "bag", "--out",
+                out.toString()));
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--student bag does not learn extractive_qa tasks").contains("span-qa");
+        Run qaOnSentiment = gold(List.of("distill", "--task", "sentiment", "--teacher", "corpus", "--student",
+                "span-qa", "--out", out.toString()));
+        assertThat(qaOnSentiment.status()).isEqualTo(2);
+        assertThat(qaOnSentiment.err()).contains("--student span-qa does not learn classification tasks")
+                .contains("bag, cnn, encoder");
+        Run bench = gold(List.of("bench", "ablation", "--task", "squad", "--students", "encoder", "--seeds", "1",
+                "--out", out.toString()));
+        assertThat(bench.status()).as(bench.err()).isEqualTo(2);
+        assertThat(bench.err()).contains("--student encoder does not learn extractive_qa tasks");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anExtractiveQaRunWithTheShippedSquadTaskAndItsEval(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("squad");
+        Run r = gold(List.of("distill", "--task", "squad", "--teacher", "corpus", "--rounds", "2", "--batch-size",
+                "4", "--update-every", "1", "--final-epochs", "1", "--seed", "3", "--out", out.toString()));
+        assertThat(r.status()).as(r.err()).isZero();
+        com.google.gson.JsonObject summary = com.google.gson.JsonParser.parseString(
+                Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertThat(summary.get("student").getAsString()).isEqualTo("span-qa");
+        assertThat(summary.get("metric").getAsString()).isEqualTo("exact_match");
+        assertThat(summary.getAsJsonObject("testScores").keySet())
+                .containsExactlyInAnyOrder("exact_match", "f1", "strict_exact_match");
+        assertThat(summary.has("testAccuracy")).isFalse();
+        assertThat(summary.get("generatedSamples").getAsInt()).isEqualTo(2 * 8);
+        assertThat(r.out()).contains("test exact_match").contains("test f1");
+
+        Path test = tmp.resolve("normans.jsonl");
+        io.github.goldkd.core.io.SampleJson.write(test, ShippedTasks.test("squad").head(12));
+        Run eval = gold(List.of("eval", "--model", out.toString(), "--test", test.toString(), "--out",
+                tmp.resolve("eval").toString()));
+        assertThat(eval.status()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("test exact_match").contains("test f1").contains("on 12 samples");
     }
 
     @Test

@@ -15,8 +15,12 @@ import java.util.Map;
  * The shipped students' layout of a {@link StudentFile}: {@code student.json} (format, kind, task,
  * configuration, training options), {@code vocabulary.txt} (one token per line, in id order; absent for
  * students without one) and {@code network.zip} (DL4J's ModelSerializer output, updater state included).
+ *
+ * <p>Public only so that the students of {@code io.github.goldkd.student.seq} share this one layout (their
+ * {@code network.zip} entry holds a SameDiff graph instead); not an API for users, who write their own
+ * students' files with {@link StudentFile}.
  */
-final class StudentArchive {
+public final class StudentArchive {
 
     static final String FORMAT = StudentFile.FORMAT;
     private static final String VOCABULARY = "vocabulary.txt";
@@ -24,18 +28,18 @@ final class StudentArchive {
 
     /** Writes the network into the given stream. */
     @FunctionalInterface
-    interface NetworkWriter {
+    public interface NetworkWriter {
         void write(OutputStream out) throws IOException;
     }
 
     /** What {@link #read} returns. */
-    record Contents(JsonObject meta, List<String> vocabulary, byte[] network) {
+    public record Contents(JsonObject meta, List<String> vocabulary, byte[] network) {
     }
 
     private StudentArchive() {
     }
 
-    static void write(Path file, JsonObject meta, List<String> vocabulary, NetworkWriter network) {
+    public static void write(Path file, JsonObject meta, List<String> vocabulary, NetworkWriter network) {
         Map<String, StudentFile.EntryWriter> entries = new LinkedHashMap<>();
         if (vocabulary != null) {
             entries.put(VOCABULARY, out -> out.write(String.join("\n", vocabulary).getBytes(StandardCharsets.UTF_8)));
@@ -44,11 +48,11 @@ final class StudentArchive {
         StudentFile.writeZip(file, meta, entries);
     }
 
-    static Contents read(Path file, String expectedKind) {
+    public static Contents read(Path file, String expectedKind) {
         return read(StudentFile.read(file), expectedKind);
     }
 
-    static Contents read(StudentFile file, String expectedKind) {
+    public static Contents read(StudentFile file, String expectedKind) {
         if (!file.hasEntry(NETWORK)) {
             throw new StudentException("not a student file of the shipped layout (no " + NETWORK + "): " + file.path());
         }

@@ -22,6 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OptionalDependencyTest {
 
+    /** The classes that may refer to it, each loaded only after an availability check. */
+    private static final java.util.Set<String> GUARDED = java.util.Set.of("OnnxBgeModel.class",
+            "OnnxBgeTokenModel.class");
+
     private static Path classesDir() {
         return Path.of(OnnxBgeEncoder.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     }
@@ -36,9 +40,10 @@ class OptionalDependencyTest {
         for (Path f : files) {
             // class names in the constant pool are stored as plain UTF-8, so a byte search finds any reference
             String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-            boolean refers = bytes.contains("dev/langchain4j") || bytes.contains("ai/onnxruntime");
-            if (f.getFileName().toString().equals("OnnxBgeModel.class")) {
-                assertThat(refers).as("the scan finds the one class that does refer to it").isTrue();
+            boolean refers = bytes.contains("dev/langchain4j") || bytes.contains("ai/onnxruntime")
+                    || bytes.contains("ai/djl");
+            if (GUARDED.contains(f.getFileName().toString())) {
+                assertThat(refers).as("the scan finds the classes that do refer to it").isTrue();
             } else {
                 assertThat(refers).as("%s refers to the optional dependency", f.getFileName()).isFalse();
             }
@@ -56,6 +61,28 @@ class OptionalDependencyTest {
             Method create = c.getMethod("create");
             try {
                 create.invoke(null);
+                throw new AssertionError("create() must fail without the dependency");
+            } catch (InvocationTargetException e) {
+                assertThat(e.getCause().getClass().getName()).isEqualTo(StudentException.class.getName());
+                assertThat(e.getCause()).hasMessageContaining(OnnxBgeEncoder.ARTIFACT);
+            }
+        }
+    }
+
+    @Test
+    void withoutTheDependencyBgeTokenStatesSaysWhatIsMissing() throws Exception {
+        URL[] urls = {classesDir().toUri().toURL(),
+                GoldException.class.getProtectionDomain().getCodeSource().getLocation(),
+                org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation()};
+        try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+            Class<?> c = loader.loadClass("io.github.goldkd.student.seq.BgeTokenStates");
+            Method available = c.getDeclaredMethod("isAvailable");
+            available.setAccessible(true);
+            assertThat(available.invoke(null)).isEqualTo(false);
+            Method create = c.getDeclaredMethod("create", int.class);
+            create.setAccessible(true);
+            try {
+                create.invoke(null, 1);
                 throw new AssertionError("create() must fail without the dependency");
             } catch (InvocationTargetException e) {
                 assertThat(e.getCause().getClass().getName()).isEqualTo(StudentException.class.getName());

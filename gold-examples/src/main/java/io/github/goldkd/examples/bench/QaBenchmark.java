@@ -1,0 +1,136 @@
+package io.github.goldkd.examples.bench;
+
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.metric.Metrics;
+import io.github.goldkd.examples.ShippedTasks;
+import io.github.goldkd.student.seq.SpanQaConfig;
+import io.github.goldkd.student.seq.SpanQaStudent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The extractive QA student ({@link SpanQaStudent}) on the four shipped SQuAD articles: trained on the questions
+ * of three, tested on the fourth (Normans by default, as the shipped task's test set; {@code --held-out all}
+ * holds out each in turn). Prints EM and F1 (SQuAD's normalisation, {@link Metrics}), train time and peak
+ * resident memory per held-out article, as a Markdown table.
+ *
+ * <p>Run: {@code OMP_NUM_THREADS=1 mvn -q -pl gold-examples exec:java
+ * -Dexec.mainClass=io.github.goldkd.examples.bench.QaBenchmark -Dexec.args="--held-out all --epochs 8"}.
+ *
+ * <p>TODO(lead): the sliding-window lexical baseline of the SQuAD paper is {@code SlidingWindowQaBaseline}
+ * (seq-decode's branch); join its rows (same splits) into the table of BENCHMARKS.md.
+ */
+public final class QaBenchmark {
+
+    static final List<String> ARTICLES = List.of("normans", "computational-complexity-theory",
+            "southern-california", "sky-united-kingdom");
+
+    private QaBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        String heldOut = "normans";
+        int epochs = 8;
+        long seed = 1;
+        int dim = 128;
+        double lr = 2e-3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--held-out" -> heldOut = args[++i];
+                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--dim" -> dim = Integer.parseInt(args[++i]);
+                case "--lr" -> lr = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "'; allowed: --held-out all|" + String.join("|", ARTICLES) + ", --epochs N, --seed N, "
+                        + "--dim N, --lr X");
+            }
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, was " + epochs);
+        }
+        List<String> folds = heldOut.equals("all") ? ARTICLES : List.of(heldOut);
+        if (!heldOut.equals("all") && !ARTICLES.contains(heldOut)) {
+            throw new IllegalArgumentException("--held-out must be 'all' or one of " + ARTICLES + ", was '" + heldOut + "'");
+        }
+        Task task = ShippedTasks.task("squad");
+        SpanQaConfig config = SpanQaConfig.defaults().withModelDim(dim, 4).withLearningRate(lr);
+        List<String> rows = new ArrayList<>();
+        rows.add("| held-out article | train q. | test q. | EM | F1 | train s | peak RSS MB |");
+        rows.add("|---|---:|---:|---:|---:|---:|---:|");
+        try (SpanQaStudent.Factory factory = SpanQaStudent.factory(config)) {
+            for (String test : folds) {
+                Dataset train = Dataset.empty();
+                for (String a : ARTICLES) {
+                    if (!a.equals(test)) {
+                        train = train.concat(article(task, a));
+                    }
+                }
+                Dataset testSet = article(task, test);
+                SpanQaStudent student = factory.create(task, TrainingOptions.defaults(seed));
+                long t0 = System.nanoTime();
+                for (int e = 1; e <= epochs; e++) {
+                    var r = student.fit(train, 1, seed * 1000 + e);
+                    System.err.printf(Locale.ROOT, "[%s] epoch %d: train loss %.3f, %.0f s (diagnostic test EM %.3f)%n",
+                            test, e, r.trainLoss(), (System.nanoTime() - t0) / 1e9,
+                            student.score(testSet, Metrics.exactMatch()));
+                }
+                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                double em = student.score(testSet, Metrics.exactMatch());
+                double f1 = student.score(testSet, Metrics.f1());
+                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.0f | %d |", test, train.size(),
+                        testSet.size(), em, f1, trainSeconds, peakRssMb()));
+                System.err.println(rows.get(rows.size() - 1));
+            }
+        }
+        System.out.printf(Locale.ROOT, "SpanQaStudent d %d, 4 heads, Adam %.0e, batch %d, %d epochs, seed %d, "
+                + "OMP_NUM_THREADS=%s; the diagnostic per-epoch test EM above (stderr) was not used to choose "
+                + "anything.%n%n", dim, lr, config.batchSize(), epochs, seed, System.getenv("OMP_NUM_THREADS"));
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", JVM " + ManagementFactory.getRuntimeMXBean().getVmName());
+    }
+
+    /** One shipped article's questions. */
+    static Dataset article(Task task, String name) {
+        String resource = "/data/squad/" + name + ".jsonl";
+        try (InputStream in = QaBenchmark.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " not found on the class path");
+            }
+            Path tmp = Files.createTempFile("squad-" + name, ".jsonl");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return ShippedTasks.read(task, tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Peak resident set size of this process (VmHWM), in MB; -1 where /proc is missing. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
