@@ -49,7 +49,9 @@ final class DemoCommand implements Callable<Integer> {
     static final StudentChoice STUDENT = SENTIMENT.student();
 
     /** The demos there are, by task name. */
-    static final Map<String, Settings> DEMOS = Map.of("sentiment", SENTIMENT);
+    static final Map<String, Settings> DEMOS = Map.of("sentiment", SENTIMENT,
+            "squad", new Settings("squad", 30, 8, 10, 10, StudentChoice.SPAN_QA,
+                    "three SQuAD articles", "Normans"));
 
     @Option(names = "--task", description = "The shipped task to demonstrate: ${COMPLETION-CANDIDATES} "
             + "(default: ${DEFAULT-VALUE}).", completionCandidates = DemoNames.class)
