@@ -14,7 +14,7 @@ The spec (all sizes as the DL4J student uses them; see README.md):
   s2s: d, heads, ffn, enc_layers, dec_layers, src_vocab, out_vocab, copy, src_len, tgt_len,
        lr, warmup, clip, onehot (true: embed by one-hot x matrix as the DL4J side must; default false,
        nn.Embedding, what a PyTorch user writes: the same function)
-  qa:  state_dim, d, heads, ffn, layers, seq_len, context_start, lr, clip
+  qa:  state_dim, d, heads, ffn, seq_len, context_start, lr, betas, eps, clip, warmup
   decode: s2s: sequences, encode_batch (sources encoded together), steps (greedy steps per sequence, a
           list cycled); each sequence is then decoded alone, re-running the decoder on its whole prefix at
           every step (no key/value cache), as Seq2SeqStudent.predict does.
@@ -185,29 +185,41 @@ class Seq2Seq(nn.Module):
 
 
 class SpanQa(nn.Module):
-    """The QA span student's trainable head on frozen token states (see the QA config's javadoc): the states
-    and an exact-match feature projected to d, pre-norm attention layers, start/end logits masked to the
-    context's positions."""
+    """SpanQaStudent's trainable network on frozen token states (SpanQaConfig's javadoc, channels last here):
+    proj = relu(W_in x + b_in) on x = [384 state ; exact match ; segment]; h = proj + MHA(proj) (no biases, keys
+    masked by the token mask, no LayerNorm); f = h + W_2 relu(W_1 h + b_1) + b_2 (W_1 [d, 2d]); logits = W_out f +
+    b_out: start and end, masked to the context's tokens."""
 
     def __init__(self, c):
         super().__init__()
-        d = c["d"]
-        self.proj = nn.Linear(c["state_dim"] + 1, d)
-        self.layers = nn.ModuleList(EncoderLayer(d, c["heads"], c["ffn"]) for _ in range(c["layers"]))
-        self.ln = nn.LayerNorm(d)
+        d, h = c["d"], c["heads"]
+        self.h, self.dh = h, d // h
+        self.proj = nn.Linear(c["state_dim"] + 2, d)
+        self.q = nn.Linear(d, d, bias=False)
+        self.k = nn.Linear(d, d, bias=False)
+        self.v = nn.Linear(d, d, bias=False)
+        self.o = nn.Linear(d, d, bias=False)
+        self.w1 = nn.Linear(d, c.get("ffn", 2 * d))
+        self.w2 = nn.Linear(c.get("ffn", 2 * d), d)
         self.head = nn.Linear(d, 2)
         for name, p in self.named_parameters():
             if p.dim() == 2:
                 nn.init.xavier_uniform_(p)
-            elif name.endswith("bias"):
+            else:
                 nn.init.zeros_(p)
 
     def forward(self, states, exact, token_mask, context_mask):
-        x = self.proj(torch.cat([states, exact.unsqueeze(-1)], dim=-1))
-        bias = ((1.0 - token_mask) * NEG).unsqueeze(1)
-        for layer in self.layers:
-            x = layer(x, bias)
-        logits = self.head(self.ln(x)) + ((1.0 - context_mask) * NEG).unsqueeze(-1)  # [B, T, 2]
+        x = torch.cat([states, exact.unsqueeze(-1), context_mask.unsqueeze(-1)], dim=-1)
+        p = torch.relu(self.proj(x))
+        b, t, d = p.shape
+        qh = self.q(p).view(b, t, self.h, self.dh).transpose(1, 2)
+        kh = self.k(p).view(b, t, self.h, self.dh).transpose(1, 2)
+        vh = self.v(p).view(b, t, self.h, self.dh).transpose(1, 2)
+        bias = ((1.0 - token_mask) * NEG)[:, None, None, :]
+        att = torch.softmax(qh @ kh.transpose(-1, -2) / math.sqrt(self.dh) + bias, dim=-1) @ vh
+        h = p + self.o(att.transpose(1, 2).reshape(b, t, d))
+        f = h + self.w2(torch.relu(self.w1(h)))
+        logits = self.head(f) + ((1.0 - context_mask) * NEG).unsqueeze(-1)  # [B, T, 2]
         return logits[..., 0], logits[..., 1]
 
 
@@ -265,7 +277,8 @@ def masked_ce(logits, targets, mask):
 
 
 def make_optimizer(model, c):
-    opt = torch.optim.Adam(model.parameters(), lr=c.get("lr", 1e-3), betas=(0.9, 0.98), eps=1e-9)
+    betas = c.get("betas", [0.9, 0.98])
+    opt = torch.optim.Adam(model.parameters(), lr=c.get("lr", 1e-3), betas=(betas[0], betas[1]), eps=c.get("eps", 1e-9))
     warmup = c.get("warmup", 0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: min(1.0, (step + 1) / warmup) if warmup else 1.0)
     return opt, sched
@@ -279,7 +292,8 @@ def train_step(model, opt, sched, clip, batch, kind):
     else:
         states, exact, token_mask, ctx_mask, start, end = batch
         s_logits, e_logits = model(states.float(), exact, token_mask, ctx_mask)
-        loss = F.cross_entropy(s_logits, start) + F.cross_entropy(e_logits, end)
+        # a softmax over the context's tokens per row, the mean of the start and end terms
+        loss = (F.cross_entropy(s_logits, start) + F.cross_entropy(e_logits, end)) / 2
     loss.backward()
     if clip:
         nn.utils.clip_grad_norm_(model.parameters(), clip)
@@ -418,11 +432,11 @@ EXAMPLES = {
                     "out_vocab": 24, "copy": True, "src_len": 64, "tgt_len": 16, "lr": 0.001, "warmup": 200,
                     "clip": 1.0, "onehot": False},
             "decode": {"sequences": 32, "encode_batch": 64, "steps": [16]}},
-    "qa": {"name": "squad-qa", "model": "qa", "threads": 1, "seed": 7, "batch": 32, "train_steps": 10,
+    "qa": {"name": "squad-qa", "model": "qa", "threads": 1, "seed": 7, "batch": 16, "train_steps": 10,
            "warmup_steps": 3,
-           "qa": {"state_dim": 384, "d": 128, "heads": 4, "ffn": 256, "layers": 1, "seq_len": 128,
-                  "context_start": 16, "lr": 0.001, "clip": 1.0},
-           "decode": {"sequences": 64, "batch": 32}},
+           "qa": {"state_dim": 384, "d": 128, "heads": 4, "ffn": 256, "seq_len": 160, "context_start": 13,
+                  "lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-8, "clip": 0, "warmup": 0},
+           "decode": {"sequences": 64, "batch": 16, "max_answer": 30}},
 }
 
 

@@ -63,7 +63,7 @@ class Seq2SeqTest(unittest.TestCase):
 
 class SpanQaTest(unittest.TestCase):
     def test_logits_outside_the_context_are_masked(self):
-        c = {"state_dim": 12, "d": 16, "heads": 2, "ffn": 32, "layers": 1, "seq_len": 20, "context_start": 5}
+        c = {"state_dim": 12, "d": 16, "heads": 2, "ffn": 32, "seq_len": 20, "context_start": 5}
         states, exact, token_mask, ctx, _, _ = s.qa_batches(c, 2, 1, torch.Generator().manual_seed(5))[0]
         start, end = s.SpanQa(c)(states.float(), exact, token_mask, ctx)
         self.assertEqual(start.shape, (2, 20))

@@ -79,7 +79,7 @@ record Seq2SeqSpeedCase(String name, Task task, IntFunction<StudentFactory> fact
 
     /** Free text decodes up to 81 steps per sequence: a quarter as many sequences as math, at least 2. */
     @Override
-    public List<Sample> decodeData(int count, long seed) {
+    public List<Sample> decodeData(int count, long seed, List<Sample> train) {
         return data(math ? count : Math.max(2, count / 4), seed);
     }
 

@@ -202,7 +202,7 @@ public final class SequenceSpeedBenchmark {
     static JsonObject measureDl4j(SpeedCase c, int threads, Settings settings) {
         long seed = settings.seed();
         List<Sample> train = c.trainData(settings.trainSteps(), seed);
-        List<Sample> decode = c.decodeData(settings.decode(), seed + 1);
+        List<Sample> decode = c.decodeData(settings.decode(), seed + 1, train);
         Student student = c.factory(threads).create(c.task(),
                 new TrainingOptions(new CrossEntropyLoss(), BatchFilter.NONE, seed));
         Dataset data = Dataset.of(train);

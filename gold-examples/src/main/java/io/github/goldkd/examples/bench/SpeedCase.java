@@ -29,8 +29,8 @@ interface SpeedCase {
     /** Exactly {@code steps * batchSize()} training samples, the same for the same seed. */
     List<Sample> trainData(int steps, long seed);
 
-    /** Samples to decode, the same for the same seed. */
-    List<Sample> decodeData(int count, long seed);
+    /** Samples to decode, the same for the same seed ({@code train}: the training samples, already seen). */
+    List<Sample> decodeData(int count, long seed, List<Sample> train);
 
     /**
      * The model part of the PyTorch spec ({@code model} and its section, and {@code decode} without

@@ -104,6 +104,53 @@ final class SyntheticSequences {
         return out;
     }
 
+    /**
+     * Common English words, each one WordPiece token of bge's (BERT's uncased) vocabulary, so that a QA sample's
+     * token count is its word count.
+     */
+    static final List<String> COMMON_WORDS = List.of(("time year people way day man thing woman life child world "
+            + "school state family student group country problem hand part place case week company system program "
+            + "question work government number night point home water room mother area money story fact month lot "
+            + "right study book eye job word business issue side kind head house service friend father power hour "
+            + "game line end member law car city community name president team minute idea kid body information back "
+            + "parent face others level office door health person art war history party result change morning "
+            + "reason research girl guy moment air teacher force education foot boy age policy music market sense "
+            + "nation plan college interest death experience effect class control care field development role effort "
+            + "rate heart drug show leader light voice wife police mind price report decision son view relationship "
+            + "town road arm difference value building action model season society tax director position player "
+            + "record paper space ground form event official matter center couple site project activity star table "
+            + "need court oil situation cost industry figure street image phone data picture practice piece land "
+            + "product doctor wall patient worker news test movie north love support technology step baby computer "
+            + "type attention film tree source organization hair window evidence population truth song river").split(" "));
+
+    /**
+     * Extractive QA: a context of {@code contextWords} common words, a question of {@code questionWords} words
+     * (half of them taken from around the answer, so that the exact-match feature fires) and as target a span
+     * of {@code answerWords} consecutive context words.
+     */
+    static List<Sample> qa(int count, long seed, int contextWords, int questionWords, int answerWords) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Sample> out = new ArrayList<>(count);
+        int v = COMMON_WORDS.size();
+        for (int n = 0; n < count; n++) {
+            List<String> context = new ArrayList<>();
+            for (int i = 0; i < contextWords; i++) {
+                context.add(COMMON_WORDS.get(r.nextInt(v)));
+            }
+            int start = r.nextInt(contextWords - answerWords + 1);
+            String answer = String.join(" ", context.subList(start, start + answerWords));
+            List<String> question = new ArrayList<>();
+            for (int i = 0; i < questionWords; i++) {
+                question.add(i % 2 == 0 ? context.get(Math.max(0, start - 1 - i / 2)) : COMMON_WORDS.get(r.nextInt(v)));
+            }
+            Map<String, String> inputs = new LinkedHashMap<>();
+            inputs.put("context", String.join(" ", context));
+            inputs.put("question", String.join(" ", question));
+            out.add(Sample.withTarget("qa-" + n, inputs, answer, List.of(), Origin.REAL));
+        }
+        return out;
+    }
+
     /** Distinct words (lower-cased) occurring at least {@code minCount} times in the given texts. */
     static int frequentWords(List<String> texts, int minCount) {
         Map<String, Integer> counts = new LinkedHashMap<>();

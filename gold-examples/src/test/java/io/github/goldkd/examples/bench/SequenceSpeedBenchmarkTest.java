@@ -160,7 +160,7 @@ class SequenceSpeedBenchmarkTest {
             assertThat(count(tokens, x.target())).isEqualTo(80);
             assertThat(text.decodeSteps(x.target())).isEqualTo(32); // capped at maxTargetTokens
         }
-        assertThat(text.decodeData(32, 1)).hasSize(8);
+        assertThat(text.decodeData(32, 1, List.of())).hasSize(8);
     }
 
     private static int count(Pattern p, String s) {
@@ -232,7 +232,7 @@ class SequenceSpeedBenchmarkTest {
         }
 
         @Override
-        public List<Sample> decodeData(int count, long seed) {
+        public List<Sample> decodeData(int count, long seed, List<Sample> train) {
             return SyntheticSequences.math(count, seed, 50, 3, 2, 2);
         }
 
