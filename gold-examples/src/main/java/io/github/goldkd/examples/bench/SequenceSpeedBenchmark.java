@@ -189,7 +189,12 @@ public final class SequenceSpeedBenchmark {
                         : runChild(name, threads, settings, log);
                 log.printf(Locale.ROOT, "seq-speed: %s, %d thread(s): PyTorch%n", name, threads);
                 JsonObject spec = dl4j.getAsJsonObject("torch_spec");
+                log.println("  dl4j: " + GSON.toJson(dl4j));
                 PythonResult torch = runPython(settings.python(), settings.harness(), spec, threads, log);
+                torch.measures().values().forEach(m -> log.println("  torch: " + GSON.toJson(m)));
+                if (torch.error() != null) {
+                    log.println("  torch: " + torch.error());
+                }
                 rows.add(new Row(name, threads, dl4j, torch));
             }
         }
