@@ -22,8 +22,11 @@ import java.util.zip.ZipOutputStream;
  * training options), {@code vocabulary.txt} (one token per line, in id order; absent for students without
  * one) and {@code network.zip} (DL4J's ModelSerializer output, updater state included). Written to a
  * temporary file first and moved into place, so a crash never leaves half a student behind.
+ *
+ * <p>Public only so that the students of {@code io.github.goldkd.student.seq} share this one format (their
+ * {@code network.zip} entry holds a SameDiff graph instead); not an API for users.
  */
-final class StudentArchive {
+public final class StudentArchive {
 
     static final String FORMAT = "gold-student/1";
     private static final String META = "student.json";
@@ -32,18 +35,18 @@ final class StudentArchive {
 
     /** Writes the network into the given stream. */
     @FunctionalInterface
-    interface NetworkWriter {
+    public interface NetworkWriter {
         void write(OutputStream out) throws IOException;
     }
 
     /** What {@link #read} returns. */
-    record Contents(JsonObject meta, List<String> vocabulary, byte[] network) {
+    public record Contents(JsonObject meta, List<String> vocabulary, byte[] network) {
     }
 
     private StudentArchive() {
     }
 
-    static void write(Path file, JsonObject meta, List<String> vocabulary, NetworkWriter network) {
+    public static void write(Path file, JsonObject meta, List<String> vocabulary, NetworkWriter network) {
         Path abs = file.toAbsolutePath();
         Path tmp = null;
         try {
@@ -83,7 +86,7 @@ final class StudentArchive {
         }
     }
 
-    static Contents read(Path file, String expectedKind) {
+    public static Contents read(Path file, String expectedKind) {
         JsonObject meta = null;
         List<String> vocabulary = null;
         byte[] network = null;

@@ -1,0 +1,112 @@
+package io.github.goldkd.student.seq;
+
+/**
+ * Settings of {@link SpanQaStudent}. The architecture, exactly (a PyTorch mirror must match it):
+ *
+ * <pre>
+ * input  per sample: the bge-small encoding of [CLS] question [SEP] context [SEP] (BgeTokenStates: frozen
+ *        last_hidden_state, float16-rounded, long contexts merged from overlapping windows), T tokens
+ * x      [B, F = 386, T]  (channels first): 384 frozen state + exact match (1 on a context token whose id
+ *        occurs among the question's token ids, when exactMatch) + segment (1 on context tokens); padded
+ *        with zeros to the longest T of the batch; mask [B, T] = 1 on real tokens
+ * proj   = relu(W_in x + b_in)                          W_in [F, d], pointwise (conv1d k=1), [B, d, T]
+ * att    = MultiHeadAttention(q = k = v = proj, heads, head size d / heads, scaled dot product, keys masked by
+ *          mask; W_q, W_k, W_v [heads, d / heads, d], W_o [d, d], no biases)          [B, d, T]
+ * h      = proj + att                                                                       [B, d, T]
+ * ffn    = h + W_2 relu(W_1 h + b_1) + b_2              W_1 [d, 2d], W_2 [2d, d], pointwise [B, d, T]
+ * logits = W_out ffn + b_out                            W_out [d, 2], pointwise: row 0 start, row 1 end [B, 2, T]
+ * loss   = options.loss() over the context columns of each row (a softmax over the context's tokens), the
+ *          mean of the start and end terms, the mean over the kept samples of the batch
+ * </pre>
+ * Weights: Xavier-uniform from a {@code java.util.SplittableRandom} seeded with the training options' seed,
+ * biases zero. Optimiser: Adam({@code learningRate}), no weight decay, no dropout, no schedule.
+ *
+ * @param modelDim         d, the width of the trainable layers (divisible by {@code heads})
+ * @param heads            attention heads
+ * @param learningRate     Adam's step size
+ * @param batchSize        samples per training step (and per inference chunk)
+ * @param maxAnswerTokens  longest predicted span, in tokens
+ * @param exactMatch       whether the exact-match feature is on (off: the feature is 0 everywhere)
+ * @param threads          onnxruntime intra-op threads of the bge encoder; ND4J's follow OMP_NUM_THREADS
+ * @param windowTokens     tokens per bge window, specials included (512 = the model's limit; less only in tests)
+ * @param windowOverlap    tokens shared by consecutive windows of a long context ("doc stride" as an overlap)
+ * @param cacheMegabytes   bound of the float16 token-state cache shared by the students of one factory
+ */
+public record SpanQaConfig(int modelDim, int heads, double learningRate, int batchSize, int maxAnswerTokens,
+                           boolean exactMatch, int threads, int windowTokens, int windowOverlap,
+                           int cacheMegabytes) {
+
+    public SpanQaConfig {
+        if (modelDim < 4 || modelDim > 4096) {
+            throw new IllegalArgumentException("modelDim must be in [4, 4096], was " + modelDim);
+        }
+        if (heads < 1 || modelDim % heads != 0) {
+            throw new IllegalArgumentException("heads must be >= 1 and divide modelDim " + modelDim + ", was " + heads);
+        }
+        if (!(learningRate > 0 && learningRate < 1)) {
+            throw new IllegalArgumentException("learningRate must be in (0, 1), was " + learningRate);
+        }
+        if (batchSize < 1 || batchSize > 4096) {
+            throw new IllegalArgumentException("batchSize must be in [1, 4096], was " + batchSize);
+        }
+        if (maxAnswerTokens < 1) {
+            throw new IllegalArgumentException("maxAnswerTokens must be >= 1, was " + maxAnswerTokens);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        if (windowTokens < 64 || windowTokens > BgeTokenStates.MAX_TOKENS) {
+            throw new IllegalArgumentException("windowTokens must be in [64, " + BgeTokenStates.MAX_TOKENS
+                    + "], was " + windowTokens);
+        }
+        int room = windowTokens - 3 - maxQuestionTokens(windowTokens);
+        if (windowOverlap < 0 || windowOverlap >= room) {
+            throw new IllegalArgumentException("windowOverlap must be in [0, " + room + ") for windowTokens "
+                    + windowTokens + ", was " + windowOverlap);
+        }
+        if (cacheMegabytes < 0) {
+            throw new IllegalArgumentException("cacheMegabytes must be >= 0, was " + cacheMegabytes);
+        }
+    }
+
+    /** d 128, 4 heads, Adam 1e-3, batch 16, answers up to 30 tokens, exact match on, 1 thread, 512/128 windows, 256 MB. */
+    public static SpanQaConfig defaults() {
+        return new SpanQaConfig(128, 4, 1e-3, 16, 30, true, 1, BgeTokenStates.MAX_TOKENS,
+                BgeTokenStates.DEFAULT_OVERLAP, 256);
+    }
+
+    public SpanQaConfig withModelDim(int d, int h) {
+        return new SpanQaConfig(d, h, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
+                windowOverlap, cacheMegabytes);
+    }
+
+    public SpanQaConfig withLearningRate(double lr) {
+        return new SpanQaConfig(modelDim, heads, lr, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
+                windowOverlap, cacheMegabytes);
+    }
+
+    public SpanQaConfig withBatchSize(int b) {
+        return new SpanQaConfig(modelDim, heads, learningRate, b, maxAnswerTokens, exactMatch, threads, windowTokens,
+                windowOverlap, cacheMegabytes);
+    }
+
+    public SpanQaConfig withExactMatch(boolean on) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, on, threads, windowTokens,
+                windowOverlap, cacheMegabytes);
+    }
+
+    public SpanQaConfig withThreads(int n) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, n, windowTokens,
+                windowOverlap, cacheMegabytes);
+    }
+
+    public SpanQaConfig withWindows(int tokens, int overlap) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, tokens,
+                overlap, cacheMegabytes);
+    }
+
+    /** The question's cap for a window size: a quarter of it (128 of 512, BERT's SQuAD recipe uses 64). */
+    static int maxQuestionTokens(int windowTokens) {
+        return windowTokens / 4;
+    }
+}

@@ -1,0 +1,628 @@
+package io.github.goldkd.student.seq;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Seeds;
+import io.github.goldkd.core.Student;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.io.TaskJson;
+import io.github.goldkd.student.GoldLossFunction;
+import io.github.goldkd.student.StudentArchive;
+import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The extractive QA student: start and end logits over the context's tokens, from frozen bge-small token states
+ * ({@link BgeTokenStates}) with a trainable attention layer and the exact-match feature on top (the architecture,
+ * shape by shape, is in {@link SpanQaConfig}). A linear head on the frozen states alone does not learn which span
+ * answers (test EM 0.04-0.06 in the measurement of {@code seq-students.md}); the attention layer and the
+ * exact-match feature are what make it learn. Written in SameDiff.
+ *
+ * <p><b>Logits.</b> Per sample {@link Logits#ofSequence} with 2 positions (start, end) and width = the number of
+ * context tokens of that sample (a long context is read in overlapping 512-token windows and every token keeps
+ * the state of the window where it is most central, so the width is the whole context); targets = the gold start
+ * and end token, found from the first occurrence of the target text in the context (the tokens overlapping its
+ * characters). A sample whose target is not a span of its context has no targets: it is skipped in training
+ * (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
+ * logits, is then the mean of the start and end logsumexp terms over the context's tokens.
+ *
+ * <p><b>Training.</b> {@code options.loss()} trains the network exactly through a surrogate: a forward pass gives
+ * the logits, the host computes {@code Loss.gradient} of each kept sample's logits (the mean of its start and end
+ * rows, then the mean over the kept samples), and SameDiff minimises {@code sum(logits * G)} with {@code G} as a
+ * placeholder, whose parameter gradient is the real loss's. The same forward logits feed
+ * {@code options.batchFilter()}, whose dropped samples get a zero {@code G}. Each step so runs the forward pass
+ * twice. {@link #fit} continues from the current weights (and Adam state); it is deterministic for a seed
+ * (weights from a seeded {@link SplittableRandom}, no dropout, a seeded shuffle).
+ *
+ * <p><b>Prediction.</b> The span (start &le; end, at most {@code maxAnswerTokens} tokens) with the largest
+ * start + end logit, as the original substring of the context (from the first token's first character to the
+ * last token's last).
+ *
+ * <p>SameDiff's "Added differentiated op" lines are kept off standard output ({@link QuietStdout}). Not
+ * thread-safe: one thread trains or scores a student at a time.
+ */
+public final class SpanQaStudent implements Student {
+
+    private static final Logger log = LoggerFactory.getLogger(SpanQaStudent.class);
+    static final String KIND = "span-qa";
+    /** Features per token: the frozen state, exact match, segment. */
+    static final int FEATURES = BgeTokenStates.DIMENSION + 2;
+
+    private final Task task;
+    private final TrainingOptions options;
+    private final SpanQaConfig config;
+    private final BgeTokenStates states;
+    private final SameDiff sd;
+    private final String questionField;
+    private boolean trained;
+
+    private SpanQaStudent(Task task, TrainingOptions options, SpanQaConfig config, BgeTokenStates states,
+                          SameDiff sd, boolean trained) {
+        this.task = task;
+        this.options = options;
+        this.config = config;
+        this.states = states;
+        this.sd = sd != null ? sd : build(config, options.seed());
+        this.trained = trained;
+        this.questionField = questionField(task);
+        if (this.sd.getTrainingConfig() == null) {
+            this.sd.setTrainingConfig(trainingConfig(config));
+        }
+    }
+
+    /** A factory of students sharing one bge session and token-state cache (created on first use). */
+    public static Factory factory(SpanQaConfig config) {
+        return new Factory(Objects.requireNonNull(config, "config"));
+    }
+
+    public static Factory factory() {
+        return factory(SpanQaConfig.defaults());
+    }
+
+    private static void checkTask(Task task) {
+        Objects.requireNonNull(task, "task");
+        if (task.kind() != TaskKind.EXTRACTIVE_QA) {
+            throw new StudentException("SpanQaStudent reads extractive_qa tasks; task '" + task.name() + "' is "
+                    + task.kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** The question: the first input field that is not the span field; null when the context is the only input. */
+    private static String questionField(Task task) {
+        for (String f : task.inputFields()) {
+            if (!f.equals(task.spanField())) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    // ---- the network ------------------------------------------------------------------------------
+
+    private static TrainingConfig trainingConfig(SpanQaConfig config) {
+        return TrainingConfig.builder()
+                .updater(new Adam(config.learningRate()))
+                .dataSetFeatureMapping("x", "mask")
+                .dataSetLabelMapping("g")
+                .build();
+    }
+
+    private static SameDiff build(SpanQaConfig config, long seed) {
+        int d = config.modelDim();
+        int heads = config.heads();
+        int hs = d / heads;
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "span-qa-init"));
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, FEATURES, -1);
+        SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
+        SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, 2, -1);
+        Conv1DConfig pointwise = Conv1DConfig.builder().k(1).s(1).p(0).d(1).dataFormat("NCW")
+                .paddingMode(PaddingMode.VALID).build();
+
+        SDVariable wIn = sd.var("w_in", xavier(rng, FEATURES, d, 1, FEATURES, d));
+        SDVariable bIn = sd.var("b_in", Nd4j.zeros(DataType.FLOAT, d));
+        SDVariable proj = sd.nn.relu(sd.cnn.conv1d(x, wIn, bIn, pointwise), 0);
+
+        SDVariable wq = sd.var("w_q", xavier(rng, d, hs, heads, hs, d));
+        SDVariable wk = sd.var("w_k", xavier(rng, d, hs, heads, hs, d));
+        SDVariable wv = sd.var("w_v", xavier(rng, d, hs, heads, hs, d));
+        SDVariable wo = sd.var("w_o", xavier(rng, d, d, d, d));
+        SDVariable att = sd.nn.multiHeadDotProductAttention(proj, proj, proj, wq, wk, wv, wo, mask, true);
+        SDVariable h = proj.add(att);
+
+        SDVariable w1 = sd.var("w_1", xavier(rng, d, 2 * d, 1, d, 2 * d));
+        SDVariable b1 = sd.var("b_1", Nd4j.zeros(DataType.FLOAT, 2 * d));
+        SDVariable w2 = sd.var("w_2", xavier(rng, 2 * d, d, 1, 2 * d, d));
+        SDVariable b2 = sd.var("b_2", Nd4j.zeros(DataType.FLOAT, d));
+        SDVariable ffn = h.add(sd.cnn.conv1d(sd.nn.relu(sd.cnn.conv1d(h, w1, b1, pointwise), 0), w2, b2, pointwise));
+
+        SDVariable wOut = sd.var("w_out", xavier(rng, d, 2, 1, d, 2));
+        SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
+        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, pointwise);
+        sd.updateVariableNameAndReference(logits, "logits");
+        SDVariable surrogate = logits.mul(g).sum();
+        sd.updateVariableNameAndReference(surrogate, "surrogate");
+        sd.setLossVariables("surrogate");
+        return sd;
+    }
+
+    /** Xavier-uniform weights of the given shape for a layer with {@code fanIn} inputs and {@code fanOut} outputs. */
+    private static INDArray xavier(SplittableRandom rng, int fanIn, int fanOut, long... shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+        float[] w = new float[(int) n];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
+        }
+        return Nd4j.create(w, shape, 'c');
+    }
+
+    // ---- encoding -----------------------------------------------------------------------------------
+
+    /** One sample as the network reads it. {@code start}/{@code end} index the context's tokens, -1 when unknown. */
+    private record Example(Sample sample, BgeTokenStates.Encoded enc, String context, int start, int end) {
+        int length() {
+            return enc.length();
+        }
+
+        int contextTokens() {
+            return enc.textLength();
+        }
+
+        boolean hasTarget() {
+            return start >= 0;
+        }
+    }
+
+    private List<Example> encode(List<Sample> samples) {
+        List<Example> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            String context = s.input(task.spanField());
+            String question = questionField == null ? null : s.inputs().getOrDefault(questionField, "");
+            BgeTokenStates.Encoded enc = states.encode(question, context);
+            if (enc.textLength() == 0) {
+                throw new StudentException("sample " + s.id() + " has a context ('" + task.spanField()
+                        + "') without any token; a span student needs at least one");
+            }
+            int[] span = targetSpan(enc, context, s.target());
+            out.add(new Example(s, enc, context, span[0], span[1]));
+        }
+        return out;
+    }
+
+    /** The context tokens [start, end] covering the first occurrence of {@code answer}; {-1, -1} when none. */
+    static int[] targetSpan(BgeTokenStates.Encoded enc, String context, String answer) {
+        int[] none = {-1, -1};
+        if (answer == null || answer.isBlank()) {
+            return none;
+        }
+        int at = context.indexOf(answer);
+        if (at < 0) {
+            return none;
+        }
+        int endChar = at + answer.length();
+        int start = -1;
+        int end = -1;
+        for (int j = 0; j < enc.textLength(); j++) {
+            int t = enc.textStart() + j;
+            if (enc.charEnd()[t] > at && enc.charStart()[t] < endChar) {
+                if (start < 0) {
+                    start = j;
+                }
+                end = j;
+            }
+        }
+        return start < 0 ? none : new int[] {start, end};
+    }
+
+    /** The batch's inputs: x [B, F, T] and mask [B, T], T the longest sample of the batch. */
+    private INDArray[] inputs(List<Example> batch) {
+        int b = batch.size();
+        int len = 1;
+        for (Example e : batch) {
+            len = Math.max(len, e.length());
+        }
+        float[] x = new float[b * FEATURES * len];
+        float[] mask = new float[b * len];
+        float[] state = new float[BgeTokenStates.DIMENSION];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            BgeTokenStates.Encoded enc = e.enc();
+            Set<Integer> questionIds = new HashSet<>();
+            if (config.exactMatch()) {
+                for (int t = 0; t < enc.textStart(); t++) {
+                    if (enc.charStart()[t] >= 0) {
+                        questionIds.add(enc.ids()[t]);
+                    }
+                }
+            }
+            int base = i * FEATURES * len;
+            for (int t = 0; t < e.length(); t++) {
+                enc.copyState(t, state, 0);
+                for (int k = 0; k < BgeTokenStates.DIMENSION; k++) {
+                    x[base + k * len + t] = state[k];
+                }
+                boolean inContext = t >= enc.textStart() && t < enc.textStart() + enc.textLength();
+                if (inContext && questionIds.contains(enc.ids()[t])) {
+                    x[base + BgeTokenStates.DIMENSION * len + t] = 1f;
+                }
+                if (inContext) {
+                    x[base + (BgeTokenStates.DIMENSION + 1) * len + t] = 1f;
+                }
+                mask[i * len + t] = 1f;
+            }
+        }
+        return new INDArray[] {Nd4j.create(x, new long[] {b, FEATURES, len}, 'c'),
+                Nd4j.create(mask, new long[] {b, len}, 'c')};
+    }
+
+    /** The network's logits [B, 2, T] flattened row-major, and T. */
+    private float[] forward(INDArray[] in) {
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put("x", in[0]);
+        ph.put("mask", in[1]);
+        INDArray z = sd.output(ph, "logits").get("logits");
+        return z.dup('c').data().asFloat();
+    }
+
+    /** One sample's start/end logits over its context tokens, with targets when known. */
+    private static Logits logitsOf(Example e, float[] z, int row, int len) {
+        int n = e.contextTokens();
+        float[] flat = new float[2 * n];
+        for (int r = 0; r < 2; r++) {
+            System.arraycopy(z, (row * 2 + r) * len + e.enc().textStart(), flat, r * n, n);
+        }
+        int[] targets = e.hasTarget() ? new int[] {e.start(), e.end()} : null;
+        return Logits.ofSequence(flat, 2, n, null, targets);
+    }
+
+    // ---- Student ------------------------------------------------------------------------------------
+
+    @Override
+    public Task task() {
+        return task;
+    }
+
+    public SpanQaConfig config() {
+        return config;
+    }
+
+    /** The loss, batch filter and initialisation seed this student was created with. */
+    public TrainingOptions trainingOptions() {
+        return options;
+    }
+
+    @Override
+    public FitReport fit(Dataset data, int epochs, long seed) {
+        Objects.requireNonNull(data, "data");
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, was " + epochs);
+        }
+        if (data.isEmpty() || epochs == 0) {
+            return FitReport.NOTHING;
+        }
+        long started = System.nanoTime();
+        List<Example> all = encode(data.samples());
+        List<Example> train = new ArrayList<>(all.size());
+        for (Example e : all) {
+            if (e.hasTarget()) {
+                train.add(e);
+            }
+        }
+        int skipped = all.size() - train.size();
+        if (skipped > 0) {
+            log.info("span-qa fit: {} of {} samples skipped, their target is not a span of their '{}'", skipped,
+                    all.size(), task.spanField());
+        }
+        if (train.isEmpty()) {
+            return new FitReport(0, Double.NaN, Double.NaN, (System.nanoTime() - started) / 1_000_000);
+        }
+        QuietStdout.run(() -> {
+            if (sd.getFunction("grad") == null) {
+                sd.createGradFunction();
+            }
+            return null;
+        });
+        Loss loss = options.loss();
+        BatchFilter filter = options.batchFilter();
+        int n = train.size();
+        int batchSize = Math.min(config.batchSize(), n);
+        double lastLoss = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            double lossSum = 0;
+            int trainedRows = 0;
+            for (int from = 0; from < n; from += batchSize) {
+                List<Example> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + batchSize); i++) {
+                    batch.add(train.get(order[i]));
+                }
+                INDArray[] in = inputs(batch);
+                int len = (int) in[1].size(1);
+                float[] z = forward(in);
+                List<Logits> logits = new ArrayList<>(batch.size());
+                for (int i = 0; i < batch.size(); i++) {
+                    logits.add(logitsOf(batch.get(i), z, i, len));
+                }
+                int[] keep = filter == BatchFilter.NONE ? range(batch.size()) : checked(filter, filter.keep(logits),
+                        batch.size());
+                if (keep.length == 0) {
+                    continue;
+                }
+                float[] g = new float[batch.size() * 2 * len];
+                for (int i : keep) {
+                    Logits l = logits.get(i);
+                    Example e = batch.get(i);
+                    lossSum += loss.value(l);
+                    double[] grad = loss.gradient(l);
+                    int w = l.width();
+                    for (int r = 0; r < 2; r++) {
+                        for (int j = 0; j < w; j++) {
+                            g[(i * 2 + r) * len + e.enc().textStart() + j] = (float) (grad[r * w + j] / keep.length);
+                        }
+                    }
+                }
+                trainedRows += keep.length;
+                INDArray gArr = Nd4j.create(g, new long[] {batch.size(), 2, len}, 'c');
+                sd.fit(new MultiDataSet(in, new INDArray[] {gArr}));
+            }
+            lastLoss = trainedRows == 0 ? Double.NaN : lossSum / trainedRows;
+            log.debug("span-qa epoch {}/{}: train loss {}, {} samples", epoch, epochs, lastLoss, trainedRows);
+        }
+        trained = true;
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        log.debug("span-qa fit: {} samples ({} skipped), {} epochs, {} ms", n, skipped, epochs, millis);
+        return new FitReport(epochs, lastLoss, Double.NaN, millis);
+    }
+
+    private static int[] checked(BatchFilter filter, int[] keep, int size) {
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] < 0 || keep[i] >= size || (i > 0 && keep[i] <= keep[i - 1])) {
+                throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
+                        + Arrays.toString(keep) + " for a batch of " + size);
+            }
+        }
+        return keep;
+    }
+
+    /** Logits of the samples in batches of {@code batchSize}, in order. */
+    private void eachLogits(List<Example> examples, java.util.function.BiConsumer<Example, Logits> sink) {
+        for (int from = 0; from < examples.size(); from += config.batchSize()) {
+            List<Example> batch = examples.subList(from, Math.min(examples.size(), from + config.batchSize()));
+            INDArray[] in = inputs(batch);
+            int len = (int) in[1].size(1);
+            float[] z = forward(in);
+            for (int i = 0; i < batch.size(); i++) {
+                sink.accept(batch.get(i), logitsOf(batch.get(i), z, i, len));
+            }
+        }
+    }
+
+    @Override
+    public List<Logits> logits(List<Sample> samples) {
+        List<Logits> out = new ArrayList<>(samples.size());
+        eachLogits(encode(samples), (e, l) -> out.add(l));
+        return out;
+    }
+
+    @Override
+    public List<String> predict(List<Sample> samples) {
+        List<String> out = new ArrayList<>(samples.size());
+        eachLogits(encode(samples), (e, l) -> {
+            int[] span = bestSpan(l, config.maxAnswerTokens());
+            BgeTokenStates.Encoded enc = e.enc();
+            int s = enc.textStart() + span[0];
+            int t = enc.textStart() + span[1];
+            out.add(e.context().substring(enc.charStart()[s], enc.charEnd()[t]));
+        });
+        return out;
+    }
+
+    /** The [start, end] with start &le; end &lt; start + maxLength maximising start + end logit; ties to the first. */
+    static int[] bestSpan(Logits l, int maxLength) {
+        int n = l.width();
+        int bestS = 0;
+        int bestE = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < n; s++) {
+            double zs = l.get(0, s);
+            for (int e = s; e < Math.min(n, s + maxLength); e++) {
+                double v = zs + l.get(1, e);
+                if (v > best) {
+                    best = v;
+                    bestS = s;
+                    bestE = e;
+                }
+            }
+        }
+        return new int[] {bestS, bestE};
+    }
+
+    @Override
+    public void save(Path file) {
+        Objects.requireNonNull(file, "file");
+        JsonObject meta = new JsonObject();
+        meta.addProperty("kind", KIND);
+        meta.add("task", TaskJson.toJson(task));
+        meta.add("config", new Gson().toJsonTree(config));
+        GoldLossFunction lf = GoldLossFunction.of(options.loss());
+        JsonObject lossJson = new JsonObject();
+        lossJson.addProperty("kind", lf.getKind());
+        lossJson.addProperty("alpha", lf.getAlpha());
+        lossJson.addProperty("beta", lf.getBeta());
+        lossJson.addProperty("labelClamp", lf.getLabelClamp());
+        if (lf.getLossClass() != null) {
+            lossJson.addProperty("lossClass", lf.getLossClass());
+        }
+        meta.add("lossFunction", lossJson);
+        meta.addProperty("loss", options.loss().name());
+        meta.addProperty("batchFilter", options.batchFilter().name());
+        meta.addProperty("seed", options.seed());
+        meta.addProperty("trained", trained);
+        StudentArchive.write(file, meta, null, out -> sd.save(out, true));
+        log.debug("saved span-qa student to {}", file);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", getClass().getName());
+        m.put("kind", KIND);
+        m.put("config", config);
+        m.put("loss", options.loss().name());
+        m.put("batchFilter", options.batchFilter().name());
+        m.put("seed", options.seed());
+        m.put("encoder", "bge-small-en-v1.5-q token states");
+        return m;
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] p = range(n);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /**
+     * Creates and restores {@link SpanQaStudent}s. Every student of one factory shares its bge session and
+     * token-state cache, created on first use; {@link #close()} releases them.
+     */
+    public static final class Factory implements StudentFactory, AutoCloseable {
+        private final SpanQaConfig config;
+        private BgeTokenStates states;
+
+        private Factory(SpanQaConfig config) {
+            this.config = config;
+        }
+
+        public SpanQaConfig config() {
+            return config;
+        }
+
+        /** The shared bge token states (package-private: tests read the tokenisation). */
+        synchronized BgeTokenStates states() {
+            if (states == null) {
+                states = BgeTokenStates.create(config.threads(), config.windowTokens(), config.windowOverlap(),
+                        SpanQaConfig.maxQuestionTokens(config.windowTokens()), (long) config.cacheMegabytes() << 20);
+            }
+            return states;
+        }
+
+        /**
+         * A new student for an {@code extractive_qa} task.
+         *
+         * @throws StudentException for another kind of task, or without the optional bge dependency
+         */
+        @Override
+        public SpanQaStudent create(Task task, TrainingOptions options) {
+            checkTask(task);
+            Objects.requireNonNull(options, "options");
+            return new SpanQaStudent(task, options, config, states(), null, false);
+        }
+
+        /**
+         * Restores a saved student on this factory's bge session; its batch filter is {@link BatchFilter#NONE}
+         * (filters are not stored). The saved configuration drives the head; this factory's window settings the
+         * token states (a warning is logged when they differ from the saved ones).
+         */
+        @Override
+        public SpanQaStudent load(Path file) {
+            StudentArchive.Contents c = StudentArchive.read(file, KIND);
+            try {
+                Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
+                checkTask(task);
+                SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
+                // Gson bypasses the canonical constructor: re-validate
+                saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
+                        saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
+                        saved.windowOverlap(), saved.cacheMegabytes());
+                if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
+                    log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
+                                    + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),
+                            config.windowTokens(), config.windowOverlap());
+                }
+                JsonObject lj = c.meta().getAsJsonObject("lossFunction");
+                GoldLossFunction lf = new GoldLossFunction(lj.get("kind").getAsString(), lj.get("alpha").getAsDouble(),
+                        lj.get("beta").getAsDouble(), lj.get("labelClamp").getAsDouble(),
+                        lj.has("lossClass") ? lj.get("lossClass").getAsString() : null);
+                long seed = c.meta().get("seed").getAsLong();
+                boolean wasTrained = c.meta().has("trained") && c.meta().get("trained").getAsBoolean();
+                SameDiff sd = QuietStdout.run(() -> {
+                    try {
+                        return SameDiff.load(new ByteArrayInputStream(c.network()), true);
+                    } catch (RuntimeException e) {
+                        throw new StudentException("cannot read the SameDiff graph of " + file + ": " + e.getMessage(), e);
+                    }
+                });
+                return new SpanQaStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, states(),
+                        sd, wasTrained);
+            } catch (RuntimeException e) {
+                if (e instanceof StudentException se) {
+                    throw se;
+                }
+                throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("class", SpanQaStudent.class.getName(), "config", config);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (states != null) {
+                states.close();
+                states = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.github.goldkd.student.seq;
+
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.CrossEntropyLoss;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Label;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.Origin;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.student.StudentException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The Student contract for the span QA student, on a tiny network (d 16, 2 heads). */
+class SpanQaStudentTest {
+
+    private static final SpanQaConfig TINY = SpanQaConfig.defaults().withModelDim(16, 2).withBatchSize(8)
+            .withLearningRate(3e-3);
+    private static SpanQaStudent.Factory factory;
+    private static final Dataset DATA = ToyQa.train(24, 5);
+
+    @BeforeAll
+    static void open() {
+        factory = SpanQaStudent.factory(TINY);
+    }
+
+    @AfterAll
+    static void close() {
+        factory.close();
+    }
+
+    private static SpanQaStudent fresh(long seed) {
+        return factory.create(ToyQa.TASK, TrainingOptions.defaults(seed));
+    }
+
+    private static Sample qa(String id, String context, String question, String answer) {
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("context", context);
+        in.put("question", question);
+        return Sample.withTarget(id, in, answer, List.of(), Origin.REAL);
+    }
+
+    private static double energy(Logits l) {
+        double sum = 0;
+        for (int t = 0; t < l.positions(); t++) {
+            double[] row = new double[l.width()];
+            for (int k = 0; k < row.length; k++) {
+                row[k] = l.get(t, k);
+            }
+            sum += -Loss.logSumExp(row);
+        }
+        return sum / l.positions();
+    }
+
+    private static void assertSameLogits(List<Logits> a, List<Logits> b, float tolerance) {
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i).width()).isEqualTo(b.get(i).width());
+            for (int t = 0; t < 2; t++) {
+                for (int k = 0; k < a.get(i).width(); k++) {
+                    assertThat(a.get(i).get(t, k)).isCloseTo(b.get(i).get(t, k), within(tolerance));
+                }
+            }
+        }
+    }
+
+    @Test
+    void logitsHaveAStartAndAnEndRowOverTheContextTokensWithTheGoldSpanAsTargets() {
+        SpanQaStudent s = fresh(1);
+        Sample x = DATA.get(0);
+        Logits l = s.logits(List.of(x)).get(0);
+        BgeTokenStates.Tokens ctx = factory.states().tokenize(x.input("context"));
+        assertThat(l.positions()).isEqualTo(2);
+        assertThat(l.width()).isEqualTo(ctx.size());
+        assertThat(l.realPositions()).isEqualTo(2);
+        assertThat(l.target(0)).isLessThanOrEqualTo(l.target(1));
+        String covered = x.input("context").substring(ctx.start()[l.target(0)], ctx.end()[l.target(1)]);
+        assertThat(covered).isEqualTo(x.target());
+        assertThat(energy(l)).isFinite();
+        // a prediction is a substring of the context
+        String p = s.predict(List.of(x)).get(0);
+        assertThat(x.input("context")).contains(p);
+        assertThat(p).isNotEmpty();
+    }
+
+    @Test
+    void aTargetThatIsNotASpanHasNoTargetsAndIsSkippedInTraining() {
+        SpanQaStudent s = fresh(1);
+        Sample bad = qa("bad", "Oslo is a city in Norway.", "Where is Oslo?", "Sweden");
+        Logits l = s.logits(List.of(bad)).get(0);
+        assertThat(l.hasTargets()).isFalse();
+        assertThat(s.fit(Dataset.of(List.of(bad)), 3, 1).epochs()).isZero();
+        List<Logits> before = s.logits(List.of(bad));
+        assertSameLogits(before, s.logits(List.of(bad)), 0f);
+    }
+
+    @Test
+    void fitContinuesFromTheCurrentWeightsAndIsDeterministicForASeed() {
+        SpanQaStudent a = fresh(3);
+        SpanQaStudent b = fresh(3);
+        assertSameLogits(a.logits(DATA.samples()), b.logits(DATA.samples()), 0f);
+        double first = a.fit(DATA, 2, 11).trainLoss();
+        b.fit(DATA, 2, 11);
+        assertSameLogits(a.logits(DATA.samples()), b.logits(DATA.samples()), 0f);
+        double second = a.fit(DATA, 2, 12).trainLoss();
+        assertThat(second).isLessThan(first);
+        SpanQaStudent other = fresh(4);
+        assertThat(other.logits(List.of(DATA.get(0))).get(0).get(0, 0))
+                .isNotEqualTo(fresh(3).logits(List.of(DATA.get(0))).get(0).get(0, 0));
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalLogitsAndEnergyAndTrainingGoesOn(@TempDir Path dir) {
+        SpanQaStudent s = factory.create(ToyQa.TASK, new TrainingOptions(new SymmetricCrossEntropyLoss(0.1, 1.0),
+                BatchFilter.NONE, 9));
+        s.fit(DATA, 1, 1);
+        Path file = dir.resolve("qa.zip");
+        s.save(file);
+        SpanQaStudent back = factory.load(file);
+        assertThat(back.trainingOptions().loss()).isEqualTo(s.trainingOptions().loss());
+        assertThat(back.config()).isEqualTo(s.config());
+        List<Logits> a = s.logits(DATA.samples());
+        List<Logits> b = back.logits(DATA.samples());
+        assertSameLogits(a, b, 0f);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(energy(b.get(i))).isFinite().isEqualTo(energy(a.get(i)));
+        }
+        assertThat(back.predict(DATA.samples())).isEqualTo(s.predict(DATA.samples()));
+        // the updater state travels too: the same next step from both
+        s.fit(DATA, 1, 2);
+        back.fit(DATA, 1, 2);
+        assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
+        assertThatThrownBy(() -> io.github.goldkd.student.EncoderStudent.factory(new FakeDim()).load(file))
+                .isInstanceOf(StudentException.class).hasMessageContaining("span-qa");
+    }
+
+    @Test
+    void paddingDoesNotChangeASamplesLogits() {
+        SpanQaStudent s = fresh(5);
+        Sample shortOne = qa("s", "Oslo is in Norway.", "Where is Oslo?", "Norway");
+        Sample longOne = qa("l", "Bergen is a city on the west coast of Norway, known for rain, fish markets, "
+                + "wooden houses, mountains, fjords, a funicular and a long history as a Hanseatic trading port.",
+                "What is Bergen known for?", "rain");
+        Logits alone = s.logits(List.of(shortOne)).get(0);
+        Logits padded = s.logits(List.of(longOne, shortOne)).get(1);
+        assertSameLogits(List.of(alone), List.of(padded), 1e-4f);
+        assertThat(energy(padded)).isCloseTo(energy(alone), within(1e-4));
+    }
+
+    @Test
+    void theBatchFilterSeesEachMiniBatchAndOnlyItsKeptSamplesTrain() {
+        List<Integer> sizes = new ArrayList<>();
+        BatchFilter first = new BatchFilter() {
+            @Override
+            public int[] keep(List<Logits> batch) {
+                sizes.add(batch.size());
+                for (Logits l : batch) {
+                    assertThat(l.hasTargets()).isTrue();
+                    assertThat(l.positions()).isEqualTo(2);
+                }
+                return new int[] {0};
+            }
+
+            @Override
+            public String name() {
+                return "first";
+            }
+        };
+        SpanQaStudent filtered = factory.create(ToyQa.TASK, new TrainingOptions(new CrossEntropyLoss(), first, 6));
+        SpanQaStudent all = fresh(6);
+        filtered.fit(DATA, 1, 1);
+        all.fit(DATA, 1, 1);
+        assertThat(sizes).containsExactly(8, 8, 8);
+        assertThat(filtered.logits(List.of(DATA.get(0))).get(0).get(0, 0))
+                .isNotEqualTo(all.logits(List.of(DATA.get(0))).get(0).get(0, 0));
+        BatchFilter broken = new BatchFilter() {
+            @Override
+            public int[] keep(List<Logits> batch) {
+                return new int[] {1, 0};
+            }
+
+            @Override
+            public String name() {
+                return "broken";
+            }
+        };
+        SpanQaStudent bad = factory.create(ToyQa.TASK, new TrainingOptions(new CrossEntropyLoss(), broken, 6));
+        assertThatThrownBy(() -> bad.fit(DATA, 1, 1)).isInstanceOf(StudentException.class)
+                .hasMessageContaining("broken");
+    }
+
+    @Test
+    void nothingReachesStandardOutputDuringFitSaveAndLoad(@TempDir Path dir) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            SpanQaStudent s = fresh(8);
+            s.fit(DATA, 1, 1);
+            s.save(dir.resolve("s.zip"));
+            factory.load(dir.resolve("s.zip")).fit(DATA, 1, 2);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aContextLongerThan512TokensIsReadWholeAndItsLateAnswerLearned() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 55; i++) {
+            sb.append("Line ").append(i).append(" of the log is about nothing much. ");
+        }
+        sb.append("The secret password is marmalade. ");
+        for (int i = 0; i < 5; i++) {
+            sb.append("Filler ").append(i).append(" ends here. ");
+        }
+        Sample x = qa("long", sb.toString(), "What is the secret password?", "marmalade");
+        // a larger step size than the other tests: one sample, a few steps
+        try (SpanQaStudent.Factory fast = SpanQaStudent.factory(TINY.withLearningRate(2e-2))) {
+            SpanQaStudent s = fast.create(ToyQa.TASK, TrainingOptions.defaults(2));
+            Logits l = s.logits(List.of(x)).get(0);
+            assertThat(l.width()).isGreaterThan(520);
+            assertThat(l.target(0)).isGreaterThan(512);
+            assertThat(fast.states().encode(x.input("question"), x.input("context")).windows()).isEqualTo(2);
+            s.fit(Dataset.of(List.of(x)), 15, 1);
+            assertThat(s.predict(List.of(x))).containsExactly("marmalade");
+        }
+    }
+
+    @Test
+    void refusesOtherTasksAndBadSettingsWithTheirNames() {
+        Task classification = Task.classification("sentiment", "", List.of(new Label("pos", ""),
+                new Label("neg", "")), List.of());
+        assertThatThrownBy(() -> factory.create(classification, TrainingOptions.defaults(1)))
+                .isInstanceOf(StudentException.class).hasMessageContaining("extractive_qa");
+        assertThatThrownBy(() -> TINY.withModelDim(30, 4)).hasMessageContaining("heads");
+        assertThatThrownBy(() -> TINY.withLearningRate(0)).hasMessageContaining("learningRate");
+        assertThatThrownBy(() -> TINY.withBatchSize(0)).hasMessageContaining("batchSize");
+        assertThatThrownBy(() -> TINY.withThreads(0)).hasMessageContaining("threads");
+        assertThatThrownBy(() -> TINY.withWindows(600, 128)).hasMessageContaining("windowTokens");
+        assertThatThrownBy(() -> TINY.withWindows(512, 400)).hasMessageContaining("windowOverlap");
+        assertThatThrownBy(() -> fresh(1).fit(DATA, -1, 1)).hasMessageContaining("epochs");
+        assertThat(fresh(1).fit(Dataset.empty(), 3, 1).epochs()).isZero();
+    }
+
+    @Test
+    void bestSpanRespectsOrderAndMaximumLength() {
+        Logits l = Logits.ofSequence(new float[][] {{0, 0, 5, 0, 0}, {1, 0, 0, 0, 4}}, null, null);
+        assertThat(SpanQaStudent.bestSpan(l, 30)).containsExactly(2, 4);
+        assertThat(SpanQaStudent.bestSpan(l, 2)).containsExactly(2, 2);
+    }
+
+    /** An encoder for the wrong-kind load check. */
+    private static final class FakeDim implements io.github.goldkd.core.Encoder {
+        @Override
+        public int dimension() {
+            return 4;
+        }
+
+        @Override
+        public float[] encode(String text) {
+            return new float[4];
+        }
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+    }
+}
