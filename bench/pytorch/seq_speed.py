@@ -14,7 +14,8 @@ The spec (all sizes as the DL4J student uses them; see README.md):
   s2s: d, heads, ffn, enc_layers, dec_layers, src_vocab, out_vocab, copy, src_len, tgt_len,
        lr, warmup, clip, onehot (true: embed by one-hot x matrix as the DL4J side must; default false,
        nn.Embedding, what a PyTorch user writes: the same function)
-  qa:  state_dim, d, heads, ffn, seq_len, context_start, lr, betas, eps, clip, warmup
+  qa:  state_dim, features (per-token input width: state, segment, match features), d, heads, ffn, seq_len,
+       context_start, lr, betas, eps, clip, warmup
   decode: s2s: sequences, encode_batch (sources encoded together), steps (greedy steps per sequence, a
           list cycled); each sequence is then decoded alone, re-running the decoder on its whole prefix at
           every step (no key/value cache), as Seq2SeqStudent.predict does.
@@ -194,7 +195,7 @@ class SpanQa(nn.Module):
         super().__init__()
         d, h = c["d"], c["heads"]
         self.h, self.dh = h, d // h
-        self.proj = nn.Linear(c["state_dim"] + 2, d)
+        self.proj = nn.Linear(c.get("features", c["state_dim"] + 2), d)
         self.q = nn.Linear(d, d, bias=False)
         self.k = nn.Linear(d, d, bias=False)
         self.v = nn.Linear(d, d, bias=False)
@@ -209,7 +210,9 @@ class SpanQa(nn.Module):
                 nn.init.zeros_(p)
 
     def forward(self, states, exact, token_mask, context_mask):
-        x = torch.cat([states, exact.unsqueeze(-1), context_mask.unsqueeze(-1)], dim=-1)
+        # exact: [B, T] (the exact-match feature) or [B, T, k] (it and the student's further match features)
+        exact = exact if exact.dim() == 3 else exact.unsqueeze(-1)
+        x = torch.cat([states, context_mask.unsqueeze(-1), exact], dim=-1)
         p = torch.relu(self.proj(x))
         b, t, d = p.shape
         qh = self.q(p).view(b, t, self.h, self.dh).transpose(1, 2)
@@ -259,7 +262,10 @@ def qa_batches(c, batch, count, gen):
     for _ in range(count):
         # the frozen states come out of a float16 cache on the DL4J side: stored as float16, widened per batch
         states = torch.randn(batch, t, c["state_dim"], generator=gen).to(torch.float16)
-        exact = (torch.rand(batch, t, generator=gen) < 0.1).float()
+        # the match features after the state and the segment column: 0/1 exact match, then shares in [0, 1]
+        k = c.get("features", c["state_dim"] + 2) - c["state_dim"] - 1
+        exact = torch.rand(batch, t, k, generator=gen)
+        exact[..., 0] = (exact[..., 0] < 0.1).float()
         token_mask = torch.zeros(batch, t)
         ctx_mask = torch.zeros(batch, t)
         for i, n in enumerate(lengths(c.get("lengths"), batch, t)):

@@ -51,8 +51,9 @@ import java.util.function.Function;
  * {@code $GOLD_BENCH_PYTHON}, else {@code python3}), {@code --harness PATH} (default: {@code bench/pytorch/seq_speed.py}
  * found from the working directory up), {@code --child-xmx SIZE} (4g), {@code --in-process} (no child JVM:
  * the peak RSS then covers every case measured before), {@code --torch-onehot} (the harness embeds by one-hot x
- * matrix as the DL4J students must, instead of a lookup: for profiling), {@code --out FILE} (also write the table
- * there).
+ * matrix as the DL4J students must, instead of a lookup: for profiling), {@code --jfr DIR} (each child JVM records
+ * a Java Flight Recording there, {@code CASE-tTHREADS.jfr}: where the DL4J time goes), {@code --out FILE} (also
+ * write the table there).
  */
 public final class SequenceSpeedBenchmark {
 
@@ -65,7 +66,7 @@ public final class SequenceSpeedBenchmark {
     /** The settings of one run, validated. */
     record Settings(List<String> cases, List<Integer> threads, int trainSteps, int decode, long seed, String python,
                     Path harness, String childXmx, boolean inProcess, boolean torchOnehot, Path out,
-                    String child) {
+                    String child, Path jfr) {
 
         Settings {
             if (threads.isEmpty()) {
@@ -105,7 +106,7 @@ public final class SequenceSpeedBenchmark {
                 }
             }
             List<String> allowed = List.of("--cases", "--threads", "--train-steps", "--decode", "--seed", "--python",
-                    "--harness", "--child-xmx", "--out", "--child");
+                    "--harness", "--child-xmx", "--out", "--child", "--jfr");
             for (String k : o.keySet()) {
                 if (!allowed.contains(k)) {
                     throw new IllegalArgumentException("unknown option '" + k + "', allowed: " + allowed
@@ -129,7 +130,8 @@ public final class SequenceSpeedBenchmark {
                     intOption("--decode", o.getOrDefault("--decode", "32")),
                     intOption("--seed", o.getOrDefault("--seed", "7")), python, harness,
                     o.getOrDefault("--child-xmx", "4g"), inProcess, torchOnehot,
-                    o.containsKey("--out") ? Path.of(o.get("--out")) : null, o.get("--child"));
+                    o.containsKey("--out") ? Path.of(o.get("--out")) : null, o.get("--child"),
+                    o.containsKey("--jfr") ? Path.of(o.get("--jfr")) : null);
         }
 
         private static int intOption(String name, String value) {
@@ -298,7 +300,13 @@ public final class SequenceSpeedBenchmark {
     private static JsonObject runChild(String name, int threads, Settings s, PrintStream log)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + s.childXmx(), "-cp", classPath(),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + s.childXmx()));
+        if (s.jfr() != null) {
+            Files.createDirectories(s.jfr());
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + s.jfr().resolve(name + "-t" + threads + ".jfr").toAbsolutePath());
+        }
+        cmd.addAll(List.of("-cp", classPath(),
                 SequenceSpeedBenchmark.class.getName(), "--child", name, "--threads", String.valueOf(threads),
                 "--train-steps", String.valueOf(s.trainSteps()), "--decode", String.valueOf(s.decode()),
                 "--seed", String.valueOf(s.seed()), "--harness", s.harness().toString()));

@@ -27,9 +27,13 @@ import java.util.function.IntFunction;
  * @param batchSize     samples per step and per inference chunk
  * @param learningRate  Adam's step size
  * @param maxAnswer     longest predicted span, in tokens
+ * @param features      per-token input width of the network (state, segment, match features)
  */
 record SpanQaSpeedCase(String name, Task task, IntFunction<StudentFactory> factories, int modelDim, int heads,
-                       int batchSize, double learningRate, int maxAnswer) implements SpeedCase {
+                       int batchSize, double learningRate, int maxAnswer, int features) implements SpeedCase {
+
+    /** SpanQaConfig's input width as of seq-qa 973f8cd: 384-d state, exact match, segment. */
+    static final int FEATURES = 386;
 
     // SQuAD-like shapes: a 140-word context (about a SQuAD paragraph), an 11-word question, a 3-word answer
     static final int CONTEXT_WORDS = 140;
@@ -63,6 +67,7 @@ record SpanQaSpeedCase(String name, Task task, IntFunction<StudentFactory> facto
         int questionTokens = QUESTION_WORDS;
         Map<String, Object> qa = new LinkedHashMap<>();
         qa.put("state_dim", 384);
+        qa.put("features", features);
         qa.put("d", modelDim);
         qa.put("heads", heads);
         qa.put("ffn", 2 * modelDim);
