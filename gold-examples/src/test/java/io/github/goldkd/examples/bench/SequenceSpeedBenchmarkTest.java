@@ -51,6 +51,8 @@ class SequenceSpeedBenchmarkTest {
         Map<String, Function<Integer, SpeedCase>> known = Map.of("fake", t -> new FakeCase(tmp));
         assertThatThrownBy(() -> SequenceSpeedBenchmark.Settings.parse(new String[] {"--threads", "0"}, known))
                 .hasMessageContaining("--threads must be in [1, 64], was 0");
+        assertThatThrownBy(() -> SequenceSpeedBenchmark.Settings.parse(new String[] {"--repeats", "0"}, known))
+                .hasMessageContaining("--repeats must be in [1, 100], was 0");
         assertThatThrownBy(() -> SequenceSpeedBenchmark.Settings.parse(new String[] {"--train-steps", "x"}, known))
                 .hasMessageContaining("--train-steps must be an integer");
         assertThatThrownBy(() -> SequenceSpeedBenchmark.Settings.parse(new String[] {"--cases", "qa"}, known))
@@ -93,19 +95,20 @@ class SequenceSpeedBenchmarkTest {
         FakeCase fake = new FakeCase(tmp);
         Map<String, Function<Integer, SpeedCase>> cases = Map.of("fake", t -> fake);
         SequenceSpeedBenchmark.Settings s = SequenceSpeedBenchmark.Settings.parse(new String[] {"--threads", "2",
-                "--train-steps", "3", "--decode", "5", "--python", python.toString(), "--harness", harness.toString(),
+                "--train-steps", "3", "--decode", "5", "--repeats", "2", "--python", python.toString(), "--harness", harness.toString(),
                 "--in-process"}, cases);
 
         String table = SequenceSpeedBenchmark.run(s, cases, quiet());
 
-        assertThat(fake.student.fitCalls).isEqualTo(2); // warm-up epoch + timed epoch
-        assertThat(fake.student.trained).isEqualTo(2 * 3 * 4);
-        assertThat(fake.student.predicted).isEqualTo(2 + 5);
+        assertThat(fake.student.fitCalls).isEqualTo(1 + 2); // warm-up epoch + two timed epochs
+        assertThat(fake.student.trained).isEqualTo(3 * 3 * 4);
+        assertThat(fake.student.predicted).isEqualTo(2 + 2 * 5);
         JsonObject spec = JsonParser.parseString(Files.readString(seen)).getAsJsonObject();
         assertThat(spec.get("model").getAsString()).isEqualTo("fake-model");
         assertThat(spec.get("threads").getAsInt()).isEqualTo(2);
         assertThat(spec.get("batch").getAsInt()).isEqualTo(4);
         assertThat(spec.get("train_steps").getAsInt()).isEqualTo(3);
+        assertThat(spec.get("repeats").getAsInt()).isEqualTo(2);
         assertThat(spec.getAsJsonObject("decode").get("sequences").getAsInt()).isEqualTo(5);
         assertThat(spec.getAsJsonObject("decode").get("steps").getAsJsonArray()).hasSize(5);
         assertThat(Files.readString(env).strip()).isEqualTo("2");
