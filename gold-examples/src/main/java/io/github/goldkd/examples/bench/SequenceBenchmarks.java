@@ -1,0 +1,132 @@
+package io.github.goldkd.examples.bench;
+
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Metric;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Student;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.CrossEntropyLoss;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.examples.ShippedTasks;
+import io.github.goldkd.student.seq.Seq2SeqConfig;
+import io.github.goldkd.student.seq.Seq2SeqStudent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The shared loop of {@link MathBenchmark} and {@link FormulationBenchmark}: train the seq2seq student on a
+ * shipped task's pool epoch by epoch, score the test set with greedy decoding every few epochs, and at the end
+ * with greedy and beam search; prints one table row per evaluation to standard output (a benchmark program,
+ * not library code).
+ */
+final class SequenceBenchmarks {
+
+    private SequenceBenchmarks() {
+    }
+
+    /**
+     * Options: {@code --epochs N --eval-every K --beam W --seed S --loss ce|sce --limit-test N --threads T} and
+     * the network's {@code --d --ffn --layers --lr --warmup --min-count --batch}; {@code --save FILE}.
+     */
+    static void run(String taskName, Metric metric, String[] args) {
+        Map<String, String> o = options(args);
+        int epochs = Integer.parseInt(o.getOrDefault("epochs", "30"));
+        int evalEvery = Integer.parseInt(o.getOrDefault("eval-every", "5"));
+        int beam = Integer.parseInt(o.getOrDefault("beam", "4"));
+        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
+        int limitTest = Integer.parseInt(o.getOrDefault("limit-test", "0"));
+        Loss loss = "ce".equals(o.getOrDefault("loss", "sce")) ? new CrossEntropyLoss()
+                : SymmetricCrossEntropyLoss.defaults();
+        Task task = ShippedTasks.task(taskName);
+        Dataset pool = ShippedTasks.pool(taskName);
+        Dataset test = ShippedTasks.test(taskName);
+        if (limitTest > 0 && limitTest < test.size()) {
+            test = test.head(limitTest);
+        }
+        Seq2SeqConfig.Builder b = Seq2SeqConfig.builder(task.kind())
+                .threads(Integer.parseInt(o.getOrDefault("threads", "1")));
+        if (o.containsKey("d")) {
+            b.dModel(Integer.parseInt(o.get("d")));
+        }
+        if (o.containsKey("ffn")) {
+            b.ffnSize(Integer.parseInt(o.get("ffn")));
+        }
+        if (o.containsKey("layers")) {
+            b.encoderLayers(Integer.parseInt(o.get("layers"))).decoderLayers(Integer.parseInt(o.get("layers")));
+        }
+        if (o.containsKey("lr")) {
+            b.learningRate(Double.parseDouble(o.get("lr")));
+        }
+        if (o.containsKey("warmup")) {
+            b.warmupSteps(Integer.parseInt(o.get("warmup")));
+        }
+        if (o.containsKey("min-count")) {
+            b.minTokenCount(Integer.parseInt(o.get("min-count")));
+        }
+        if (o.containsKey("batch")) {
+            b.batchSize(Integer.parseInt(o.get("batch")));
+        }
+        Seq2SeqConfig config = b.build();
+        Seq2SeqStudent student = Seq2SeqStudent.factory(config)
+                .create(task, new TrainingOptions(loss, BatchFilter.NONE, seed));
+        System.out.printf(Locale.ROOT, "# %s: pool %d, test %d, loss %s, config %s%n", taskName, pool.size(),
+                test.size(), loss.name(), config);
+        System.out.println("| epochs | train loss | train s (cumulative) | " + metric.name() + " greedy | decode s |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        double trainSeconds = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            Student.FitReport r = student.fit(pool, 1, seed * 1000 + epoch);
+            trainSeconds += r.millis() / 1000.0;
+            System.err.printf(Locale.ROOT, "epoch %d loss %.4f %.1f s%n", epoch, r.trainLoss(), r.millis() / 1000.0);
+            if (epoch % evalEvery == 0 || epoch == epochs) {
+                long t0 = System.nanoTime();
+                double score = score(student, test, metric, 1);
+                double decode = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "| %d | %.4f | %.0f | %.4f | %.0f |%n", epoch, r.trainLoss(),
+                        trainSeconds, score, decode);
+            }
+        }
+        if (beam > 1) {
+            long t0 = System.nanoTime();
+            double score = score(student, test, metric, beam);
+            System.out.printf(Locale.ROOT, "beam %d: %s %.4f (decode %.0f s)%n", beam, metric.name(), score,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        List<Sample> show = test.samples().subList(0, Math.min(5, test.size()));
+        List<String> predicted = student.predict(show, 1);
+        for (int i = 0; i < show.size(); i++) {
+            System.out.println("example: " + show.get(i).target().replace("\n", " | ") + "  =>  "
+                    + predicted.get(i).replace("\n", " | "));
+        }
+        if (o.containsKey("save")) {
+            student.save(java.nio.file.Path.of(o.get("save")));
+        }
+    }
+
+    static double score(Seq2SeqStudent student, Dataset test, Metric metric, int beam) {
+        List<String> predicted = student.predict(test.samples(), beam);
+        List<List<String>> references = new ArrayList<>();
+        for (Sample s : test) {
+            references.add(s.references());
+        }
+        return metric.score(predicted, references);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("options are --name value pairs, got '" + args[i] + "'");
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,367 @@
+package io.github.goldkd.student.seq;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.Sample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Math word problems: the numbers of the problem (its input fields in order, body then question) become slots
+ * N0, N1, ... in order of appearance, in the source and in the output; the infix target {@code ( 76.0 - 25.0 )}
+ * becomes the prefix tokens {@code - N0 N1}. Output vocabulary: end, the four operators, the slots, and the
+ * constants (numbers of training targets that are not in their problem, kept when they occur at least
+ * {@link #MIN_CONSTANT_COUNT} times). Decoding is constrained to well-formed prefix expressions over the slots
+ * the problem has ({@link PrefixExpressionConstraint}); the output is rendered back into the data's infix form
+ * with the numbers substituted ({@link PrefixNotation}).
+ */
+final class MathCodec implements SeqCodec {
+
+    private static final Logger log = LoggerFactory.getLogger(MathCodec.class);
+
+    /** Slots in the output vocabulary; a problem's numbers beyond this enter the source as {@code <num>}. */
+    static final int MAX_SLOTS = 16;
+    /** Occurrences in the training targets for a number outside the problem to become a constant. */
+    static final int MIN_CONSTANT_COUNT = 5;
+    static final String[] OPERATORS = {"+", "-", "*", "/"};
+    private static final String PAD = "<pad>";
+    private static final String UNK = "<unk>";
+    private static final String NUM = "<num>";
+    private static final Pattern TOKEN = Pattern.compile("\\d+(?:,\\d{3})*(?:\\.\\d+)?|\\.\\d+|[\\p{L}]+|[^\\s\\p{L}\\d]");
+    private static final Pattern NUMBER = Pattern.compile("\\d+(?:,\\d{3})*(?:\\.\\d+)?|\\.\\d+");
+
+    private final List<String> inputFields;
+    private final int minTokenCount;
+    private final int maxVocabulary;
+    private Map<String, Integer> sourceIds;
+    private List<String> outputs;
+    private double[] constants;
+
+    MathCodec(List<String> inputFields, int minTokenCount, int maxVocabulary) {
+        this.inputFields = List.copyOf(inputFields);
+        this.minTokenCount = minTokenCount;
+        this.maxVocabulary = maxVocabulary;
+    }
+
+    @Override
+    public String name() {
+        return "math";
+    }
+
+    @Override
+    public boolean copies() {
+        return false;
+    }
+
+    @Override
+    public boolean prepared() {
+        return sourceIds != null;
+    }
+
+    @Override
+    public void prepare(List<Sample> train) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<Double, Integer> outside = new HashMap<>();
+        for (Sample s : train) {
+            List<String> words = words(s);
+            for (String w : words) {
+                if (!isNumber(w)) {
+                    counts.merge(w, 1, Integer::sum);
+                }
+            }
+            if (s.target() != null) {
+                List<Double> numbers = numbers(words);
+                for (String t : s.target().trim().split("\\s+")) {
+                    Double v = parseNumber(t);
+                    if (v != null && indexOf(numbers, v) < 0) {
+                        outside.merge(v, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        List<String> source = new ArrayList<>(List.of(PAD, UNK, NUM));
+        for (int i = 0; i < MAX_SLOTS; i++) {
+            source.add(slot(i));
+        }
+        counts.entrySet().stream()
+                .filter(e -> e.getValue() >= minTokenCount)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(Math.max(0, maxVocabulary - source.size()))
+                .forEach(e -> source.add(e.getKey()));
+        List<Double> kept = new ArrayList<>();
+        outside.entrySet().stream()
+                .filter(e -> e.getValue() >= MIN_CONSTANT_COUNT)
+                .sorted(Map.Entry.<Double, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> kept.add(e.getKey()));
+        init(source, kept.stream().mapToDouble(Double::doubleValue).toArray());
+        log.debug("math codec: {} source tokens, constants {}", source.size(), kept);
+    }
+
+    private void init(List<String> source, double[] constantValues) {
+        sourceIds = new LinkedHashMap<>();
+        for (String t : source) {
+            sourceIds.put(t, sourceIds.size());
+        }
+        constants = constantValues;
+        outputs = new ArrayList<>();
+        outputs.add("<eos>");
+        outputs.addAll(List.of(OPERATORS));
+        for (int i = 0; i < MAX_SLOTS; i++) {
+            outputs.add(slot(i));
+        }
+        for (double c : constants) {
+            outputs.add(format(c));
+        }
+    }
+
+    @Override
+    public int sourceVocabularySize() {
+        return sourceIds.size();
+    }
+
+    @Override
+    public int outputVocabularySize() {
+        return outputs.size();
+    }
+
+    @Override
+    public int eos() {
+        return 0;
+    }
+
+    private static int operatorId(String op) {
+        for (int i = 0; i < OPERATORS.length; i++) {
+            if (OPERATORS[i].equals(op)) {
+                return 1 + i;
+            }
+        }
+        return -1;
+    }
+
+    private static int slotId(int slot) {
+        return 1 + OPERATORS.length + slot;
+    }
+
+    private int constantId(int k) {
+        return 1 + OPERATORS.length + MAX_SLOTS + k;
+    }
+
+    private static boolean isOperator(int id) {
+        return id >= 1 && id <= OPERATORS.length;
+    }
+
+
+    @Override
+    public Source source(Sample sample, int maxTokens) {
+        List<String> words = words(sample);
+        List<Double> numbers = numbers(words);
+        int n = Math.min(words.size(), maxTokens);
+        int[] ids = new int[n];
+        List<String> tokens = new ArrayList<>(n);
+        int slot = 0;
+        for (int i = 0; i < n; i++) {
+            String w = words.get(i);
+            if (isNumber(w)) {
+                ids[i] = slot < MAX_SLOTS ? sourceIds.get(slot(slot)) : sourceIds.get(NUM);
+                slot++;
+            } else {
+                ids[i] = sourceIds.getOrDefault(w, sourceIds.get(UNK));
+            }
+            tokens.add(w);
+        }
+        // every number of the problem is a slot, also one beyond the cut source (its value is still known)
+        double[] values = new double[Math.min(numbers.size(), MAX_SLOTS)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = numbers.get(i);
+        }
+        return new Source(ids, tokens, values);
+    }
+
+    @Override
+    public int[] target(Sample sample, Source source, int maxTokens) {
+        if (sample.target() == null) {
+            return null;
+        }
+        List<String> prefix;
+        try {
+            prefix = PrefixNotation.fromInfix(sample.target());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        List<Double> numbers = new ArrayList<>();
+        for (double v : source.numbers()) {
+            numbers.add(v);
+        }
+        int[] out = new int[Math.min(prefix.size() + 1, maxTokens)];
+        for (int i = 0; i < out.length; i++) {
+            if (i == prefix.size()) {
+                out[i] = eos();
+                break;
+            }
+            String t = prefix.get(i);
+            int op = operatorId(t);
+            if (op >= 0) {
+                out[i] = op;
+                continue;
+            }
+            Double parsed = parseNumber(t);
+            if (parsed == null) {
+                return null;
+            }
+            double v = parsed;
+            int slot = indexOf(numbers, v);
+            if (slot >= 0) {
+                out[i] = slotId(slot);
+                continue;
+            }
+            int k = -1;
+            for (int j = 0; j < constants.length; j++) {
+                if (constants[j] == v) {
+                    k = j;
+                    break;
+                }
+            }
+            if (k < 0) {
+                return null;
+            }
+            out[i] = constantId(k);
+        }
+        return out;
+    }
+
+    @Override
+    public DecodingConstraint constraint(Source source, int maxLength) {
+        return PrefixExpressionConstraint.forVocabulary(outputs, eos(), source.numbers().length, maxLength);
+    }
+
+    @Override
+    public String render(int[] output, Source source) {
+        List<String> prefix = new ArrayList<>();
+        for (int t : output) {
+            if (t == eos()) {
+                break;
+            }
+            if (t >= slotId(0) && t < slotId(MAX_SLOTS)) {
+                int slot = t - slotId(0);
+                if (slot >= source.numbers().length) {
+                    return "";
+                }
+                prefix.add(format(source.numbers()[slot]));
+            } else if (t >= constantId(0) && t < outputs.size()) {
+                prefix.add(format(constants[t - constantId(0)]));
+            } else if (isOperator(t)) {
+                prefix.add(OPERATORS[t - 1]);
+            } else {
+                return "";
+            }
+        }
+        try {
+            return PrefixNotation.toInfix(prefix);
+        } catch (IllegalArgumentException e) {
+            // an unfinished or empty output (the constraint keeps this to a cut-off at the length limit)
+            return "";
+        }
+    }
+
+    @Override
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        JsonArray src = new JsonArray();
+        sourceIds.keySet().forEach(src::add);
+        o.add("source", src);
+        JsonArray cs = new JsonArray();
+        for (double c : constants) {
+            cs.add(c);
+        }
+        o.add("constants", cs);
+        return o;
+    }
+
+    static MathCodec fromJson(JsonObject o, List<String> inputFields, int minTokenCount, int maxVocabulary) {
+        MathCodec codec = new MathCodec(inputFields, minTokenCount, maxVocabulary);
+        List<String> source = new ArrayList<>();
+        o.getAsJsonArray("source").forEach(e -> source.add(e.getAsString()));
+        JsonArray cs = o.getAsJsonArray("constants");
+        double[] constants = new double[cs.size()];
+        for (int i = 0; i < constants.length; i++) {
+            constants[i] = cs.get(i).getAsDouble();
+        }
+        codec.init(source, constants);
+        return codec;
+    }
+
+    // ---- text helpers ---------------------------------------------------------------------------------
+
+    private List<String> words(Sample s) {
+        List<String> out = new ArrayList<>();
+        for (String field : inputFields) {
+            String text = s.inputs().get(field);
+            if (text == null) {
+                continue;
+            }
+            Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
+            while (m.find()) {
+                out.add(m.group());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isNumber(String token) {
+        return NUMBER.matcher(token).matches();
+    }
+
+    private static List<Double> numbers(List<String> words) {
+        List<Double> out = new ArrayList<>();
+        for (String w : words) {
+            if (isNumber(w)) {
+                out.add(Double.parseDouble(w.replace(",", "")));
+            }
+        }
+        return out;
+    }
+
+    private static Double parseNumber(String token) {
+        if (!token.matches("-?(\\d+(\\.\\d*)?|\\.\\d+)")) {
+            return null;
+        }
+        return Double.parseDouble(token);
+    }
+
+    private static int indexOf(List<Double> numbers, double v) {
+        for (int i = 0; i < numbers.size(); i++) {
+            if (Math.abs(numbers.get(i) - v) <= 1e-9 * Math.max(1, Math.abs(v))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static String slot(int i) {
+        return "N" + i;
+    }
+
+    /** A number as the data writes it: {@code 76.0}, {@code 0.25}, never in exponent form. */
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return (long) v + ".0";
+        }
+        return BigDecimal.valueOf(v).toPlainString();
+    }
+
+    @Override
+    public String toString() {
+        return "MathCodec" + Arrays.toString(constants);
+    }
+}

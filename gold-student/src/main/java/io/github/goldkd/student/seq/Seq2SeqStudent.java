@@ -1,0 +1,707 @@
+package io.github.goldkd.student.seq;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Seeds;
+import io.github.goldkd.core.Student;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.io.TaskJson;
+import io.github.goldkd.student.GoldLossFunction;
+import io.github.goldkd.student.StudentArchive;
+import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * An encoder-decoder student for math word problems ({@link TaskKind#MATH_WORD_PROBLEM}) and free-text
+ * targets ({@link TaskKind#TEXT_GENERATION}): one SameDiff Transformer (see {@link Seq2SeqConfig} for the exact
+ * layers), with the task-specific part in a small codec. Math: numbers become slots, the target a prefix
+ * expression over operators, slots and frequent constants, decoding is constrained to well-formed expressions
+ * and rendered back to the data's infix form. Text: words, numbers and punctuation are tokens, and the output
+ * is one softmax over [vocabulary ; source positions], so names and numbers of a new input are copied.
+ *
+ * <p>Training: each mini-batch runs forward once for its logits, which feed {@code options.batchFilter()};
+ * {@code options.loss()} gives the gradient of every kept sample's mean per-token loss with respect to its
+ * logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a surrogate {@code sum(logits * G)}
+ * is backpropagated: its parameter gradient is the real loss's, so any gold-core loss (CE, SCE) trains the
+ * network exactly. The batch loss is the mean over kept samples. Adam with warm-up and gradient clipping (see
+ * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
+ * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
+ * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
+ * skipped, with a count logged.
+ *
+ * <p>Logits: teacher-forced, one row per target position of the batch (padded to the batch's longest target,
+ * so the mask marks the real ones), each row {@code V} wide plus, for text, one copy column per source token of
+ * that sample (padding columns are cut, so the width does not depend on the batch). A sample without a target is
+ * scored on a one-position target (the first step) and carries no targets. Predictions: greedy or beam search
+ * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation;
+ * the encoder runs once per sample, then only the decoder per step.
+ *
+ * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
+ * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
+ * it builds its gradient function; this student builds it eagerly with standard output captured (process-wide,
+ * for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
+ */
+public final class Seq2SeqStudent implements Student {
+
+    private static final Logger log = LoggerFactory.getLogger(Seq2SeqStudent.class);
+    /** The kind recorded in the student file. */
+    public static final String KIND = "seq2seq";
+    private static final String GRAPH_ENTRY = "graph.fb";
+    private static final String ADAM_ENTRY = "adam.bin";
+    private static final int INFERENCE_BATCH = 64;
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.98;
+    private static final double EPSILON = 1e-9;
+    private static final Object STDOUT_LOCK = new Object();
+
+    private final Task task;
+    private final TrainingOptions options;
+    private final Seq2SeqConfig config;
+    private final SeqCodec codec;
+    private SameDiff sd;
+    private List<String> parameters;
+    private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
+    private long steps;
+
+    private Seq2SeqStudent(Task task, TrainingOptions options, Seq2SeqConfig config, SeqCodec codec) {
+        this.task = task;
+        this.options = options;
+        this.config = config;
+        this.codec = codec;
+        if (config.threads() > 0) {
+            Nd4j.getEnvironment().setMaxThreads(config.threads());
+        }
+    }
+
+    /** A factory with the defaults of each task kind ({@link Seq2SeqConfig#defaults}). */
+    public static Factory factory() {
+        return new Factory(null);
+    }
+
+    /** A factory whose students use {@code config}. */
+    public static Factory factory(Seq2SeqConfig config) {
+        return new Factory(Objects.requireNonNull(config, "config"));
+    }
+
+    public Seq2SeqConfig config() {
+        return config;
+    }
+
+    SeqCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public Task task() {
+        return task;
+    }
+
+    // ---- training -------------------------------------------------------------------------------------
+
+    private record Encoded(SeqCodec.Source source, int[] target) {
+    }
+
+    @Override
+    public FitReport fit(Dataset data, int epochs, long seed) {
+        Objects.requireNonNull(data, "data");
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, was " + epochs);
+        }
+        if (data.isEmpty() || epochs == 0) {
+            return FitReport.NOTHING;
+        }
+        long start = System.nanoTime();
+        if (!codec.prepared()) {
+            codec.prepare(data.samples());
+        }
+        if (sd == null) {
+            build();
+        }
+        List<Encoded> train = new ArrayList<>();
+        int skipped = 0;
+        for (Sample s : data) {
+            SeqCodec.Source src = codec.source(s, config.maxSourceTokens());
+            int[] target = codec.target(s, src, config.maxTargetTokens());
+            if (target == null) {
+                skipped++;
+            } else {
+                train.add(new Encoded(src, target));
+            }
+        }
+        if (skipped > 0) {
+            log.info("{} of {} training samples skipped: their target cannot be written with the {} codec's "
+                    + "outputs (no target, or a number neither in the problem nor a constant)", skipped, data.size(),
+                    codec.name());
+        }
+        if (train.isEmpty()) {
+            return new FitReport(0, Double.NaN, Double.NaN, (System.nanoTime() - start) / 1_000_000);
+        }
+        int n = train.size();
+        int batch = Math.min(config.batchSize(), n);
+        double lastLoss = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            double lossSum = 0;
+            int trained = 0;
+            for (int from = 0; from < n; from += batch) {
+                List<Encoded> items = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + batch); i++) {
+                    items.add(train.get(order[i]));
+                }
+                double[] stepLoss = step(items);
+                lossSum += stepLoss[0];
+                trained += (int) stepLoss[1];
+            }
+            lastLoss = trained == 0 ? Double.NaN : lossSum / trained;
+            log.debug("seq2seq epoch {}/{}: loss {} over {} samples", epoch, epochs, lastLoss, trained);
+        }
+        return new FitReport(epochs, lastLoss, Double.NaN, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
+    private double[] step(List<Encoded> items) {
+        Map<String, INDArray> ph = placeholders(items);
+        INDArray out = sd.output(ph, Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
+        List<Logits> logits = toLogits(out, items);
+        int[] keep = options.batchFilter().keep(logits);
+        validateKeep(keep, items.size());
+        if (keep.length == 0) {
+            return new double[] {0, 0};
+        }
+        Loss loss = options.loss();
+        long[] shape = out.shape();
+        int t = (int) shape[1];
+        int w = (int) shape[2];
+        float[] g = new float[items.size() * t * w];
+        double lossSum = 0;
+        for (int b : keep) {
+            Logits z = logits.get(b);
+            lossSum += loss.value(z);
+            double[] grad = loss.gradient(z);
+            int width = z.width();
+            for (int p = 0; p < t; p++) {
+                for (int k = 0; k < width; k++) {
+                    g[(b * t + p) * w + k] = (float) (grad[p * width + k] / keep.length);
+                }
+            }
+        }
+        ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
+        Map<String, INDArray> grads = sd.calculateGradients(ph, parameters);
+        update(grads);
+        return new double[] {lossSum, keep.length};
+    }
+
+    private static void validateKeep(int[] keep, int size) {
+        int previous = -1;
+        for (int k : keep) {
+            if (k <= previous || k >= size) {
+                throw new StudentException("batch filter returned invalid indices " + Arrays.toString(keep)
+                        + " for a batch of " + size + " (ascending, in [0, " + size + ") expected)");
+            }
+            previous = k;
+        }
+    }
+
+    /** Adam with linear warm-up and global-norm clipping, applied in place to the graph's arrays. */
+    private void update(Map<String, INDArray> grads) {
+        double norm2 = 0;
+        for (String p : parameters) {
+            INDArray g = grads.get(p);
+            if (g != null) {
+                double n = g.norm2Number().doubleValue();
+                norm2 += n * n;
+            }
+        }
+        double norm = Math.sqrt(norm2);
+        double clip = norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+        steps++;
+        double lr = config.learningRate()
+                * (config.warmupSteps() == 0 ? 1.0 : Math.min(1.0, steps / (double) config.warmupSteps()));
+        double c1 = 1 - Math.pow(BETA1, steps);
+        double c2 = 1 - Math.pow(BETA2, steps);
+        for (String p : parameters) {
+            INDArray g = grads.get(p);
+            if (g == null) {
+                continue;
+            }
+            if (clip != 1.0) {
+                g = g.mul(clip);
+            }
+            INDArray param = sd.getVariable(p).getArr();
+            INDArray[] state = adam.computeIfAbsent(p, k -> new INDArray[] {
+                    Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
+            state[0].muli(BETA1).addi(g.mul(1 - BETA1));
+            state[1].muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
+            INDArray denominator = Transforms.sqrt(state[1].div(c2), false).addi(EPSILON);
+            param.subi(state[0].div(c1).divi(denominator).muli(lr));
+        }
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    // ---- the graph ------------------------------------------------------------------------------------
+
+    private int decoderVocabulary() {
+        return codec.outputVocabularySize() + 1 + (codec.copies() ? codec.sourceVocabularySize() : 0);
+    }
+
+    private void build() {
+        sd = Seq2SeqGraph.build(config, codec.sourceVocabularySize(), decoderVocabulary(),
+                codec.outputVocabularySize(), codec.copies(), options.seed());
+        attach();
+    }
+
+    /** Finds the trainable parameters and builds the gradient function with standard output captured. */
+    private void attach() {
+        parameters = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                parameters.add(v.name());
+            }
+        }
+        sd.setLossVariables(Seq2SeqGraph.LOSS);
+        quietly(() -> {
+            sd.createGradFunction();
+            return null;
+        });
+    }
+
+    /** Runs {@code action} with System.out captured and logged at debug level (SameDiff prints there). */
+    static <T> T quietly(Supplier<T> action) {
+        synchronized (STDOUT_LOCK) {
+            PrintStream original = System.out;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                return action.get();
+            } finally {
+                System.setOut(original);
+                if (captured.size() > 0 && log.isDebugEnabled()) {
+                    log.debug("SameDiff standard output: {}", captured.toString(StandardCharsets.UTF_8).strip());
+                }
+            }
+        }
+    }
+
+    /** The decoder input id of an output id (BOS is V; a copy of source position j enters as its source word). */
+    private int decoderId(int output, SeqCodec.Source source) {
+        int v = codec.outputVocabularySize();
+        return output < v ? output : v + 1 + source.ids()[output - v];
+    }
+
+    private Map<String, INDArray> placeholders(List<Encoded> items) {
+        int b = items.size();
+        int s = 1;
+        int t = 1;
+        for (Encoded e : items) {
+            s = Math.max(s, e.source().length());
+            t = Math.max(t, e.target() == null ? 1 : e.target().length);
+        }
+        int[] src = new int[b * s];
+        float[] bias = new float[b * s];
+        int[] tgt = new int[b * t];
+        int bos = codec.outputVocabularySize();
+        for (int i = 0; i < b; i++) {
+            Encoded e = items.get(i);
+            for (int j = 0; j < s; j++) {
+                if (j < e.source().length()) {
+                    src[i * s + j] = e.source().ids()[j];
+                } else {
+                    bias[i * s + j] = Seq2SeqGraph.MASKED;
+                }
+            }
+            tgt[i * t] = bos;
+            int[] target = e.target();
+            if (target != null) {
+                for (int p = 1; p < target.length; p++) {
+                    tgt[i * t + p] = decoderId(target[p - 1], e.source());
+                }
+            }
+        }
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
+        ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {b, 1, 1, s}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.SRC_POS, tiledPositions(b, s));
+        ph.put(Seq2SeqGraph.SRC_SHAPE, shape(b, s));
+        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(b, t));
+        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(b, t));
+        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        return ph;
+    }
+
+    /** The attention shape [B, L, H, dh] the graph reshapes rows with. */
+    private INDArray shape(int b, int length) {
+        return Nd4j.createFromArray((long) b, length, config.heads(), config.dModel() / config.heads());
+    }
+
+    /** The sinusoidal table of length {@code length} repeated for each of {@code b} sequences: [b*length, d]. */
+    private INDArray tiledPositions(int b, int length) {
+        int d = config.dModel();
+        float[] one = Seq2SeqGraph.positions(length, d).data().asFloat();
+        float[] all = new float[b * one.length];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        return Nd4j.create(all, new long[] {(long) b * length, d}, DataType.FLOAT);
+    }
+
+    /** Per-sample logits from the batch output [B, T, W]: copy columns cut to the sample's source. */
+    private List<Logits> toLogits(INDArray out, List<Encoded> items) {
+        int t = (int) out.size(1);
+        int w = (int) out.size(2);
+        float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int v = codec.outputVocabularySize();
+        List<Logits> result = new ArrayList<>(items.size());
+        for (int b = 0; b < items.size(); b++) {
+            Encoded e = items.get(b);
+            int width = codec.copies() ? v + e.source().length() : v;
+            float[] flat = new float[t * width];
+            for (int p = 0; p < t; p++) {
+                System.arraycopy(all, (b * t + p) * w, flat, p * width, width);
+            }
+            boolean[] mask = new boolean[t];
+            int[] target = e.target();
+            int real = target == null ? 1 : target.length;
+            int[] targets = target == null ? null : new int[t];
+            for (int p = 0; p < real; p++) {
+                mask[p] = true;
+                if (targets != null) {
+                    targets[p] = target[p];
+                }
+            }
+            result.add(Logits.ofSequence(flat, t, width, mask, targets));
+        }
+        return result;
+    }
+
+    private void requireTrained(String what) {
+        if (sd == null) {
+            throw new IllegalStateException("this " + KIND + " student has not been trained yet: call fit before "
+                    + what);
+        }
+    }
+
+    // ---- inference ------------------------------------------------------------------------------------
+
+    @Override
+    public List<Logits> logits(List<Sample> samples) {
+        Objects.requireNonNull(samples, "samples");
+        requireTrained("logits");
+        List<Logits> result = new ArrayList<>(samples.size());
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            List<Encoded> items = new ArrayList<>();
+            for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
+                SeqCodec.Source src = codec.source(s, config.maxSourceTokens());
+                items.add(new Encoded(src, codec.target(s, src, config.maxTargetTokens())));
+            }
+            INDArray out = sd.output(placeholders(items), Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
+            result.addAll(toLogits(out, items));
+        }
+        return result;
+    }
+
+    @Override
+    public List<String> predict(List<Sample> samples) {
+        return predict(samples, config.beamWidth());
+    }
+
+    /** Predictions with another beam width than the configured one (1 = greedy). */
+    public List<String> predict(List<Sample> samples, int beamWidth) {
+        Objects.requireNonNull(samples, "samples");
+        if (beamWidth < 1 || beamWidth > 64) {
+            throw new IllegalArgumentException("beamWidth must be in [1, 64], was " + beamWidth);
+        }
+        requireTrained("predict");
+        // the end token is one of the maxTargetTokens positions
+        int maxLength = config.maxTargetTokens() - 1;
+        BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
+        List<String> out = new ArrayList<>(samples.size());
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            List<Encoded> items = new ArrayList<>();
+            for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
+                items.add(new Encoded(codec.source(s, config.maxSourceTokens()), null));
+            }
+            Map<String, INDArray> ph = placeholders(items);
+            INDArray memory = sd.output(ph, Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
+            long padded = memory.size(0) / items.size();
+            for (int b = 0; b < items.size(); b++) {
+                SeqCodec.Source src = items.get(b).source();
+                int len = Math.max(1, src.length());
+                INDArray mem = memory.get(NDArrayIndex.interval(b * padded, b * padded + len), NDArrayIndex.all()).dup();
+                BeamSearch.Hypothesis best = search.decode(scorer(mem, src), codec.constraint(src, maxLength));
+                out.add(codec.render(best.tokens(), src));
+            }
+        }
+        return out;
+    }
+
+    /** The decoder-only scorer of one source: its memory [S, d] computed once. */
+    NextTokenScorer scorer(INDArray memory, SeqCodec.Source source) {
+        int s = (int) memory.size(0);
+        float[] biasRow = new float[s];
+        if (source.length() == 0) {
+            Arrays.fill(biasRow, Seq2SeqGraph.MASKED);
+        }
+        int v = codec.outputVocabularySize();
+        int width = codec.copies() ? v + source.length() : v;
+        return prefixes -> {
+            int n = prefixes.size();
+            int t = 1;
+            for (int[] p : prefixes) {
+                t = Math.max(t, p.length + 1);
+            }
+            int[] tgt = new int[n * t];
+            for (int i = 0; i < n; i++) {
+                int[] p = prefixes.get(i);
+                tgt[i * t] = v;
+                for (int j = 0; j < p.length; j++) {
+                    tgt[i * t + j + 1] = decoderId(p[j], source);
+                }
+            }
+            float[] bias = new float[n * s];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(biasRow, 0, bias, i * s, s);
+            }
+            Map<String, INDArray> ph = new LinkedHashMap<>();
+            ph.put(Seq2SeqGraph.MEMORY_IN, n == 1 ? memory : Nd4j.concat(0, repeat(memory, n)));
+            ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
+            ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
+            ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+            ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
+            ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
+            ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+            INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+            float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            int w = (int) out.size(2);
+            float[][] rows = new float[n][width];
+            for (int i = 0; i < n; i++) {
+                int pos = prefixes.get(i).length;
+                int base = (i * t + pos) * w;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < width; k++) {
+                    max = Math.max(max, all[base + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < width; k++) {
+                    sum += Math.exp(all[base + k] - max);
+                }
+                double lse = max + Math.log(sum);
+                for (int k = 0; k < width; k++) {
+                    rows[i][k] = (float) (all[base + k] - lse);
+                }
+            }
+            return rows;
+        };
+    }
+
+    private static INDArray[] repeat(INDArray x, int n) {
+        INDArray[] copies = new INDArray[n];
+        Arrays.fill(copies, x);
+        return copies;
+    }
+
+    // ---- persistence ----------------------------------------------------------------------------------
+
+    @Override
+    public void save(Path file) {
+        Objects.requireNonNull(file, "file");
+        requireTrained("save");
+        JsonObject meta = new JsonObject();
+        meta.addProperty("kind", KIND);
+        meta.add("task", TaskJson.toJson(task));
+        meta.add("config", new Gson().toJsonTree(config));
+        meta.addProperty("codec", codec.name());
+        meta.add("vocabularies", codec.toJson());
+        GoldLossFunction lf = GoldLossFunction.of(options.loss());
+        JsonObject loss = new JsonObject();
+        loss.addProperty("kind", lf.getKind());
+        loss.addProperty("alpha", lf.getAlpha());
+        loss.addProperty("beta", lf.getBeta());
+        loss.addProperty("labelClamp", lf.getLabelClamp());
+        loss.addProperty("lossClass", lf.getLossClass());
+        meta.add("loss", loss);
+        meta.addProperty("seed", options.seed());
+        meta.addProperty("steps", steps);
+        StudentArchive.write(file, meta, null, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
+            ByteArrayOutputStream graph = new ByteArrayOutputStream();
+            sd.save(graph, false);
+            graph.writeTo(zip);
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(ADAM_ENTRY));
+            DataOutputStream data = new DataOutputStream(zip);
+            data.writeInt(adam.size());
+            for (Map.Entry<String, INDArray[]> e : adam.entrySet()) {
+                data.writeUTF(e.getKey());
+                Nd4j.write(e.getValue()[0], data);
+                Nd4j.write(e.getValue()[1], data);
+            }
+            data.flush();
+            zip.closeEntry();
+            zip.finish();
+        });
+    }
+
+    static Seq2SeqStudent load(Path file) {
+        Objects.requireNonNull(file, "file");
+        StudentArchive.Contents c = StudentArchive.read(file, KIND);
+        try {
+            JsonObject meta = c.meta();
+            Task task = TaskJson.fromJson(meta.getAsJsonObject("task"));
+            Seq2SeqConfig config = new Gson().fromJson(meta.get("config"), Seq2SeqConfig.class);
+            // the record's constructor is bypassed by Gson: validate through it
+            config = config.toBuilder().build();
+            JsonObject l = meta.getAsJsonObject("loss");
+            GoldLossFunction lf = new GoldLossFunction(l.get("kind").getAsString(), l.get("alpha").getAsDouble(),
+                    l.get("beta").getAsDouble(), l.get("labelClamp").getAsDouble(),
+                    l.has("lossClass") && !l.get("lossClass").isJsonNull() ? l.get("lossClass").getAsString() : null);
+            TrainingOptions options = new TrainingOptions(lf.loss(), BatchFilter.NONE, meta.get("seed").getAsLong());
+            SeqCodec codec = codecFromJson(meta.get("codec").getAsString(), meta.getAsJsonObject("vocabularies"),
+                    task, config);
+            Seq2SeqStudent student = new Seq2SeqStudent(task, options, config, codec);
+            student.steps = meta.get("steps").getAsLong();
+            try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(c.network()))) {
+                ZipEntry e;
+                while ((e = zip.getNextEntry()) != null) {
+                    byte[] bytes = zip.readAllBytes();
+                    if (e.getName().equals(GRAPH_ENTRY)) {
+                        student.sd = quietly(() -> SameDiff.load(new ByteArrayInputStream(bytes), false));
+                    } else if (e.getName().equals(ADAM_ENTRY)) {
+                        DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
+                        int n = data.readInt();
+                        for (int i = 0; i < n; i++) {
+                            String name = data.readUTF();
+                            student.adam.put(name, new INDArray[] {Nd4j.read(data), Nd4j.read(data)});
+                        }
+                    }
+                }
+            }
+            if (student.sd == null) {
+                throw new StudentException("student file " + file + " has no " + GRAPH_ENTRY);
+            }
+            student.attach();
+            return student;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StudentException se) {
+                throw se;
+            }
+            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SeqCodec newCodec(Task task, Seq2SeqConfig config) {
+        return switch (task.kind()) {
+            case MATH_WORD_PROBLEM -> new MathCodec(task.inputFields(), config.minTokenCount(), config.maxVocabulary());
+            case TEXT_GENERATION -> new TextCodec(task.inputFields(), config.minTokenCount(), config.maxVocabulary());
+            default -> throw new IllegalArgumentException("task '" + task.name() + "' is " + task.kind()
+                    + "; the seq2seq student handles MATH_WORD_PROBLEM and TEXT_GENERATION tasks");
+        };
+    }
+
+    private static SeqCodec codecFromJson(String name, JsonObject o, Task task, Seq2SeqConfig config) {
+        return switch (name) {
+            case "math" -> MathCodec.fromJson(o, task.inputFields(), config.minTokenCount(), config.maxVocabulary());
+            case "text" -> TextCodec.fromJson(o, task.inputFields(), config.minTokenCount(), config.maxVocabulary());
+            default -> throw new StudentException("unknown seq2seq codec '" + name + "' (math or text expected)");
+        };
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("class", getClass().getName());
+        d.put("kind", KIND);
+        d.put("codec", codec.name());
+        d.put("config", config);
+        d.put("loss", options.loss().name());
+        d.put("batchFilter", options.batchFilter().name());
+        return d;
+    }
+
+    /** Creates and restores {@link Seq2SeqStudent}s. */
+    public static final class Factory implements StudentFactory {
+        private final Seq2SeqConfig config;
+
+        private Factory(Seq2SeqConfig config) {
+            this.config = config;
+        }
+
+        /**
+         * A new student for a {@link TaskKind#MATH_WORD_PROBLEM} or {@link TaskKind#TEXT_GENERATION} task; its
+         * network is built on the first fit, when the vocabularies are known.
+         */
+        @Override
+        public Seq2SeqStudent create(Task task, TrainingOptions options) {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(options, "options");
+            Seq2SeqConfig c = config != null ? config : Seq2SeqConfig.defaults(task.kind());
+            return new Seq2SeqStudent(task, options, c, newCodec(task, c));
+        }
+
+        /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */
+        @Override
+        public Seq2SeqStudent load(Path file) {
+            return Seq2SeqStudent.load(file);
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("class", Seq2SeqStudent.class.getName());
+            d.put("config", config == null ? "defaults of the task kind" : config);
+            return d;
+        }
+    }
+}

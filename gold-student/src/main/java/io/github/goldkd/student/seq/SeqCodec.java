@@ -1,0 +1,58 @@
+package io.github.goldkd.student.seq;
+
+import com.google.gson.JsonObject;
+import io.github.goldkd.core.Sample;
+
+import java.util.List;
+
+/**
+ * The task-specific part of the {@link Seq2SeqStudent}: how a sample becomes source ids and output ids, which
+ * outputs decoding may write, and how output ids become text again. Output ids are in [0, V) for the output
+ * vocabulary and, when {@link #copies()}, V + j for a copy of source position j.
+ */
+interface SeqCodec {
+
+    /** The name stored in the student file ({@code math} or {@code text}). */
+    String name();
+
+    /** Whether the output has one copy column per source position after the vocabulary. */
+    boolean copies();
+
+    /** Whether the vocabularies exist (built by {@link #prepare} or restored). */
+    boolean prepared();
+
+    /** Builds the vocabularies from the first training data. */
+    void prepare(List<Sample> train);
+
+    int sourceVocabularySize();
+
+    /** V: the output vocabulary (copy columns not counted). */
+    int outputVocabularySize();
+
+    /** The end-of-sequence output id. */
+    int eos();
+
+    /** The source of a sample, cut to {@code maxTokens}. */
+    Source source(Sample sample, int maxTokens);
+
+    /**
+     * The output ids of a sample's target ending with {@link #eos()} (cut to {@code maxTokens}, the cut form
+     * has no end), or {@code null} when the target cannot be written with this codec's outputs.
+     */
+    int[] target(Sample sample, Source source, int maxTokens);
+
+    /** Which outputs may follow a prefix for this source, for outputs of at most {@code maxLength} tokens. */
+    DecodingConstraint constraint(Source source, int maxLength);
+
+    /** The text of decoded output ids (without the end token). */
+    String render(int[] output, Source source);
+
+    JsonObject toJson();
+
+    /** One encoded source: vocabulary ids, the tokens as written, and codec data (a math problem's numbers). */
+    record Source(int[] ids, List<String> tokens, double[] numbers) {
+        int length() {
+            return ids.length;
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package io.github.goldkd.student.seq;
+
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.CrossEntropyLoss;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Student;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.core.metric.ArithmeticExpression;
+import io.github.goldkd.core.metric.Metrics;
+import io.github.goldkd.student.StudentException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The seq2seq student on tiny synthetic tasks: it learns them, its logits keep the sequence contract (shape,
+ * mask, targets, padding invariance), save/load and seeds reproduce it exactly, and the batch filter and loss
+ * are the ones it trains with. One math and one text student are trained once for the class.
+ */
+class Seq2SeqStudentTest {
+
+    static final Seq2SeqConfig MATH_CONFIG = Seq2SeqConfig.builder(TaskKind.MATH_WORD_PROBLEM).dModel(32).heads(2)
+            .ffnSize(64).encoderLayers(1).decoderLayers(1).warmupSteps(20).learningRate(0.003).batchSize(32)
+            .threads(1).build();
+    static final Seq2SeqConfig TEXT_CONFIG = Seq2SeqConfig.builder(TaskKind.TEXT_GENERATION).dModel(32).heads(2)
+            .ffnSize(64).encoderLayers(1).decoderLayers(1).warmupSteps(20).learningRate(0.003).batchSize(32)
+            .maxTargetTokens(32).threads(1).build();
+    static final Dataset MATH_TRAIN = SeqToyData.math(256, 1);
+    static final Dataset MATH_TEST = SeqToyData.math(40, 2);
+    static final Dataset TEXT_TRAIN = SeqToyData.text(256, 1);
+    static final Dataset TEXT_TEST = SeqToyData.text(20, 2);
+
+    static Seq2SeqStudent math;
+    static Seq2SeqStudent text;
+    static String stdout;
+
+    @BeforeAll
+    static void train() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            math = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH,
+                    new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
+            math.fit(MATH_TRAIN, 8, 7);
+            text = Seq2SeqStudent.factory(TEXT_CONFIG).create(SeqToyData.TEXT,
+                    new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
+            text.fit(TEXT_TRAIN, 16, 7);
+        } finally {
+            System.setOut(original);
+        }
+        stdout = captured.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---- learning -------------------------------------------------------------------------------------
+
+    @Test
+    void mathLearnsSyntheticArithmeticOnUnseenNumbers() {
+        // the operator follows from the wording, the operands are slots: >= 0.9 of new problems exactly right
+        assertThat(math.score(MATH_TEST, Metrics.executionAccuracy())).isGreaterThanOrEqualTo(0.9);
+        List<String> beam = math.predict(MATH_TEST.samples(), 3);
+        assertThat(Metrics.executionAccuracy().score(beam, MATH_TEST.samples().stream().map(Sample::references)
+                .toList())).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void textLearnsToCopyUnseenNamesAndNumbers() {
+        // every name and number of a test document is new: the layout words alone ("variables", "maximize")
+        // score about 0.25 (2 of 8 tokens once punctuation is dropped), so >= 0.5 needs copying
+        assertThat(text.score(TEXT_TEST, Metrics.rougeL())).isGreaterThanOrEqualTo(0.5);
+        List<Sample> ten = TEXT_TEST.samples().subList(0, 10);
+        List<String> beam = text.predict(ten, 3);
+        assertThat(Metrics.rougeL().score(beam, ten.stream().map(Sample::references).toList()))
+                .isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void constrainedDecodingWritesOnlyWellFormedExpressionsOverTheProblemsNumbers() {
+        // a barely trained student still writes parseable expressions whose numbers come from the problem
+        Seq2SeqStudent raw = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH, TrainingOptions.defaults(3));
+        raw.fit(MATH_TRAIN.head(32), 1, 1);
+        List<Sample> samples = MATH_TEST.samples().subList(0, 15);
+        List<String> predicted = raw.predict(samples, 2);
+        for (int i = 0; i < samples.size(); i++) {
+            String p = predicted.get(i);
+            assertThat(ArithmeticExpression.evaluate(p)).as(p).isPresent();
+            String problem = samples.get(i).text();
+            for (String token : p.split(" ")) {
+                if (token.matches("\\d+\\.0")) {
+                    assertThat(problem).contains(" " + token.replace(".0", "") + " ");
+                }
+            }
+        }
+    }
+
+    // ---- logits contract ------------------------------------------------------------------------------
+
+    @Test
+    void logitsHaveOneRowPerTargetPositionAMaskAndTheTeacherForcedTargets() {
+        List<Sample> two = List.of(TEXT_TEST.get(0), TEXT_TEST.get(1));
+        List<Logits> z = text.logits(two);
+        int v = ((TextCodec) codecOf(text)).outputVocabularySize();
+        int longest = 0;
+        for (int i = 0; i < 2; i++) {
+            SeqCodec.Source src = codecOf(text).source(two.get(i), TEXT_CONFIG.maxSourceTokens());
+            int[] target = codecOf(text).target(two.get(i), src, TEXT_CONFIG.maxTargetTokens());
+            longest = Math.max(longest, target.length);
+            Logits l = z.get(i);
+            assertThat(l.isSequence()).isTrue();
+            assertThat(l.width()).isEqualTo(v + src.length());
+            assertThat(l.realPositions()).isEqualTo(target.length);
+            for (int t = 0; t < target.length; t++) {
+                assertThat(l.isReal(t)).isTrue();
+                assertThat(l.target(t)).isEqualTo(target[t]);
+            }
+            assertThat(l.target(target.length - 1)).isEqualTo(codecOf(text).eos());
+            // a trained copy student copies: some target is a source position
+            assertThat(IntStream.of(target).anyMatch(t -> t >= v)).isTrue();
+        }
+        assertThat(z.get(0).positions()).isEqualTo(longest).isEqualTo(z.get(1).positions());
+    }
+
+    @Test
+    void theSameSamplePaddedToTwoLengthsHasTheSameEnergy() {
+        Sample shortOne = TEXT_TEST.get(0);
+        Sample other = TEXT_TEST.get(1);
+        // a longer document and formulation pad the short one's source and target in a shared batch
+        Sample longOne = Sample.withTarget("long", java.util.Map.of("document", other.text()
+                        + " Each needs 3 hours and there are 40 hours."), other.target()
+                        + "\nconstraints:\n3 x + 3 y <= 40", List.of(), io.github.goldkd.core.Origin.REAL);
+        Logits alone = text.logits(List.of(shortOne)).get(0);
+        Logits padded = text.logits(List.of(longOne, shortOne)).get(1);
+        assertThat(padded.positions()).isGreaterThan(alone.realPositions());
+        assertThat(energy(padded)).isCloseTo(energy(alone), within(1e-4));
+        assertThat(new CrossEntropyLoss().value(padded)).isCloseTo(new CrossEntropyLoss().value(alone), within(1e-4));
+        Logits mathAlone = math.logits(List.of(MATH_TEST.get(0))).get(0);
+        Logits mathPadded = math.logits(MATH_TEST.samples().subList(0, 8)).get(0);
+        assertThat(energy(mathPadded)).isCloseTo(energy(mathAlone), within(1e-4));
+    }
+
+    /** Mean over real positions of -logsumexp (the energy the OOD scorer uses). */
+    static double energy(Logits z) {
+        double sum = 0;
+        for (int t = 0; t < z.positions(); t++) {
+            if (z.isReal(t)) {
+                float[] row = z.row(t);
+                double[] d = new double[row.length];
+                for (int k = 0; k < row.length; k++) {
+                    d[k] = row[k];
+                }
+                sum -= Loss.logSumExp(d);
+            }
+        }
+        return sum / z.realPositions();
+    }
+
+    // ---- persistence, determinism ---------------------------------------------------------------------
+
+    @Test
+    void saveAndLoadGiveIdenticalLogitsTheSameRankingAndTrainingContinuesIdentically(@TempDir Path dir) {
+        Seq2SeqStudent a = Seq2SeqStudent.factory(TEXT_CONFIG).create(SeqToyData.TEXT, TrainingOptions.defaults(5));
+        a.fit(TEXT_TRAIN.head(64), 1, 3);
+        Path file = dir.resolve("s.zip");
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Seq2SeqStudent b;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            a.save(file);
+            b = Seq2SeqStudent.factory().load(file);
+            b.fit(TEXT_TRAIN.head(32), 1, 4);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+        Seq2SeqStudent c = Seq2SeqStudent.factory().load(file);
+        List<Sample> probe = TEXT_TEST.samples().subList(0, 6);
+        assertSameLogits(a.logits(probe), c.logits(probe));
+        assertThat(ranking(c.logits(probe))).isEqualTo(ranking(a.logits(probe)));
+        assertThat(c.predict(probe)).isEqualTo(a.predict(probe));
+        // the Adam state and step count were saved: continuing the loaded copy equals continuing the original
+        a.fit(TEXT_TRAIN.head(32), 1, 4);
+        assertSameLogits(a.logits(probe), b.logits(probe));
+        assertThat(b.task()).isEqualTo(SeqToyData.TEXT);
+        assertThat(b.config()).isEqualTo(TEXT_CONFIG);
+    }
+
+    @Test
+    void libraryCodeWritesNothingToStandardOutput() {
+        assertThat(stdout).isEmpty();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameLogitsAndAnotherSeedOthers() {
+        List<Sample> probe = MATH_TEST.samples().subList(0, 4);
+        Seq2SeqStudent a = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH, TrainingOptions.defaults(9));
+        Seq2SeqStudent b = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH, TrainingOptions.defaults(9));
+        Seq2SeqStudent c = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH, TrainingOptions.defaults(10));
+        for (Seq2SeqStudent s : List.of(a, b, c)) {
+            s.fit(MATH_TRAIN.head(64), 1, 2);
+        }
+        assertSameLogits(a.logits(probe), b.logits(probe));
+        assertThat(a.logits(probe).get(0).get(0, 1)).isNotEqualTo(c.logits(probe).get(0).get(0, 1));
+    }
+
+    // ---- loss and batch filter ------------------------------------------------------------------------
+
+    @Test
+    void theBatchFilterSeesEachMiniBatchsLogitsAndOnlyKeptSamplesTrain() {
+        List<Integer> sizes = new ArrayList<>();
+        BatchFilter firstOnly = new BatchFilter() {
+            @Override
+            public int[] keep(List<Logits> batch) {
+                sizes.add(batch.size());
+                assertThat(batch).allSatisfy(z -> assertThat(z.hasTargets()).isTrue());
+                return new int[] {0};
+            }
+
+            @Override
+            public String name() {
+                return "first";
+            }
+        };
+        BatchFilter all = new BatchFilter() {
+            @Override
+            public int[] keep(List<Logits> batch) {
+                return BatchFilter.NONE.keep(batch);
+            }
+
+            @Override
+            public String name() {
+                return "all";
+            }
+        };
+        Dataset data = MATH_TRAIN.head(64);
+        Seq2SeqStudent filtered = student(new TrainingOptions(new CrossEntropyLoss(), firstOnly, 4));
+        Seq2SeqStudent keepAll = student(new TrainingOptions(new CrossEntropyLoss(), all, 4));
+        Seq2SeqStudent none = student(new TrainingOptions(new CrossEntropyLoss(), BatchFilter.NONE, 4));
+        filtered.fit(data, 1, 1);
+        keepAll.fit(data, 1, 1);
+        none.fit(data, 1, 1);
+        assertThat(sizes).containsExactly(32, 32);
+        List<Sample> probe = MATH_TEST.samples().subList(0, 3);
+        assertSameLogits(keepAll.logits(probe), none.logits(probe));
+        assertThat(filtered.logits(probe).get(0).get(0, 1)).isNotEqualTo(none.logits(probe).get(0).get(0, 1));
+    }
+
+    @Test
+    void theConfiguredLossIsTheOneTrained() {
+        Dataset data = MATH_TRAIN.head(64);
+        Seq2SeqStudent ce = student(new TrainingOptions(new CrossEntropyLoss(), BatchFilter.NONE, 4));
+        Seq2SeqStudent sce = student(new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 4));
+        Student.FitReport rc = ce.fit(data, 1, 1);
+        Student.FitReport rs = sce.fit(data, 1, 1);
+        List<Sample> probe = MATH_TEST.samples().subList(0, 3);
+        assertThat(ce.logits(probe).get(0).get(0, 1)).isNotEqualTo(sce.logits(probe).get(0).get(0, 1));
+        // the reported loss is the configured loss's value: SCE's bounded term makes it differ from CE's
+        assertThat(rc.trainLoss()).isNotCloseTo(rs.trainLoss(), within(1e-3));
+        assertThat(rc.trainLoss()).isFinite();
+    }
+
+    @Test
+    void invalidFilterIndicesAreReportedWithTheFilterAndBatch() {
+        BatchFilter bad = new BatchFilter() {
+            @Override
+            public int[] keep(List<Logits> batch) {
+                return new int[] {5, 1};
+            }
+
+            @Override
+            public String name() {
+                return "bad";
+            }
+        };
+        Seq2SeqStudent s = student(new TrainingOptions(new CrossEntropyLoss(), bad, 4));
+        assertThatThrownBy(() -> s.fit(MATH_TRAIN.head(8), 1, 1)).isInstanceOf(StudentException.class)
+                .hasMessageContaining("[5, 1]");
+    }
+
+    // ---- errors ---------------------------------------------------------------------------------------
+
+    @Test
+    void clearErrors() {
+        Task qa = Task.sequence("qa", TaskKind.EXTRACTIVE_QA, "", List.of("context", "question"), "answer",
+                List.of());
+        assertThatThrownBy(() -> Seq2SeqStudent.factory().create(qa, TrainingOptions.defaults(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MATH_WORD_PROBLEM");
+        Seq2SeqStudent fresh = student(TrainingOptions.defaults(1));
+        assertThatThrownBy(() -> fresh.logits(MATH_TEST.samples())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("call fit");
+        assertThatThrownBy(() -> fresh.fit(MATH_TRAIN, -1, 1)).hasMessageContaining("epochs must be >= 0");
+        assertThat(fresh.fit(Dataset.empty(), 3, 1)).isEqualTo(Student.FitReport.NOTHING);
+        assertThatThrownBy(() -> math.predict(MATH_TEST.samples(), 0)).hasMessageContaining("beamWidth");
+        assertThatThrownBy(() -> MATH_CONFIG.toBuilder().heads(3).build())
+                .hasMessageContaining("dModel must be divisible by heads");
+        assertThatThrownBy(() -> MATH_CONFIG.toBuilder().beamWidth(0).build())
+                .hasMessageContaining("beamWidth must be in [1, 64]");
+        assertThatThrownBy(() -> Seq2SeqStudent.factory().load(Path.of("no-such-student.zip")))
+                .isInstanceOf(StudentException.class).hasMessageContaining("no-such-student.zip");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    static Seq2SeqStudent student(TrainingOptions options) {
+        return Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH, options);
+    }
+
+    static SeqCodec codecOf(Seq2SeqStudent s) {
+        return s.codec();
+    }
+
+    static void assertSameLogits(List<Logits> a, List<Logits> b) {
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).positions()).isEqualTo(a.get(i).positions());
+            assertThat(b.get(i).width()).isEqualTo(a.get(i).width());
+            for (int t = 0; t < a.get(i).positions(); t++) {
+                assertThat(b.get(i).row(t)).containsExactly(a.get(i).row(t), within(1e-5f));
+            }
+        }
+    }
+
+    static List<Integer> ranking(List<Logits> z) {
+        List<Integer> order = new ArrayList<>(IntStream.range(0, z.size()).boxed().toList());
+        order.sort(Comparator.comparingDouble(i -> energy(z.get(i))));
+        return order;
+    }
+}
