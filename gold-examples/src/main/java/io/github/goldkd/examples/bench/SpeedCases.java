@@ -2,6 +2,8 @@ package io.github.goldkd.examples.bench;
 
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.student.seq.Seq2SeqConfig;
+import io.github.goldkd.student.seq.Seq2SeqStudent;
 import io.github.goldkd.student.seq.SpanQaConfig;
 import io.github.goldkd.student.seq.SpanQaStudent;
 
@@ -19,7 +21,25 @@ final class SpeedCases {
     static Map<String, Function<Integer, SpeedCase>> all() {
         Map<String, Function<Integer, SpeedCase>> cases = new LinkedHashMap<>();
         cases.put("qa", threads -> qa());
+        cases.put("math", threads -> seq2seq("math", TaskKind.MATH_WORD_PROBLEM, List.of("body", "question"),
+                "equation", true, threads));
+        cases.put("nl4opt", threads -> seq2seq("nl4opt", TaskKind.TEXT_GENERATION, List.of("document"), "output",
+                false, threads));
         return cases;
+    }
+
+    /**
+     * The seq2seq student at its defaults for the task kind, ND4J threads set. Source specials counted beside
+     * the words: math 3 (pad, unk, num; the slots enter as numbers), text 2 (pad, unk).
+     */
+    static SpeedCase seq2seq(String name, TaskKind kind, List<String> inputs, String output, boolean math,
+                             int threads) {
+        Seq2SeqConfig c = Seq2SeqConfig.builder(kind).threads(threads).build();
+        Task task = Task.sequence(name, kind, "synthetic " + name, inputs, output, List.of());
+        Seq2SeqSpeedCase.Net net = new Seq2SeqSpeedCase.Net(c.dModel(), c.heads(), c.ffnSize(), c.encoderLayers(),
+                c.decoderLayers(), c.maxSourceTokens(), c.maxTargetTokens(), c.batchSize(), c.learningRate(),
+                c.warmupSteps(), c.clipNorm(), c.minTokenCount());
+        return new Seq2SeqSpeedCase(name, task, t -> Seq2SeqStudent.factory(c), net, math, math ? 3 : 2);
     }
 
     /** The span QA student at its defaults (bge's onnxruntime threads stay at 1: its cost is not compared). */
