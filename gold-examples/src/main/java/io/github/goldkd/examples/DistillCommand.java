@@ -66,7 +66,8 @@ final class DistillCommand implements Callable<Integer> {
     String feedback = "on";
 
     @Option(names = "--student", description = "bag, cnn or encoder for classification (default bag); span-qa for "
-            + "extractive QA (its default); with --resume: the run's.")
+            + "extractive QA, seq2seq for math word problems and text generation (the defaults of those kinds); with "
+            + "--resume: the run's.")
     String student;
 
     @Option(names = "--min-accepted-share", description = "Least share of a round's requested samples the teacher "

@@ -8,6 +8,7 @@ import io.github.goldkd.student.CachingEncoder;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.OnnxBgeEncoder;
 import io.github.goldkd.student.TextCnnStudent;
+import io.github.goldkd.student.seq.Seq2SeqStudent;
 import io.github.goldkd.student.seq.SpanQaStudent;
 
 import java.util.Locale;
@@ -27,7 +28,9 @@ public enum StudentChoice {
     /** Frozen bge-small-en-v1.5 sentence encoder (ONNX, in process) with a DL4J MLP head. */
     ENCODER,
     /** Extractive QA: start/end logits over frozen bge token states with a trainable attention head. */
-    SPAN_QA;
+    SPAN_QA,
+    /** Math word problems and text generation: an encoder-decoder (number slots, or a copy softmax). */
+    SEQ2SEQ;
 
     /** One encoder cache per JVM: the ablation's many runs embed each text once. */
     private static CachingEncoder sharedEncoder;
@@ -41,6 +44,7 @@ public enum StudentChoice {
             case CNN -> TextCnnStudent.factory();
             case ENCODER -> EncoderStudent.factory(encoder());
             case SPAN_QA -> spanQa();
+            case SEQ2SEQ -> Seq2SeqStudent.factory();
         };
     }
 
@@ -49,6 +53,7 @@ public enum StudentChoice {
         return switch (this) {
             case BAG, CNN, ENCODER -> kind == TaskKind.CLASSIFICATION;
             case SPAN_QA -> kind == TaskKind.EXTRACTIVE_QA;
+            case SEQ2SEQ -> kind == TaskKind.MATH_WORD_PROBLEM || kind == TaskKind.TEXT_GENERATION;
         };
     }
 
@@ -131,6 +136,7 @@ public enum StudentChoice {
             case CNN -> TextCnnStudent.class;
             case ENCODER -> EncoderStudent.class;
             case SPAN_QA -> SpanQaStudent.class;
+            case SEQ2SEQ -> Seq2SeqStudent.class;
         };
     }
 

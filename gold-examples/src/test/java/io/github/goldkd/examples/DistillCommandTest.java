@@ -262,6 +262,27 @@ class DistillCommandTest {
         assertThat(out).doesNotExist();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"svamp, execution_accuracy", "nl4opt, rouge_l"})
+    void aSeq2SeqRunOnTheShippedMathAndFormulationTasks(String name, String metric, @TempDir Path tmp)
+            throws Exception {
+        Path test = tmp.resolve("test.jsonl");
+        io.github.goldkd.core.io.SampleJson.write(test, ShippedTasks.test(name).head(4));
+        Path out = tmp.resolve(name);
+        Run r = gold(List.of("distill", "--task", name, "--teacher", "corpus", "--rounds", "2", "--batch-size", "4",
+                "--update-every", "2", "--final-epochs", "1", "--seed", "3", "--test", test.toString(), "--out",
+                out.toString()));
+        assertThat(r.status()).as(r.err()).isZero();
+        com.google.gson.JsonObject summary = com.google.gson.JsonParser.parseString(
+                Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertThat(summary.get("student").getAsString()).isEqualTo("seq2seq");
+        assertThat(summary.get("metric").getAsString()).isEqualTo(metric);
+        assertThat(summary.get("testScore").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(summary.get("generatedSamples").getAsInt()).isEqualTo(2 * 8);
+        assertThat(io.github.goldkd.student.Students.load(out)).isInstanceOf(
+                io.github.goldkd.student.seq.Seq2SeqStudent.class);
+    }
+
     @Test
     void anExtractiveQaRunWithTheShippedSquadTaskAndItsEval(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("squad");

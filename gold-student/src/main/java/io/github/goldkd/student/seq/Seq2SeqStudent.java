@@ -704,4 +704,17 @@ public final class Seq2SeqStudent implements Student {
             return d;
         }
     }
+
+    /** Restores a saved seq2seq student for {@code Students.load} (registered in META-INF/services). */
+    public static final class Loader implements io.github.goldkd.student.StudentLoader {
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public Seq2SeqStudent load(io.github.goldkd.student.StudentFile file) {
+            return Seq2SeqStudent.load(file.path());
+        }
+    }
 }

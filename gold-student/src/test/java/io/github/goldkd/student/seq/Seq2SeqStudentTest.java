@@ -197,6 +197,10 @@ class Seq2SeqStudentTest {
         assertSameLogits(a.logits(probe), c.logits(probe));
         assertThat(ranking(c.logits(probe))).isEqualTo(ranking(a.logits(probe)));
         assertThat(c.predict(probe)).isEqualTo(a.predict(probe));
+        // loadable by its path alone: student.json names the kind
+        io.github.goldkd.core.Student byPath = io.github.goldkd.student.Students.load(file);
+        assertThat(byPath).isInstanceOf(Seq2SeqStudent.class);
+        assertSameLogits(a.logits(probe), byPath.logits(probe));
         // the Adam state and step count were saved: continuing the loaded copy equals continuing the original
         a.fit(TEXT_TRAIN.head(32), 1, 4);
         assertSameLogits(a.logits(probe), b.logits(probe));
