@@ -425,11 +425,18 @@ public final class Seq2SeqStudent implements Student {
         return result;
     }
 
-    private void requireTrained(String what) {
-        if (sd == null) {
-            throw new IllegalStateException("this " + KIND + " student has not been trained yet: call fit before "
-                    + what);
+    /**
+     * Logits of a student that has not been trained: its vocabularies (and so its network) are built by the first
+     * fit, so it has no view of a target yet. One position of one token for every sample, the same for all: an
+     * untrained student finds every sample equally unfamiliar, and the loop's first probe scores tie.
+     */
+    private static List<Logits> untrainedLogits(List<Sample> samples) {
+        List<Logits> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            out.add(Logits.ofSequence(new float[][] {{0f}}, new boolean[] {true},
+                    s.target() == null ? null : new int[] {0}));
         }
+        return out;
     }
 
     // ---- inference ------------------------------------------------------------------------------------
@@ -437,7 +444,9 @@ public final class Seq2SeqStudent implements Student {
     @Override
     public List<Logits> logits(List<Sample> samples) {
         Objects.requireNonNull(samples, "samples");
-        requireTrained("logits");
+        if (sd == null) {
+            return untrainedLogits(samples);
+        }
         List<Logits> result = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
             List<Encoded> items = new ArrayList<>();
@@ -462,7 +471,9 @@ public final class Seq2SeqStudent implements Student {
         if (beamWidth < 1 || beamWidth > 64) {
             throw new IllegalArgumentException("beamWidth must be in [1, 64], was " + beamWidth);
         }
-        requireTrained("predict");
+        if (sd == null) {
+            return new ArrayList<>(java.util.Collections.nCopies(samples.size(), "")); // nothing learnt: no output
+        }
         // the end token is one of the maxTargetTokens positions
         int maxLength = config.maxTargetTokens() - 1;
         BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
@@ -556,21 +567,21 @@ public final class Seq2SeqStudent implements Student {
     @Override
     public void save(Path file) {
         Objects.requireNonNull(file, "file");
-        requireTrained("save");
         JsonObject meta = new JsonObject();
         meta.addProperty("kind", KIND);
         meta.add("task", TaskJson.toJson(task));
         meta.add("config", new Gson().toJsonTree(config));
         meta.addProperty("codec", codec.name());
+        meta.addProperty("trained", sd != null);
+        if (sd == null) {
+            // a run checkpoints its in-loop student before the first update: save what there is
+            meta.addProperty("seed", options.seed());
+            meta.add("loss", lossJson(options));
+            StudentArchive.write(file, meta, null, out -> new ZipOutputStream(out).finish());
+            return;
+        }
         meta.add("vocabularies", codec.toJson());
-        GoldLossFunction lf = GoldLossFunction.of(options.loss());
-        JsonObject loss = new JsonObject();
-        loss.addProperty("kind", lf.getKind());
-        loss.addProperty("alpha", lf.getAlpha());
-        loss.addProperty("beta", lf.getBeta());
-        loss.addProperty("labelClamp", lf.getLabelClamp());
-        loss.addProperty("lossClass", lf.getLossClass());
-        meta.add("loss", loss);
+        meta.add("loss", lossJson(options));
         meta.addProperty("seed", options.seed());
         meta.addProperty("steps", steps);
         StudentArchive.write(file, meta, null, out -> {
@@ -594,6 +605,17 @@ public final class Seq2SeqStudent implements Student {
         });
     }
 
+    private static JsonObject lossJson(TrainingOptions options) {
+        GoldLossFunction lf = GoldLossFunction.of(options.loss());
+        JsonObject loss = new JsonObject();
+        loss.addProperty("kind", lf.getKind());
+        loss.addProperty("alpha", lf.getAlpha());
+        loss.addProperty("beta", lf.getBeta());
+        loss.addProperty("labelClamp", lf.getLabelClamp());
+        loss.addProperty("lossClass", lf.getLossClass());
+        return loss;
+    }
+
     static Seq2SeqStudent load(Path file) {
         Objects.requireNonNull(file, "file");
         StudentArchive.Contents c = StudentArchive.read(file, KIND);
@@ -608,6 +630,9 @@ public final class Seq2SeqStudent implements Student {
                     l.get("beta").getAsDouble(), l.get("labelClamp").getAsDouble(),
                     l.has("lossClass") && !l.get("lossClass").isJsonNull() ? l.get("lossClass").getAsString() : null);
             TrainingOptions options = new TrainingOptions(lf.loss(), BatchFilter.NONE, meta.get("seed").getAsLong());
+            if (meta.has("trained") && !meta.get("trained").getAsBoolean()) {
+                return new Seq2SeqStudent(task, options, config, newCodec(task, config));
+            }
             SeqCodec codec = codecFromJson(meta.get("codec").getAsString(), meta.getAsJsonObject("vocabularies"),
                     task, config);
             Seq2SeqStudent student = new Seq2SeqStudent(task, options, config, codec);
