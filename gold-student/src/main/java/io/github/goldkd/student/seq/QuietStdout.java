@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * SameDiff 1.0.0-M2.1 prints "Added differentiated op ..." with {@code System.out.println} for every op while it
+ * SameDiff 1.0.0-M2.1 writes "Added differentiated op ..." to standard output for every op while it
  * builds the gradient function ({@code SameDiff.createGradFunction}, reached on the first {@code fit} and after
  * {@code load}); there is no switch for it. Library code never prints, so that one call runs with
  * {@code System.out} replaced by a stream that sends those lines to SLF4J (trace) and passes every other line
  * through to the original stream unchanged (another thread's output during the call is kept, only delayed to
- * its line end). Calls are serialised, so two students never swap the stream over each other.
+ * its line end). Calls are serialised, so two students never swap the stream over each other. Both sequence
+ * students build and load their graphs through it.
  */
 final class QuietStdout {
 

@@ -33,7 +33,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -89,7 +87,6 @@ public final class Seq2SeqStudent implements Student {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.98;
     private static final double EPSILON = 1e-9;
-    private static final Object STDOUT_LOCK = new Object();
 
     private final Task task;
     private final TrainingOptions options;
@@ -310,28 +307,12 @@ public final class Seq2SeqStudent implements Student {
             }
         }
         sd.setLossVariables(Seq2SeqGraph.LOSS);
-        quietly(() -> {
+        QuietStdout.run(() -> {
             sd.createGradFunction();
             return null;
         });
     }
 
-    /** Runs {@code action} with System.out captured and logged at debug level (SameDiff prints there). */
-    static <T> T quietly(Supplier<T> action) {
-        synchronized (STDOUT_LOCK) {
-            PrintStream original = System.out;
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            try {
-                return action.get();
-            } finally {
-                System.setOut(original);
-                if (captured.size() > 0 && log.isDebugEnabled()) {
-                    log.debug("SameDiff standard output: {}", captured.toString(StandardCharsets.UTF_8).strip());
-                }
-            }
-        }
-    }
 
     /** The decoder input id of an output id (BOS is V; a copy of source position j enters as its source word). */
     private int decoderId(int output, SeqCodec.Source source) {
@@ -642,7 +623,7 @@ public final class Seq2SeqStudent implements Student {
                 while ((e = zip.getNextEntry()) != null) {
                     byte[] bytes = zip.readAllBytes();
                     if (e.getName().equals(GRAPH_ENTRY)) {
-                        student.sd = quietly(() -> SameDiff.load(new ByteArrayInputStream(bytes), false));
+                        student.sd = QuietStdout.run(() -> SameDiff.load(new ByteArrayInputStream(bytes), false));
                     } else if (e.getName().equals(ADAM_ENTRY)) {
                         DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
                         int n = data.readInt();
