@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxRetries} times. The wait is the server's {@code retry-after-ms} or {@code Retry-After}
  * (seconds or HTTP-date) capped at {@code maxRetryAfter}, otherwise {@code initialBackoff * 2^(attempt-1)}
  * capped at {@code maxBackoff}, of which a random half is jitter so that parallel callers do not retry in
- * lock step (the arithmetic is {@link RetryPolicy}'s). Other statuses fail at once: 401 and 403 as
+ * lock step (the arithmetic is {@code RetryPolicy}'s). Other statuses fail at once: 401 and 403 as
  * {@link AuthenticationException}, 400, 404 and the rest as {@link InvalidRequestException}.
  *
  * <p><b>Connections and timeouts.</b> Idle connections stay in the shared pool for 1 s only, under the
@@ -63,7 +63,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * server has accepted so far (initially {@code maxResponseFormat}). When the server rejects it with 400
  * or 422 and an error that concerns the format, the client retries with the next weaker form (JSON
  * schema, then JSON mode, then plain text with the instruction in the prompt) and, once a weaker form
- * succeeds, keeps using it for the rest of this client's life (see {@link FormatNegotiation}).
+ * succeeds, keeps using it for the rest of this client's life (see {@code FormatNegotiation}).
  *
  * <p><b>Several servers.</b> Given several base URLs ({@link Builder#baseUrls}), the client spreads requests
  * over them, each server with its own concurrency limit ({@code maxConcurrency} is per server, and
