@@ -61,7 +61,9 @@ public final class LlamaCppBenchmark {
         int code = 0;
         try {
             run(dir, rounds);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (a NoSuchMethodError from stale classes, say): uncaught, they would skip the exit below
+            // and leave the JVM waiting for the binding's worker thread.
             e.printStackTrace();
             code = 1;
         } finally {
