@@ -8,9 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.goldkd.core.GoldException;
-import io.github.goldkd.llm.internal.FormatInstruction;
 import io.github.goldkd.llm.internal.RateLimiter;
-import io.github.goldkd.llm.internal.RetryAfter;
 import io.github.goldkd.llm.internal.Secrets;
 import okhttp3.Call;
 import okhttp3.Connection;
@@ -30,20 +28,17 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The shared machinery of the HTTP chat-model clients: one shared OkHttp connection pool, timeouts,
@@ -54,8 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code maxRetries} times. The wait is the server's {@code retry-after-ms} or {@code Retry-After}
  * (seconds or HTTP-date) capped at {@code maxRetryAfter}, otherwise {@code initialBackoff * 2^(attempt-1)}
  * capped at {@code maxBackoff}, of which a random half is jitter so that parallel callers do not retry in
- * lock step. Other statuses fail at once: 401 and 403 as {@link AuthenticationException}, 400, 404 and the
- * rest as {@link InvalidRequestException}.
+ * lock step (the arithmetic is {@code RetryPolicy}'s). Other statuses fail at once: 401 and 403 as
+ * {@link AuthenticationException}, 400, 404 and the rest as {@link InvalidRequestException}.
  *
  * <p><b>Connections and timeouts.</b> Idle connections stay in the shared pool for 1 s only, under the
  * keep-alive time of common servers. A request that fails on a pooled connection before any of the answer
@@ -68,7 +63,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * server has accepted so far (initially {@code maxResponseFormat}). When the server rejects it with 400
  * or 422 and an error that concerns the format, the client retries with the next weaker form (JSON
  * schema, then JSON mode, then plain text with the instruction in the prompt) and, once a weaker form
- * succeeds, keeps using it for the rest of this client's life.
+ * succeeds, keeps using it for the rest of this client's life (see {@code FormatNegotiation}).
  *
  * <p><b>Several servers.</b> Given several base URLs ({@link Builder#baseUrls}), the client spreads requests
  * over them, each server with its own concurrency limit ({@code maxConcurrency} is per server, and
@@ -137,10 +132,7 @@ public abstract class HttpChatModel implements ChatModel {
     private final int serverFailuresBeforeBackoff;
     private final Duration serverBackoff;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final int maxRetries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Duration maxRetryAfter;
+    private final RetryPolicy retryPolicy;
     private final RateLimiter rateLimiter;
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -148,8 +140,7 @@ public abstract class HttpChatModel implements ChatModel {
     private final int requestsPerMinute;
     private final long tokensPerMinute;
     private final Duration waitLogInterval;
-    /** The strongest response format this server is known (or assumed) to accept. */
-    private final AtomicReference<ResponseFormat.Type> formatCeiling;
+    private final FormatNegotiation formats;
     /** Requests sent so far (each with its retries), numbering them in the waiting log line. */
     private final AtomicLong requestsStarted = new AtomicLong();
     /** Attempts that failed and were retried under the retry policy (with backoff). */
@@ -195,19 +186,8 @@ public abstract class HttpChatModel implements ChatModel {
         if (b.maxConcurrency < 1 || b.maxConcurrency > 1024) {
             throw new IllegalArgumentException("maxConcurrency must be in [1, 1024], was " + b.maxConcurrency);
         }
-        if (b.maxRetries < 0 || b.maxRetries > 100) {
-            throw new IllegalArgumentException("maxRetries must be in [0, 100], was " + b.maxRetries);
-        }
-        requireNonNegative("initialBackoff", b.initialBackoff);
-        requireNonNegative("maxBackoff", b.maxBackoff);
-        requireNonNegative("maxRetryAfter", b.maxRetryAfter);
-        if (b.maxBackoff.compareTo(b.initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be >= initialBackoff (" + b.initialBackoff
-                    + "), was " + b.maxBackoff);
-        }
-        if (b.maxResponseFormat == null) {
-            throw new IllegalArgumentException("maxResponseFormat must not be null");
-        }
+        this.retryPolicy = new RetryPolicy(b.maxRetries, b.initialBackoff, b.maxBackoff, b.maxRetryAfter,
+                b.retryClock, b.retrySleeper, b.retryJitter);
         this.connectTimeout = b.connectTimeout;
         // Unset, the read timeout follows the call timeout: a non-streaming server sends nothing until the
         // whole completion is written, so a separate, shorter read limit would cut long generations short.
@@ -218,15 +198,11 @@ public abstract class HttpChatModel implements ChatModel {
         this.servers = new ServerPool(endpoints, b.maxConcurrency, b.serverFailuresBeforeBackoff, b.serverBackoff);
         // Logs and messages show scheme, host, port and path only: no user info, no query parameters.
         this.displayUrl = servers.size() == 1 ? servers.servers().get(0).displayUrl : servers.size() + " servers";
-        this.maxRetries = b.maxRetries;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.maxRetryAfter = b.maxRetryAfter;
         this.requestsPerMinute = b.requestsPerMinute;
         this.tokensPerMinute = b.tokensPerMinute;
         RateLimiter limiter = new RateLimiter(b.requestsPerMinute, b.tokensPerMinute);
         this.rateLimiter = limiter.isActive() ? limiter : null;
-        this.formatCeiling = new AtomicReference<>(b.maxResponseFormat);
+        this.formats = new FormatNegotiation(b.maxResponseFormat, displayUrl);
         OkHttpClient parent = b.httpClient == null ? SHARED : b.httpClient;
         this.client = parent.newBuilder()
                 .retryOnConnectionFailure(false)
@@ -257,12 +233,6 @@ public abstract class HttpChatModel implements ChatModel {
     private static void requirePositive(String name, Duration d) {
         if (d == null || d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be > 0, was " + d);
-        }
-    }
-
-    private static void requireNonNegative(String name, Duration d) {
-        if (d == null || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be >= 0, was " + d);
         }
     }
 
@@ -339,7 +309,7 @@ public abstract class HttpChatModel implements ChatModel {
 
     /** The strongest response format this client currently sends (lowered when a server rejected one). */
     public ResponseFormat.Type acceptedResponseFormat() {
-        return formatCeiling.get();
+        return formats.accepted();
     }
 
     @Override
@@ -347,7 +317,7 @@ public abstract class HttpChatModel implements ChatModel {
         if (request.n() > 1 && !supportsMultipleCompletions()) {
             return chatOneByOne(request);
         }
-        return chatNegotiated(request);
+        return formats.chat(request, this::chatWithRetries);
     }
 
     private ChatResponse chatOneByOne(ChatRequest request) {
@@ -357,55 +327,12 @@ public abstract class HttpChatModel implements ChatModel {
         for (int i = 0; i < request.n(); i++) {
             // Distinct seeds, or the n answers of a seeded backend would be identical.
             Long seed = request.seed() == null ? null : request.seed() + i;
-            ChatResponse r = chatNegotiated(request.toBuilder().n(1).seed(seed).build());
+            ChatResponse r = formats.chat(request.toBuilder().n(1).seed(seed).build(), this::chatWithRetries);
             texts.addAll(r.texts());
             reasons.addAll(r.finishReasons());
             usage = usage.plus(r.usage());
         }
         return new ChatResponse(texts, reasons, usage);
-    }
-
-    private ChatResponse chatNegotiated(ChatRequest request) {
-        ResponseFormat asked = request.responseFormat();
-        ResponseFormat.Type tried = formatCeiling.get();
-        InvalidRequestException firstRejection = null;
-        ResponseFormat.Type rejectedType = null;
-        while (true) {
-            ResponseFormat effective = asked.atMost(tried);
-            ChatRequest toSend = effective.equals(asked) ? request
-                    : FormatInstruction.addTo(request, asked).withResponseFormat(effective);
-            try {
-                ChatResponse response = chatWithRetries(toSend);
-                if (firstRejection != null) {
-                    ResponseFormat.Type accepted = effective.type();
-                    formatCeiling.accumulateAndGet(accepted, (a, b) -> a.compareTo(b) <= 0 ? a : b);
-                    LOG.info("{} rejected response format {} ({}); using {} from now on", displayUrl,
-                            rejectedType, firstRejection.serverMessage(), accepted);
-                }
-                return response;
-            } catch (InvalidRequestException e) {
-                if (effective.type() == ResponseFormat.Type.TEXT || !concernsFormat(e)) {
-                    throw firstRejection != null ? firstRejection : e;
-                }
-                if (firstRejection == null) {
-                    firstRejection = e;
-                    rejectedType = effective.type();
-                }
-                tried = ResponseFormat.Type.values()[effective.type().ordinal() - 1];
-                LOG.debug("{} rejected response format {}; trying {}", displayUrl, effective.type(), tried);
-            }
-        }
-    }
-
-    private static boolean concernsFormat(InvalidRequestException e) {
-        if (e.statusCode() != 400 && e.statusCode() != 422) {
-            return false;
-        }
-        String m = e.serverMessage() == null ? "" : e.serverMessage().toLowerCase(Locale.ROOT);
-        // Servers word it differently ("response_format", "json_schema", "Invalid format", "schema");
-        // a rejection without a message is assumed to be about the format too.
-        return m.isBlank() || m.contains("format") || m.contains("schema") || m.contains("json")
-                || m.contains("grammar");
     }
 
     private ChatResponse chatWithRetries(ChatRequest request) {
@@ -447,45 +374,26 @@ public abstract class HttpChatModel implements ChatModel {
             } finally {
                 servers.release(lease, outcome);
             }
-            if (attempt > maxRetries) {
+            if (!retryPolicy.mayRetry(attempt)) {
                 throw gaveUp(last, attempt);
             }
             retriesAfterFailure.incrementAndGet();
             failedOn = server;
             if (servers.size() > 1 && servers.healthyAlternative(server)) {
                 LOG.warn("{} (attempt {} of {}); retrying on another server", last.getMessage(), attempt,
-                        maxRetries + 1);
+                        retryPolicy.maxRetries() + 1);
                 continue;
             }
-            Duration wait = last.retryAfter().isPresent()
-                    ? min(last.retryAfter().get(), maxRetryAfter)
-                    : backoff(attempt);
-            LOG.warn("{} (attempt {} of {}); retrying in {} ms", last.getMessage(), attempt, maxRetries + 1,
-                    wait.toMillis());
+            Duration wait = retryPolicy.delay(attempt, last.retryAfter());
+            LOG.warn("{} (attempt {} of {}); retrying in {} ms", last.getMessage(), attempt,
+                    retryPolicy.maxRetries() + 1, wait.toMillis());
             try {
-                Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
+                retryPolicy.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GoldException("interrupted while waiting to retry " + displayUrl, e);
             }
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private Duration backoff(int attempt) {
-        long base = initialBackoff.toNanos();
-        long cap = maxBackoff.toNanos();
-        long d = base;
-        for (int i = 1; i < attempt && d < cap; i++) {
-            d = d > cap / 2 ? cap : d * 2;
-        }
-        d = Math.min(d, cap);
-        // Equal jitter: half fixed, half random.
-        long half = d / 2;
-        return Duration.ofNanos(half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
     }
 
     private static RetriableException gaveUp(RetriableException last, int attempts) {
@@ -562,7 +470,7 @@ public abstract class HttpChatModel implements ChatModel {
         String msg = "POST " + displayUrl + ": HTTP " + code + (reason == null || reason.isEmpty() ? "" : " " + reason)
                 + (serverMessage == null || serverMessage.isEmpty() ? "" : ": " + serverMessage);
         if (isRetriableStatus(code)) {
-            Duration ra = RetryAfter.parse(answer.retryAfterMs(), answer.retryAfter(), Instant.now()).orElse(null);
+            Duration ra = retryPolicy.serverRequested(answer.retryAfterMs(), answer.retryAfter()).orElse(null);
             throw new RetriableException(msg, code, serverMessage, ra, null);
         }
         if (code == 401 || code == 403) {
@@ -738,10 +646,10 @@ public abstract class HttpChatModel implements ChatModel {
         d.put("readTimeoutMs", readTimeout.toMillis());
         d.put("callTimeoutMs", callTimeout.toMillis());
         d.put("maxConcurrency", maxConcurrency());
-        d.put("maxRetries", maxRetries);
+        d.put("maxRetries", retryPolicy.maxRetries());
         d.put("requestsPerMinute", requestsPerMinute);
         d.put("tokensPerMinute", tokensPerMinute);
-        d.put("responseFormat", formatCeiling.get().name());
+        d.put("responseFormat", formats.accepted().name());
         return d;
     }
 
@@ -794,6 +702,9 @@ public abstract class HttpChatModel implements ChatModel {
         private Duration waitLogInterval = DEFAULT_WAIT_LOG_INTERVAL;
         private int serverFailuresBeforeBackoff = 3;
         private Duration serverBackoff = Duration.ofSeconds(10);
+        private Clock retryClock = Clock.systemUTC();
+        private RateLimiter.Sleeper retrySleeper = RetryPolicy.THREAD_SLEEP;
+        private RetryPolicy.Jitter retryJitter = RetryPolicy.RANDOM_JITTER;
 
         protected Builder(String defaultBaseUrl) {
             this.baseUrls = List.of(defaultBaseUrl);
@@ -945,6 +856,17 @@ public abstract class HttpChatModel implements ChatModel {
         /** How often a request still waiting for its answer is logged; default 30 s. For tests. */
         B waitLogInterval(Duration d) {
             this.waitLogInterval = d;
+            return self();
+        }
+
+        /**
+         * The clock (for {@code Retry-After} HTTP-dates), the sleeper and the jitter source of the retry
+         * policy. For tests, which check the waits exactly without spending them.
+         */
+        B retryTiming(Clock clock, RateLimiter.Sleeper sleeper, RetryPolicy.Jitter jitter) {
+            this.retryClock = clock;
+            this.retrySleeper = sleeper;
+            this.retryJitter = jitter;
             return self();
         }
 

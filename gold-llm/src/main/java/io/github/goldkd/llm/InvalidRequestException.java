@@ -9,4 +9,9 @@ public class InvalidRequestException extends NonRetriableException {
     public InvalidRequestException(String message, int statusCode, String serverMessage) {
         super(message, statusCode, serverMessage, null);
     }
+
+    /** For a rejection that another failure stands behind (an in-process backend's own exception). */
+    protected InvalidRequestException(String message, int statusCode, String serverMessage, Throwable cause) {
+        super(message, statusCode, serverMessage, cause);
+    }
 }

@@ -20,7 +20,6 @@ import io.github.goldkd.llm.prompt.PromptTemplates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -337,47 +336,20 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         }
     }
 
-    /** Builds an {@link LlmGenerator}; only the chat model is required. */
-    public static final class Builder {
-        private ChatModel model;
-        private RequestCache cache;
-        private Path cacheFile;
-        private Budget budget = Budget.unlimited();
+    /**
+     * Builds an {@link LlmGenerator}; only the chat model is required. Defaults: 512 completion tokens,
+     * temperature 1.0 (diverse data), 3 requests per sample.
+     */
+    public static final class Builder extends RequestFanOutBuilder<Builder> {
         private PromptTemplates templates = PromptTemplates.defaults();
         private Double temperature = 1.0;
         private Double topP;
-        private int maxTokens = 512;
         private int maxAttempts = 3;
-        private Integer parallelism;
-        private boolean structuredOutput = true;
         private CandidateFilter filter;
         private SequenceFilter sequenceFilter;
 
         private Builder() {
-        }
-
-        /** The teacher (required). */
-        public Builder chatModel(ChatModel model) {
-            this.model = model;
-            return this;
-        }
-
-        /** A request cache to use (shared with others, closed by its owner). Default: in memory. */
-        public Builder cache(RequestCache cache) {
-            this.cache = cache;
-            return this;
-        }
-
-        /** A request cache file this generator opens and closes. */
-        public Builder cacheFile(Path file) {
-            this.cacheFile = file;
-            return this;
-        }
-
-        /** Spending limits; default none. */
-        public Builder budget(Budget budget) {
-            this.budget = budget;
-            return this;
+            super(512);
         }
 
         /** Prompt templates per task kind; default {@link PromptTemplates#defaults()}. */
@@ -398,27 +370,9 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             return this;
         }
 
-        /** Completion token limit per request; default 512. */
-        public Builder maxTokens(int n) {
-            this.maxTokens = n;
-            return this;
-        }
-
         /** Requests per sample before giving up on it; default 3. */
         public Builder maxAttemptsPerSample(int n) {
             this.maxAttempts = n;
-            return this;
-        }
-
-        /** Requests sent in parallel; default the model's {@link ChatModel#maxConcurrency()}. */
-        public Builder parallelism(int n) {
-            this.parallelism = n;
-            return this;
-        }
-
-        /** Whether to ask for the template's JSON schema (the client falls back as needed); default true. */
-        public Builder structuredOutput(boolean on) {
-            this.structuredOutput = on;
             return this;
         }
 
@@ -439,11 +393,9 @@ public final class LlmGenerator implements Generator, AutoCloseable {
         }
 
         public LlmGenerator build() {
-            if (model == null) {
-                throw new IllegalArgumentException("chatModel must be set");
-            }
-            if (budget == null || templates == null) {
-                throw new IllegalArgumentException("budget and templates must not be null");
+            int threads = checkSharedSettings();
+            if (templates == null) {
+                throw new IllegalArgumentException("templates must not be null");
             }
             if (temperature != null && !(temperature >= 0.0 && temperature <= 2.0)) {
                 throw new IllegalArgumentException("temperature must be in [0, 2], was " + temperature);
@@ -451,20 +403,11 @@ public final class LlmGenerator implements Generator, AutoCloseable {
             if (topP != null && !(topP > 0.0 && topP <= 1.0)) {
                 throw new IllegalArgumentException("topP must be in (0, 1], was " + topP);
             }
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
-            }
             if (maxAttempts < 1 || maxAttempts > 20) {
                 throw new IllegalArgumentException("maxAttemptsPerSample must be in [1, 20], was " + maxAttempts);
             }
-            int threads = parallelism == null ? Math.max(1, model.maxConcurrency()) : parallelism;
-            if (threads < 1 || threads > 256) {
-                throw new IllegalArgumentException("parallelism must be in [1, 256], was " + threads);
-            }
-            new UsageMeter(budget, model.modelName()); // validates a cost limit against the price table
             // build() leaves the builder as it was: a second build gets its own cache, filters and pool.
-            RequestCache requestCache = RequestCache.resolve(cache, cacheFile);
-            return new LlmGenerator(this, requestCache, cache == null, threads,
+            return new LlmGenerator(this, openCache(), ownsCache(), threads,
                     filter == null ? CandidateFilter.defaults() : filter,
                     sequenceFilter == null ? SequenceFilter.defaults() : sequenceFilter);
         }

@@ -9,7 +9,6 @@ import io.github.goldkd.llm.prompt.AnswerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -146,61 +145,21 @@ public final class LlmPredictor implements AutoCloseable {
         }
     }
 
-    /** Builds an {@link LlmPredictor}; only the chat model is required. */
-    public static final class Builder {
-        private ChatModel model;
-        private RequestCache cache;
-        private Path cacheFile;
-        private Budget budget = Budget.unlimited();
+    /**
+     * Builds an {@link LlmPredictor}; only the chat model is required. Defaults: 256 completion tokens (enough
+     * for a label, a span, an equation or a formulation), temperature 0 (the most likely answer), seed 0.
+     */
+    public static final class Builder extends RequestFanOutBuilder<Builder> {
         private double temperature = 0.0;
-        private int maxTokens = 256;
-        private Integer parallelism;
-        private boolean structuredOutput = true;
         private long seed;
 
         private Builder() {
+            super(256);
         }
 
-        public Builder chatModel(ChatModel model) {
-            this.model = model;
-            return this;
-        }
-
-        public Builder cache(RequestCache cache) {
-            this.cache = cache;
-            return this;
-        }
-
-        public Builder cacheFile(Path file) {
-            this.cacheFile = file;
-            return this;
-        }
-
-        public Builder budget(Budget budget) {
-            this.budget = budget;
-            return this;
-        }
-
-        /** Default 0 (the most likely answer). */
+        /** Sampling temperature in [0, 2]; default 0 (the most likely answer). */
         public Builder temperature(double t) {
             this.temperature = t;
-            return this;
-        }
-
-        /** Default 256: enough for a label, a span, an equation or a formulation. */
-        public Builder maxTokens(int n) {
-            this.maxTokens = n;
-            return this;
-        }
-
-        /** Default: the model's {@link ChatModel#maxConcurrency()}. */
-        public Builder parallelism(int n) {
-            this.parallelism = n;
-            return this;
-        }
-
-        public Builder structuredOutput(boolean on) {
-            this.structuredOutput = on;
             return this;
         }
 
@@ -212,24 +171,11 @@ public final class LlmPredictor implements AutoCloseable {
 
         /** Builds a predictor; the builder is left as it was, so a second build is independent of the first. */
         public LlmPredictor build() {
-            if (model == null) {
-                throw new IllegalArgumentException("chatModel must be set");
-            }
+            int threads = checkSharedSettings();
             if (!(temperature >= 0.0 && temperature <= 2.0)) {
                 throw new IllegalArgumentException("temperature must be in [0, 2], was " + temperature);
             }
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
-            }
-            int threads = parallelism == null ? Math.max(1, model.maxConcurrency()) : parallelism;
-            if (threads < 1 || threads > 256) {
-                throw new IllegalArgumentException("parallelism must be in [1, 256], was " + threads);
-            }
-            if (budget == null) {
-                throw new IllegalArgumentException("budget must not be null");
-            }
-            new UsageMeter(budget, model.modelName()); // validates a cost limit against the price table
-            return new LlmPredictor(this, RequestCache.resolve(cache, cacheFile), cache == null, threads);
+            return new LlmPredictor(this, openCache(), ownsCache(), threads);
         }
     }
 }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -95,46 +98,81 @@ class OpenAiChatModelTest {
         assertThat(server.getRequestCount()).isEqualTo(3);
     }
 
+    /** The waits the client spent between attempts, recorded instead of slept. */
+    private final List<Long> sleptNanos = new ArrayList<>();
+
+    /** {@link Fixtures#openAi} whose retry waits are recorded, not slept, against a fixed clock. */
+    private OpenAiChatModel.Builder recordingWaits(Instant now, RetryPolicy.Jitter jitter) {
+        return Fixtures.openAi(server).retryTiming(Clock.fixed(now, ZoneOffset.UTC), sleptNanos::add, jitter);
+    }
+
     @Test
     void retryAfterSecondsIsObeyed() throws Exception {
         server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "1")
                 .body("{\"error\":{\"message\":\"rate limited\"}}").build());
         server.enqueue(Fixtures.ok("done"));
-        // Backoff alone would wait at most 5 ms: the measured wait shows the header was obeyed.
-        ChatModel model = Fixtures.openAi(server).maxRetries(1).build();
+        // Backoff alone would wait at most 5 ms: a wait of exactly 1 s is the header's.
+        ChatModel model = recordingWaits(Instant.now(), max -> max).maxRetries(1).build();
 
-        long t0 = System.nanoTime();
         ChatResponse r = model.chat(hello());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(r.text()).isEqualTo("done");
-        assertThat(ms).isBetween(1000L, 2500L);
+        assertThat(sleptNanos).containsExactly(1_000_000_000L);
     }
 
     @Test
     void retryAfterIsCappedByMaxRetryAfter() {
         server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "120").body("busy").build());
+        server.enqueue(new MockResponse.Builder().code(503).addHeader("retry-after-ms", "40").body("busy").build());
         server.enqueue(Fixtures.ok("done"));
-        ChatModel model = Fixtures.openAi(server).maxRetries(1).maxRetryAfter(Duration.ofMillis(300)).build();
+        ChatModel model = recordingWaits(Instant.now(), max -> max).maxRetries(2)
+                .maxRetryAfter(Duration.ofMillis(300)).build();
 
-        long t0 = System.nanoTime();
         model.chat(hello());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(ms).isBetween(300L, 2500L);
+        assertThat(sleptNanos).containsExactly(300_000_000L, 40_000_000L);
+    }
+
+    @Test
+    void withoutRetryAfterTheClientBacksOffExponentiallyWithJitter() {
+        for (int i = 0; i < 4; i++) {
+            server.enqueue(Fixtures.json(500, "{\"error\":\"oops\"}"));
+        }
+        server.enqueue(Fixtures.ok("done"));
+        List<Long> jitterRanges = new ArrayList<>();
+        ChatModel model = recordingWaits(Instant.now(), max -> {
+            jitterRanges.add(max);
+            return max / 4;
+        }).maxRetries(4).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(500)).build();
+
+        model.chat(hello());
+
+        // 100, 200, 400, 500 (capped) ms: half fixed, and a quarter of the other half drawn as jitter.
+        assertThat(jitterRanges).containsExactly(50_000_000L, 100_000_000L, 200_000_000L, 250_000_000L);
+        assertThat(sleptNanos).containsExactly(62_500_000L, 125_000_000L, 250_000_000L, 312_500_000L);
     }
 
     @Test
     void retryAfterHttpDateIsObeyedThroughTheExceptionWhenRetriesAreSpent() {
-        server.enqueue(new MockResponse.Builder().code(429)
-                .addHeader("Retry-After", "Wed, 21 Oct 2099 07:28:00 GMT").body("{\"error\":\"later\"}").build());
-        ChatModel model = Fixtures.openAi(server).maxRetries(0).build();
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(new MockResponse.Builder().code(429)
+                    .addHeader("Retry-After", "Wed, 21 Oct 2099 07:28:00 GMT").body("{\"error\":\"later\"}").build());
+        }
+        Instant now = Instant.parse("2099-10-21T07:27:15Z"); // the date is 45 s later
+        ChatModel noRetries = recordingWaits(now, max -> max).maxRetries(0).build();
+        ChatModel oneRetry = recordingWaits(now, max -> max).maxRetries(1).build();
 
-        RetriableException e = catchThrowableOfType(RetriableException.class, () -> model.chat(hello()));
+        RetriableException e = catchThrowableOfType(RetriableException.class, () -> noRetries.chat(hello()));
 
-        assertThat(e.retryAfter()).isPresent();
-        assertThat(e.retryAfter().get()).isGreaterThan(Duration.ofDays(365));
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(45));
         assertThat(e.getMessage()).contains("gave up after 1 attempt");
+        assertThat(sleptNanos).isEmpty();
+
+        RetriableException again = catchThrowableOfType(RetriableException.class, () -> oneRetry.chat(hello()));
+
+        assertThat(sleptNanos).containsExactly(45_000_000_000L);
+        assertThat(again.retryAfter()).contains(Duration.ofSeconds(45));
+        assertThat(again.getMessage()).contains("gave up after 2 attempts");
     }
 
     @Test

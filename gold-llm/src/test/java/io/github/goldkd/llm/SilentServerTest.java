@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +36,10 @@ class SilentServerTest {
                 server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
             }
             server.start();
+            List<Long> retryWaits = new ArrayList<>();
             OpenAiChatModel model = Fixtures.openAi(server).apiKey(key).maxRetries(1)
-                    .callTimeout(Duration.ofMillis(1500)).waitLogInterval(Duration.ofSeconds(1)).build();
+                    .callTimeout(Duration.ofMillis(1500)).waitLogInterval(Duration.ofSeconds(1))
+                    .retryTiming(Clock.systemUTC(), retryWaits::add, max -> max).build();
 
             long t0 = System.nanoTime();
             LlmTimeoutException e = catchThrowableOfType(LlmTimeoutException.class,
@@ -46,6 +51,8 @@ class SilentServerTest {
             assertThat(e.getMessage()).contains("timed out after").contains("whole call 1500 ms")
                     .contains("gave up after 2 attempts");
             assertThat(server.getRequestCount()).as("retried once, as the policy says").isEqualTo(2);
+            // The time is the two call timeouts': the one wait between them is the first backoff, 1 ms.
+            assertThat(retryWaits).containsExactly(1_000_000L);
             assertThat(ms).as("two attempts of 1.5 s").isBetween(2900L, 6000L);
             String host = server.url("/").host() + ":" + server.getPort();
             String log = readFrom(logFile, logStart);

@@ -28,6 +28,21 @@ import java.util.Map;
  */
 record GgufMetadata(int version, Map<String, Object> values, Map<String, Long> arrays) {
 
+    // GGUF value types (the format's numbering; the test fixture TinyGguf writes with the same constants).
+    static final int T_UINT8 = 0;
+    static final int T_INT8 = 1;
+    static final int T_UINT16 = 2;
+    static final int T_INT16 = 3;
+    static final int T_UINT32 = 4;
+    static final int T_INT32 = 5;
+    static final int T_FLOAT32 = 6;
+    static final int T_BOOL = 7;
+    static final int T_STRING = 8;
+    static final int T_ARRAY = 9;
+    static final int T_UINT64 = 10;
+    static final int T_INT64 = 11;
+    static final int T_FLOAT64 = 12;
+
     private static final int MAX_STRING_BYTES = 64 << 20; // chat templates are kilobytes; anything huge is corrupt
 
     GgufMetadata {
@@ -62,7 +77,7 @@ record GgufMetadata(int version, Map<String, Object> values, Map<String, Long> a
             for (long i = 0; i < kvCount; i++) {
                 String key = string(in);
                 int type = Integer.reverseBytes(in.readInt());
-                if (type == TinyGguf.T_ARRAY) {
+                if (type == T_ARRAY) {
                     int elemType = Integer.reverseBytes(in.readInt());
                     long n = Long.reverseBytes(in.readLong());
                     if (n < 0) {
@@ -132,17 +147,17 @@ record GgufMetadata(int version, Map<String, Object> values, Map<String, Long> a
 
     private static Object scalar(DataInputStream in, int type) throws IOException {
         return switch (type) {
-            case TinyGguf.T_UINT8 -> in.readUnsignedByte();
-            case TinyGguf.T_INT8 -> (int) in.readByte();
-            case TinyGguf.T_UINT16 -> (int) Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-            case TinyGguf.T_INT16 -> (int) Short.reverseBytes(in.readShort());
-            case TinyGguf.T_UINT32 -> Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
-            case TinyGguf.T_INT32 -> Integer.reverseBytes(in.readInt());
-            case TinyGguf.T_FLOAT32 -> Float.intBitsToFloat(Integer.reverseBytes(in.readInt()));
-            case TinyGguf.T_BOOL -> in.readByte() != 0;
-            case TinyGguf.T_STRING -> string(in);
-            case TinyGguf.T_UINT64, TinyGguf.T_INT64 -> Long.reverseBytes(in.readLong());
-            case TinyGguf.T_FLOAT64 -> Double.longBitsToDouble(Long.reverseBytes(in.readLong()));
+            case T_UINT8 -> in.readUnsignedByte();
+            case T_INT8 -> (int) in.readByte();
+            case T_UINT16 -> (int) Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+            case T_INT16 -> (int) Short.reverseBytes(in.readShort());
+            case T_UINT32 -> Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+            case T_INT32 -> Integer.reverseBytes(in.readInt());
+            case T_FLOAT32 -> Float.intBitsToFloat(Integer.reverseBytes(in.readInt()));
+            case T_BOOL -> in.readByte() != 0;
+            case T_STRING -> string(in);
+            case T_UINT64, T_INT64 -> Long.reverseBytes(in.readLong());
+            case T_FLOAT64 -> Double.longBitsToDouble(Long.reverseBytes(in.readLong()));
             default -> throw new GoldException("unknown GGUF value type " + type + " (file corrupt?)");
         };
     }

@@ -13,8 +13,7 @@ import io.github.goldkd.llm.ChatModel;
 import io.github.goldkd.llm.ChatRequest;
 import io.github.goldkd.llm.ChatResponse;
 import io.github.goldkd.llm.FinishReason;
-import io.github.goldkd.llm.InvalidRequestException;
-import io.github.goldkd.llm.NonRetriableException;
+import io.github.goldkd.llm.LlmException;
 import io.github.goldkd.llm.ResponseFormat;
 import io.github.goldkd.llm.TokenUsage;
 import org.slf4j.Logger;
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -104,6 +104,8 @@ public final class LlamaCppChatModel implements ChatModel {
     private final boolean jinja;
     private final boolean cachePrompt;
     private final Function<ChatRequest, String> grammarProvider;
+    /** Sees each streamed piece before the next one is asked for; null but in tests. */
+    private final Consumer<String> pieceListener;
     private final boolean fileHasChatTemplate;
     private final int specialPromptTokens;
     private final Map<String, String> schemaGrammars = new ConcurrentHashMap<>();
@@ -134,6 +136,7 @@ public final class LlamaCppChatModel implements ChatModel {
         this.jinja = b.jinja;
         this.cachePrompt = b.cachePrompt;
         this.grammarProvider = b.grammarProvider;
+        this.pieceListener = b.pieceListener;
         this.fileHasChatTemplate = meta.hasChatTemplate();
         this.specialPromptTokens = (meta.addsBos() ? 1 : 0) + (meta.addsEos() ? 1 : 0);
         this.model = model;
@@ -155,8 +158,8 @@ public final class LlamaCppChatModel implements ChatModel {
             String prompt = formatted.text;
             int promptTokens = formatted.tokens;
             if (promptTokens >= contextSize) {
-                throw new InvalidRequestException("the prompt has " + promptTokens + " tokens, which leaves no room "
-                        + "in the context of " + contextSize + " tokens; raise contextSize", 0, null);
+                throw new LlamaCppInvalidRequestException("the prompt has " + promptTokens + " tokens, which leaves "
+                        + "no room in the context of " + contextSize + " tokens; raise contextSize", null, null);
             }
             int limit = request.maxTokens() != null ? request.maxTokens() : maxTokens;
             int nPredict = Math.min(limit, contextSize - promptTokens);
@@ -242,8 +245,11 @@ public final class LlamaCppChatModel implements ChatModel {
             try {
                 return LlamaModel.jsonSchemaToGrammar(schema);
             } catch (RuntimeException ex) {
-                throw new InvalidRequestException("cannot turn the response format's JSON schema into a grammar: "
-                        + e.getMessage() + "; llama.cpp: " + ex.getMessage(), 0, ex.getMessage());
+                LlamaCppInvalidRequestException failure = new LlamaCppInvalidRequestException("cannot turn the "
+                        + "response format's JSON schema into a grammar: " + e.getMessage() + "; llama.cpp: "
+                        + ex.getMessage(), ex.getMessage(), ex);
+                failure.addSuppressed(e); // why our own converter declined: the second half of the story
+                throw failure;
             }
         }
     }
@@ -354,6 +360,9 @@ public final class LlamaCppChatModel implements ChatModel {
                     throw new GoldException("interrupted while generating with " + modelName);
                 }
                 LlamaOutput o = it.next();
+                if (pieceListener != null) {
+                    pieceListener.accept(o.text);
+                }
                 text.append(o.text);
                 if (it.hasNext()) { // the last output only closes the stream (its text is empty)
                     pieces++;
@@ -395,16 +404,21 @@ public final class LlamaCppChatModel implements ChatModel {
         }
     }
 
-    /** llama.cpp errors arrive as runtime exceptions with a JSON message; a 400-type one is the caller's fault. */
-    private NonRetriableException nativeFailure(String stage, RuntimeException e) {
+    /**
+     * llama.cpp errors arrive as runtime exceptions with a JSON message; a 400-type one (or one about the
+     * grammar) is the request's fault, the rest the native side's. Either way {@code e} is the cause.
+     */
+    private LlmException nativeFailure(String stage, RuntimeException e) {
+        return nativeFailure(modelName, stage, e);
+    }
+
+    static LlmException nativeFailure(String modelName, String stage, RuntimeException e) {
         String msg = String.valueOf(e.getMessage());
         String text = "llama.cpp " + stage + " failed for " + modelName + ": " + msg;
         if (msg.contains("invalid_request_error") || msg.toLowerCase(Locale.ROOT).contains("grammar")) {
-            InvalidRequestException ire = new InvalidRequestException(text, 0, msg);
-            ire.addSuppressed(e); // the constructor takes no cause
-            return ire;
+            return new LlamaCppInvalidRequestException(text, msg, e);
         }
-        return new NonRetriableException(text, 0, msg, e);
+        return new LlamaCppNativeException(text, msg, e);
     }
 
     private LlamaModel open() {
@@ -453,8 +467,18 @@ public final class LlamaCppChatModel implements ChatModel {
         private boolean jinja;
         private boolean cachePrompt;
         private Function<ChatRequest, String> grammarProvider;
+        private Consumer<String> pieceListener;
 
         private Builder() {
+        }
+
+        /**
+         * Called with each piece as it streams, on the generating thread, before the next piece is asked for.
+         * For tests, which prove with it that a generation is under way (to interrupt it there).
+         */
+        Builder pieceListener(Consumer<String> listener) {
+            this.pieceListener = listener;
+            return this;
         }
 
         /** The GGUF model file (required). */

@@ -8,7 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The prompt template for each task kind: {@link ClassificationTemplate} for classification and a
+ * The prompt template for each task kind: {@link ClassificationDataTemplate} for classification and a
  * {@link SequenceTemplate} for each sequence kind. {@link #with} replaces the template of one kind.
  */
 public final class PromptTemplates {
@@ -19,11 +19,11 @@ public final class PromptTemplates {
         this.byKind = Collections.unmodifiableMap(new EnumMap<>(byKind));
     }
 
-    /** The library's templates: {@link ClassificationTemplate} and a {@link SequenceTemplate} per sequence kind. */
+    /** The library's templates: {@link ClassificationDataTemplate} and a {@link SequenceTemplate} per sequence kind. */
     public static PromptTemplates defaults() {
         Map<TaskKind, PromptTemplate> m = new EnumMap<>(TaskKind.class);
         for (TaskKind k : TaskKind.values()) {
-            m.put(k, k.isSequence() ? new SequenceTemplate(k) : new ClassificationTemplate());
+            m.put(k, k.isSequence() ? new SequenceTemplate(k) : new ClassificationDataTemplate());
         }
         return new PromptTemplates(m);
     }

@@ -81,7 +81,7 @@ public final class SequenceTemplate implements PromptTemplate {
             u.append(task.description().strip()).append('\n');
         }
         u.append('\n').append("Each example has the input field").append(task.inputFields().size() == 1 ? " " : "s ")
-                .append(ClassificationTemplate.quotedList(task.inputFields())).append(" and the output \"")
+                .append(ClassificationDataTemplate.quotedList(task.inputFields())).append(" and the output \"")
                 .append(out).append("\". ").append(outputRule(task)).append('\n');
         Examples.append(u, task, p.feedback(), out);
         u.append("\nWrite one new example with its \"").append(out).append("\". It must be novel: ")
@@ -96,7 +96,7 @@ public final class SequenceTemplate implements PromptTemplate {
         List<String> all = new ArrayList<>(task.inputFields());
         all.add(out);
         u.append("\nAnswer with a single JSON object with the string fields ")
-                .append(ClassificationTemplate.quotedList(all)).append(" and nothing else.");
+                .append(ClassificationDataTemplate.quotedList(all)).append(" and nothing else.");
         return List.of(ChatMessage.system("You write training data for " + what() + ". You answer with JSON only."),
                 ChatMessage.user(u.toString()));
     }

@@ -11,6 +11,7 @@ import io.github.goldkd.llm.ChatRequest;
 import io.github.goldkd.llm.ChatResponse;
 import io.github.goldkd.llm.FinishReason;
 import io.github.goldkd.llm.InvalidRequestException;
+import io.github.goldkd.llm.LlmException;
 import io.github.goldkd.llm.ResponseFormat;
 import io.github.goldkd.llm.prompt.AnswerParser;
 import io.github.goldkd.llm.prompt.PromptTemplates;
@@ -24,8 +25,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,7 +163,41 @@ class LlamaCppChatModelTest {
     void promptLongerThanTheContextIsAnInvalidRequest() {
         ChatRequest huge = ChatRequest.of(ChatMessage.user("\u00e9".repeat(3000)));
         assertThatThrownBy(() -> model.chat(huge)).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("context of 1024 tokens");
+                .hasMessageContaining("context of 1024 tokens")
+                .isInstanceOfSatisfying(LlamaCppInvalidRequestException.class, e -> {
+                    assertThat(e.isRetriable()).isFalse();
+                    assertThat(e.statusCode()).as("no HTTP status in process").isZero();
+                });
+    }
+
+    /**
+     * How llama.cpp's own exceptions are mapped. (Unit level: the binding's failures cannot be provoked safely
+     * end to end; an unparsable grammar is only logged by llama.cpp, and an unconvertible schema or template
+     * aborts the process from native code.)
+     */
+    @Test
+    void llamaCppFailuresGetTheirOwnTypesWithLlamaCppsExceptionAsTheCause() {
+        RuntimeException rejected = new IllegalStateException("{\"code\":400,\"type\":\"invalid_request_error\"}");
+        RuntimeException badGrammar = new IllegalStateException("failed to parse Grammar");
+        RuntimeException crashed = new IllegalStateException("decode failed");
+
+        LlmException request = LlamaCppChatModel.nativeFailure("tiny", "request", rejected);
+        LlmException grammar = LlamaCppChatModel.nativeFailure("tiny", "generation", badGrammar);
+        LlmException nativeSide = LlamaCppChatModel.nativeFailure("tiny", "generation", crashed);
+
+        assertThat(request).isInstanceOf(LlamaCppInvalidRequestException.class).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("llama.cpp request failed for tiny: " + rejected.getMessage()).hasCause(rejected);
+        assertThat(grammar).isInstanceOf(LlamaCppInvalidRequestException.class).hasCause(badGrammar);
+        assertThat(nativeSide).isInstanceOf(LlamaCppNativeException.class).isNotInstanceOf(InvalidRequestException.class)
+                .hasMessage("llama.cpp generation failed for tiny: decode failed").hasCause(crashed);
+        for (LlmException e : List.of(request, grammar, nativeSide)) {
+            assertThat(e.getCause()).as("the cause itself, not a wrapper").isSameAs(e == request ? rejected
+                    : e == grammar ? badGrammar : crashed);
+            assertThat(e.getSuppressed()).isEmpty();
+            assertThat(e.isRetriable()).isFalse();
+            assertThat(e.statusCode()).isZero();
+            assertThat(e.serverMessage()).isEqualTo(e.getCause().getMessage());
+        }
     }
 
     @Test
@@ -186,9 +225,23 @@ class LlamaCppChatModelTest {
     @Test
     void interruptStopsAGenerationBetweenTokensAndTheModelStaysUsable() throws Exception {
         Path file = dir.resolve("tiny.gguf");
-        // A grammar that never completes: the model writes letters until the 16,000-token limit (a second or more).
+        // The first streamed piece holds the generating thread until its interrupt has arrived: so the interrupt
+        // lands in the middle of a generation (not before it, in the lock), and exactly one piece is streamed
+        // if it is honoured at the next token; ignored, the endless grammar would run to the 16,000-token limit.
+        AtomicInteger pieces = new AtomicInteger();
+        CountDownLatch firstPiece = new CountDownLatch(1);
+        Consumer<String> holdFirstPieceUntilInterrupted = piece -> {
+            if (pieces.incrementAndGet() == 1) {
+                firstPiece.countDown();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+        };
         try (LlamaCppChatModel endless = LlamaCppChatModel.builder().modelPath(file).contextSize(16384).threads(1)
-                .maxTokens(16000).grammar(r -> "root ::= [a-z] root").build()) {
+                .maxTokens(16000).grammar(r -> "root ::= [a-z] root")
+                .pieceListener(holdFirstPieceUntilInterrupted).build()) {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicReference<ChatResponse> answer = new AtomicReference<>();
             Thread t = new Thread(() -> {
@@ -199,11 +252,14 @@ class LlamaCppChatModelTest {
                 }
             });
             t.start();
-            Thread.sleep(100);
+            assertThat(firstPiece.await(30, TimeUnit.SECONDS)).as("the generation started").isTrue();
             t.interrupt();
             t.join(30_000);
+            assertThat(t.isAlive()).isFalse();
             assertThat(answer.get()).as("the generation ran to its end despite the interrupt").isNull();
-            assertThat(failure.get()).isInstanceOf(GoldException.class).hasMessageContaining("interrupted");
+            assertThat(failure.get()).isInstanceOf(GoldException.class)
+                    .hasMessageContaining("interrupted while generating");
+            assertThat(pieces.get()).as("pieces streamed: stopped at the first token after the interrupt").isEqualTo(1);
             ChatResponse after = endless.chat(ChatRequest.builder().addMessage(ChatMessage.user("go")).maxTokens(3).build());
             assertThat(after.text()).matches("[a-z]{3}");
             assertThat(after.finishReason()).isEqualTo(FinishReason.LENGTH);

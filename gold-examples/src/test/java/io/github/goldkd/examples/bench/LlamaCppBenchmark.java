@@ -1,4 +1,4 @@
-package io.github.goldkd.llm.llamacpp.bench;
+package io.github.goldkd.examples.bench;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
@@ -41,8 +41,11 @@ import java.util.List;
  * </ol>
  * Measurements alternate between the variants and report medians; overheads are ratios within this run.
  *
- * <p>Run: {@code mvn -q -o -pl gold-llm exec:java
- * -Dexec.mainClass=io.github.goldkd.llm.llamacpp.bench.LlamaCppBenchmark} (optional argument: rounds, default 5).
+ * <p>It lives in gold-examples' test sources because its model comes from {@link TinyGguf}, a test fixture
+ * of gold-llm's test jar; otherwise it uses gold-llm's public API only. Run (after {@code mvn -q -o install
+ * -DskipTests -pl gold-llm -am}, which puts the test jar into the local repository):
+ * {@code mvn -q -o -pl gold-examples test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.github.goldkd.examples.bench.LlamaCppBenchmark} (optional argument: rounds, default 5).
  */
 public final class LlamaCppBenchmark {
 
@@ -58,7 +61,9 @@ public final class LlamaCppBenchmark {
         int code = 0;
         try {
             run(dir, rounds);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (a NoSuchMethodError from stale classes, say): uncaught, they would skip the exit below
+            // and leave the JVM waiting for the binding's worker thread.
             e.printStackTrace();
             code = 1;
         } finally {

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
 /**
  * Writes a tiny llama-architecture GGUF model with random weights: a file llama.cpp loads and runs, for
  * tests and benchmarks of the code around a model (prompting, grammar-constrained decoding, parsing,
- * accounting) where no real model can be downloaded.
+ * accounting) where no real model can be downloaded. A test fixture: it ships in gold-llm's test jar
+ * (classifier {@code tests}), not in the library.
  *
  * <p>The text such a model writes is gibberish, but under a GBNF grammar it has exactly the grammar's shape.
  * The vocabulary is SentencePiece-style: {@code <unk>}, {@code <s>}, {@code </s>}, the 256 byte tokens
@@ -43,21 +44,6 @@ public final class TinyGguf {
     public static final int UNK_ID = 0;
     public static final int BOS_ID = 1;
     public static final int EOS_ID = 2;
-
-    // GGUF value types.
-    static final int T_UINT8 = 0;
-    static final int T_INT8 = 1;
-    static final int T_UINT16 = 2;
-    static final int T_INT16 = 3;
-    static final int T_UINT32 = 4;
-    static final int T_INT32 = 5;
-    static final int T_FLOAT32 = 6;
-    static final int T_BOOL = 7;
-    static final int T_STRING = 8;
-    static final int T_ARRAY = 9;
-    static final int T_UINT64 = 10;
-    static final int T_INT64 = 11;
-    static final int T_FLOAT64 = 12;
 
     private static final int GGML_TYPE_F32 = 0;
 
@@ -122,20 +108,20 @@ public final class TinyGguf {
         int kvDim = headDim * headCountKv;
 
         Map<String, Object[]> kv = new LinkedHashMap<>(); // key -> {type, value}
-        kv.put("general.architecture", new Object[]{T_STRING, "llama"});
-        kv.put("general.name", new Object[]{T_STRING, "gold-tiny-random"});
-        kv.put("general.alignment", new Object[]{T_UINT32, ALIGNMENT});
-        kv.put("llama.context_length", new Object[]{T_UINT32, contextLength});
-        kv.put("llama.embedding_length", new Object[]{T_UINT32, embeddingLength});
-        kv.put("llama.block_count", new Object[]{T_UINT32, blockCount});
-        kv.put("llama.feed_forward_length", new Object[]{T_UINT32, feedForwardLength});
-        kv.put("llama.attention.head_count", new Object[]{T_UINT32, headCount});
-        kv.put("llama.attention.head_count_kv", new Object[]{T_UINT32, headCountKv});
-        kv.put("llama.rope.dimension_count", new Object[]{T_UINT32, headDim});
-        kv.put("llama.attention.layer_norm_rms_epsilon", new Object[]{T_FLOAT32, 1e-5f});
-        kv.put("llama.vocab_size", new Object[]{T_UINT32, nVocab});
-        kv.put("tokenizer.ggml.model", new Object[]{T_STRING, "llama"});
-        kv.put("tokenizer.ggml.tokens", new Object[]{T_ARRAY, T_STRING, vocab});
+        kv.put("general.architecture", new Object[]{GgufMetadata.T_STRING, "llama"});
+        kv.put("general.name", new Object[]{GgufMetadata.T_STRING, "gold-tiny-random"});
+        kv.put("general.alignment", new Object[]{GgufMetadata.T_UINT32, ALIGNMENT});
+        kv.put("llama.context_length", new Object[]{GgufMetadata.T_UINT32, contextLength});
+        kv.put("llama.embedding_length", new Object[]{GgufMetadata.T_UINT32, embeddingLength});
+        kv.put("llama.block_count", new Object[]{GgufMetadata.T_UINT32, blockCount});
+        kv.put("llama.feed_forward_length", new Object[]{GgufMetadata.T_UINT32, feedForwardLength});
+        kv.put("llama.attention.head_count", new Object[]{GgufMetadata.T_UINT32, headCount});
+        kv.put("llama.attention.head_count_kv", new Object[]{GgufMetadata.T_UINT32, headCountKv});
+        kv.put("llama.rope.dimension_count", new Object[]{GgufMetadata.T_UINT32, headDim});
+        kv.put("llama.attention.layer_norm_rms_epsilon", new Object[]{GgufMetadata.T_FLOAT32, 1e-5f});
+        kv.put("llama.vocab_size", new Object[]{GgufMetadata.T_UINT32, nVocab});
+        kv.put("tokenizer.ggml.model", new Object[]{GgufMetadata.T_STRING, "llama"});
+        kv.put("tokenizer.ggml.tokens", new Object[]{GgufMetadata.T_ARRAY, GgufMetadata.T_STRING, vocab});
         List<Float> scores = new ArrayList<>(nVocab);
         List<Integer> types = new ArrayList<>(nVocab);
         for (int i = 0; i < nVocab; i++) {
@@ -155,15 +141,15 @@ public final class TinyGguf {
                 scores.add((float) t.length() - 100f);
             }
         }
-        kv.put("tokenizer.ggml.scores", new Object[]{T_ARRAY, T_FLOAT32, scores});
-        kv.put("tokenizer.ggml.token_type", new Object[]{T_ARRAY, T_INT32, types});
-        kv.put("tokenizer.ggml.bos_token_id", new Object[]{T_UINT32, BOS_ID});
-        kv.put("tokenizer.ggml.eos_token_id", new Object[]{T_UINT32, EOS_ID});
-        kv.put("tokenizer.ggml.unknown_token_id", new Object[]{T_UINT32, UNK_ID});
-        kv.put("tokenizer.ggml.add_bos_token", new Object[]{T_BOOL, true});
-        kv.put("tokenizer.ggml.add_eos_token", new Object[]{T_BOOL, false});
+        kv.put("tokenizer.ggml.scores", new Object[]{GgufMetadata.T_ARRAY, GgufMetadata.T_FLOAT32, scores});
+        kv.put("tokenizer.ggml.token_type", new Object[]{GgufMetadata.T_ARRAY, GgufMetadata.T_INT32, types});
+        kv.put("tokenizer.ggml.bos_token_id", new Object[]{GgufMetadata.T_UINT32, BOS_ID});
+        kv.put("tokenizer.ggml.eos_token_id", new Object[]{GgufMetadata.T_UINT32, EOS_ID});
+        kv.put("tokenizer.ggml.unknown_token_id", new Object[]{GgufMetadata.T_UINT32, UNK_ID});
+        kv.put("tokenizer.ggml.add_bos_token", new Object[]{GgufMetadata.T_BOOL, true});
+        kv.put("tokenizer.ggml.add_eos_token", new Object[]{GgufMetadata.T_BOOL, false});
         if (chatTemplate != null) {
-            kv.put("tokenizer.chat_template", new Object[]{T_STRING, chatTemplate});
+            kv.put("tokenizer.chat_template", new Object[]{GgufMetadata.T_STRING, chatTemplate});
         }
 
         // Tensors: name -> ggml dims (innermost first).
@@ -253,7 +239,7 @@ public final class TinyGguf {
     private static void writeValue(Out out, Object[] tv) {
         int type = (Integer) tv[0];
         out.u32(type);
-        if (type == T_ARRAY) {
+        if (type == GgufMetadata.T_ARRAY) {
             int elemType = (Integer) tv[1];
             List<Object> items = (List<Object>) tv[2];
             out.u32(elemType);
@@ -268,10 +254,10 @@ public final class TinyGguf {
 
     private static void writeScalar(Out out, int type, Object v) {
         switch (type) {
-            case T_UINT32, T_INT32 -> out.u32((Integer) v);
-            case T_FLOAT32 -> out.f32((Float) v);
-            case T_BOOL -> out.u8((Boolean) v ? 1 : 0);
-            case T_STRING -> out.string((String) v);
+            case GgufMetadata.T_UINT32, GgufMetadata.T_INT32 -> out.u32((Integer) v);
+            case GgufMetadata.T_FLOAT32 -> out.f32((Float) v);
+            case GgufMetadata.T_BOOL -> out.u8((Boolean) v ? 1 : 0);
+            case GgufMetadata.T_STRING -> out.string((String) v);
             default -> throw new IllegalStateException("unsupported GGUF value type " + type);
         }
     }

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The classification prompt of the method (section 6 of the method page): a preamble, the task
+ * The prompt that asks the teacher to <em>write training data</em> for a classification task (the labelling
+ * of test data is {@link AnswerTemplate}'s). It is the classification prompt of the method (section 6 of
+ * the method page): a preamble, the task
  * description with the input fields and the meaning of each label, the task's real demonstrations, the
  * feedback examples numbered after them, the request for one new sample with the requested label, and in
  * probe mode the instruction to write something significantly different.
@@ -22,9 +24,9 @@ import java.util.List;
  * <p>Demonstrations and feedback examples are rendered as JSON objects, so that text coming from data (a
  * generated probe sample, say) stays data: it cannot end the list or add instructions.
  */
-public final class ClassificationTemplate implements PromptTemplate {
+public final class ClassificationDataTemplate implements PromptTemplate {
 
-    /** This template's id in cache keys. */
+    /** This template's id in cache keys; kept from the former name, so that cached answers stay valid. */
     public static final String ID = "gold-classification";
     /** Raised whenever the rendered text changes. */
     public static final int VERSION = 2;
