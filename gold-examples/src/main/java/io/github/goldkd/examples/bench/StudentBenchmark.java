@@ -1,4 +1,4 @@
-package io.github.goldkd.student.bench;
+package io.github.goldkd.examples.bench;
 
 import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.core.BatchFilter;
@@ -40,16 +40,17 @@ import java.util.Locale;
 /**
  * The gold-student benchmark: students against fastText 0.9.2 (the Debian package {@code fasttext}), on the
  * same files, in the same run. Every student run happens in a child JVM, so that its peak resident set
- * ({@code VmHWM}) is its own; fastText's comes from {@code /usr/bin/time}.
+ * ({@code VmHWM}) is its own; fastText's comes from {@code /usr/bin/time}. Uses gold-student's public API only.
  *
  * <pre>
- * java -cp ... io.github.goldkd.student.bench.StudentBenchmark synthetic [repeats]
- * java -cp ... io.github.goldkd.student.bench.StudentBenchmark sentiment &lt;fixtures dir&gt; [seeds]
- * java -cp ... io.github.goldkd.student.bench.StudentBenchmark all &lt;fixtures dir&gt;
+ * java -cp ... io.github.goldkd.examples.bench.StudentBenchmark synthetic [pairs]
+ * java -cp ... io.github.goldkd.examples.bench.StudentBenchmark sentiment &lt;fixtures dir&gt; [seeds]
+ * java -cp ... io.github.goldkd.examples.bench.StudentBenchmark all &lt;fixtures dir&gt;
  * </pre>
  * The fixtures directory holds yelp.json, amazon.json and imdb.json from the npm package sentiment@5.0.2.
  * Child JVMs run with {@code -Xmx2g} and {@code OMP_NUM_THREADS=1} (set {@code BENCH_OMP} to change it), except
- * the dense DL4J baseline, which gets 2 (one per core, ND4J's default here).
+ * the dense DL4J baseline, which gets 2 (one per core, ND4J's default here). {@link #run} returns the tables;
+ * {@link #main} only parses the arguments and prints them.
  */
 public final class StudentBenchmark {
 
@@ -61,33 +62,106 @@ public final class StudentBenchmark {
     private static final double SYN_TOPIC_RATE = 0.05;
     private static final int EPOCHS = 10;
     private static final int DIM = 64;
+    /** How a child JVM hands its measurement to the parent, on a line of its standard output. */
+    private static final String RESULT_PREFIX = "RESULT ";
+    static final String USAGE = "usage: StudentBenchmark synthetic [pairs] | sentiment <dir> [seeds] | all <dir>"
+            + " | child <workload> <student> <loss> <seed> <dataDir> <cacheDir>";
 
     private StudentBenchmark() {
     }
 
+    /** One table of the report: a title, column names, rows of cells and closing lines (summaries). */
+    public record Table(String title, List<String> header, List<List<String>> rows, List<String> notes) {
+
+        public Table {
+            header = List.copyOf(header);
+            rows = rows.stream().map(List::copyOf).toList();
+            notes = List.copyOf(notes);
+        }
+
+        /** The table as Markdown, notes below it. */
+        public String markdown() {
+            StringBuilder sb = new StringBuilder("## ").append(title).append("\n\n");
+            sb.append("| ").append(String.join(" | ", header)).append(" |\n");
+            sb.append("|").append("---|".repeat(header.size())).append('\n');
+            for (List<String> row : rows) {
+                sb.append("| ").append(String.join(" | ", row)).append(" |\n");
+            }
+            for (String note : notes) {
+                sb.append('\n').append(note).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Parses the arguments, runs and prints; a child run prints its one result line for the parent. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: StudentBenchmark synthetic [repeats] | sentiment <dir> [seeds] | all <dir>"
-                    + " | child <workload> <student> <loss> <seed> <dataDir> <cacheDir>");
-            System.exit(2);
+            throw new IllegalArgumentException(USAGE);
         }
-        switch (args[0]) {
-            case "child" -> child(args[1], args[2], args[3], Long.parseLong(args[4]), args[5], args[6]);
-            case "synthetic" -> {
-                machine();
-                synthetic(args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        if (args[0].equals("child")) {
+            if (args.length != 7) {
+                throw new IllegalArgumentException(USAGE);
             }
-            case "sentiment" -> {
-                machine();
-                sentiment(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 3);
-            }
-            case "all" -> {
-                machine();
-                synthetic(5);
-                sentiment(Path.of(args[1]), 3);
-            }
-            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+            Run r = child(args[1], args[2], args[3], Long.parseLong(args[4]), args[5], args[6]);
+            System.out.println(RESULT_PREFIX + r.encode());
+            return;
         }
+        List<Table> tables = switch (args[0]) {
+            case "synthetic" -> run(intArg(args, 1, 5), null, 0);
+            case "sentiment" -> run(0, Path.of(pathArg(args)), intArg(args, 2, 3));
+            case "all" -> run(5, Path.of(pathArg(args)), 3);
+            default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; " + USAGE);
+        };
+        System.out.println(machine());
+        for (Table t : tables) {
+            System.out.println();
+            System.out.print(t.markdown());
+        }
+        System.out.println();
+        System.out.println("load average at end: " + loadAverage());
+    }
+
+    private static int intArg(String[] args, int at, int fallback) {
+        return args.length > at ? Integer.parseInt(args[at]) : fallback;
+    }
+
+    private static String pathArg(String[] args) {
+        if (args.length < 2) {
+            throw new IllegalArgumentException(args[0] + " needs the fixtures directory; " + USAGE);
+        }
+        return args[1];
+    }
+
+    /**
+     * Runs the benchmark and returns its tables.
+     *
+     * @param syntheticPairs fastText/student pairs on the synthetic workload, >= 0 (0 skips it; BENCHMARKS.md used 5)
+     * @param fixtures       the directory of the sentiment fixtures; may be null when {@code sentimentSeeds} is 0
+     * @param sentimentSeeds seeds per model on the sentiment workload, >= 0 (0 skips it; BENCHMARKS.md used 3)
+     */
+    public static List<Table> run(int syntheticPairs, Path fixtures, int sentimentSeeds) throws Exception {
+        if (syntheticPairs < 0) {
+            throw new IllegalArgumentException("syntheticPairs must be >= 0, was " + syntheticPairs);
+        }
+        if (sentimentSeeds < 0) {
+            throw new IllegalArgumentException("sentimentSeeds must be >= 0, was " + sentimentSeeds);
+        }
+        if (syntheticPairs == 0 && sentimentSeeds == 0) {
+            throw new IllegalArgumentException("syntheticPairs and sentimentSeeds are both 0: nothing to run");
+        }
+        if (sentimentSeeds > 0 && (fixtures == null || !Files.isDirectory(fixtures))) {
+            throw new IllegalArgumentException("fixtures must be the directory of yelp.json, amazon.json and"
+                    + " imdb.json (npm sentiment@5.0.2) when sentimentSeeds > 0, was " + fixtures);
+        }
+        List<Table> tables = new ArrayList<>();
+        if (syntheticPairs > 0) {
+            tables.addAll(synthetic(syntheticPairs));
+        }
+        if (sentimentSeeds > 0) {
+            tables.add(sentiment(fixtures, sentimentSeeds));
+        }
+        return tables;
     }
 
     // ---- workloads -------------------------------------------------------------------------------
@@ -112,8 +186,8 @@ public final class StudentBenchmark {
 
     // ---- one student run, in a child JVM -----------------------------------------------------------
 
-    /** Trains one student and prints {@code RESULT fitSeconds accuracy vmHwmKb epochs}. */
-    static void child(String workload, String student, String lossName, long seed, String dir, String cacheDir)
+    /** Trains one student; the measurement the parent reads back. */
+    static Run child(String workload, String student, String lossName, long seed, String dir, String cacheDir)
             throws Exception {
         Split data = load(workload, dir);
         Nd4j.create(1); // load the ND4J backend before timing: it is the JVM's start-up, not training
@@ -127,7 +201,7 @@ public final class StudentBenchmark {
         double accuracy;
         int epochs;
         if (student.equals("boe-dl4j")) {
-            // the same graph trained by DL4J itself: Adam, batch 256, dense updates (the 8-14x baseline)
+            // the same graph trained by DL4J itself: Adam, batch 256, dense updates (the 20-39x baseline)
             BagOfEmbeddingsStudent s = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder()
                     .embeddingDim(DIM).bigramBuckets(0).validationFraction(0).build()).create(data.task(), options);
             s.fit(train, 1, seed); // untimed: builds the vocabulary and the graph; the weights are re-initialised
@@ -153,8 +227,7 @@ public final class StudentBenchmark {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
-        System.out.printf(Locale.ROOT, "RESULT %.3f %.4f %d %d %.3f %.3f%n", seconds, accuracy, vmHwmKb(), epochs, uptime,
-                encodeSeconds);
+        return new Run(seconds, accuracy, vmHwmKb(), epochs, uptime, encodeSeconds);
     }
 
     static Student create(String student, boolean synthetic, Task task, TrainingOptions options, String cacheDir) {
@@ -190,8 +263,19 @@ public final class StudentBenchmark {
         return -1;
     }
 
-    /** The result of one child run. */
+    /** The result of one child run, as it travels on the child's result line. */
     record Run(double fitSeconds, double accuracy, long rssKb, int epochs, double jvmSeconds, double encodeSeconds) {
+
+        String encode() {
+            return String.format(Locale.ROOT, "%.3f %.4f %d %d %.3f %.3f", fitSeconds, accuracy, rssKb, epochs,
+                    jvmSeconds, encodeSeconds);
+        }
+
+        static Run decode(String fields) {
+            String[] f = fields.trim().split(" ");
+            return new Run(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]),
+                    Integer.parseInt(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+        }
     }
 
     static Run runChild(String workload, String student, String loss, long seed, String dir, String cacheDir)
@@ -213,8 +297,8 @@ public final class StudentBenchmark {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.startsWith("RESULT ")) {
-                    result = line;
+                if (line.startsWith(RESULT_PREFIX)) {
+                    result = line.substring(RESULT_PREFIX.length());
                 } else {
                     log.append(line).append('\n');
                 }
@@ -223,84 +307,94 @@ public final class StudentBenchmark {
         if (p.waitFor() != 0 || result == null) {
             throw new IOException("child run failed: " + cmd + "\n" + log);
         }
-        String[] f = result.split(" ");
-        return new Run(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),
-                Integer.parseInt(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
+        return Run.decode(result);
     }
 
     // ---- the tables -------------------------------------------------------------------------------
 
-    static void machine() throws Exception {
+    /** This machine, the JVM and the load average, for the head of a report. */
+    static String machine() throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
         String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
-        System.out.printf("machine: %d cores (%s), %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(), cpu,
-                mem, System.getProperty("java.version"), System.getProperty("java.vm.name"));
-        System.out.println("load average at start: " + loadAverage());
+        return String.format(Locale.ROOT, "machine: %d cores (%s), %s, Java %s (%s)%nload average at start: %s",
+                Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), loadAverage());
     }
 
     static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).trim();
     }
 
-    static void synthetic(int repeats) throws Exception {
+    private static final List<String> PAIR_HEADER = List.of("pair", "fastText s", "student fit s", "ratio",
+            "fastText acc", "student acc", "student JVM s", "fastText RSS MB", "student RSS MB", "load");
+
+    /** The synthetic workload: unigram pairs, bigram pairs, and one run of the dense DL4J baseline. */
+    static List<Table> synthetic(int pairs) throws Exception {
         Split data = load("synthetic", "-");
         Path dir = Files.createTempDirectory("gold-student-bench");
-        System.out.printf("%n## synthetic: %d train / %d test texts x %d tokens, vocabulary %d, %d classes, %d epochs,"
-                        + " dimension %d%n", SYN_TRAIN, SYN_TEST, SYN_LENGTH, SYN_VOCAB, SYN_CLASSES, EPOCHS, DIM);
+        String workload = String.format(Locale.ROOT, "synthetic: %d train / %d test texts x %d tokens, vocabulary %d,"
+                + " %d classes, %d epochs, dimension %d", SYN_TRAIN, SYN_TEST, SYN_LENGTH, SYN_VOCAB, SYN_CLASSES, EPOCHS,
+                DIM);
         List<String> ftArgs = List.of("-epoch", String.valueOf(EPOCHS), "-dim", String.valueOf(DIM));
         List<String> ftBigrams = List.of("-epoch", String.valueOf(EPOCHS), "-dim", String.valueOf(DIM),
                 "-wordNgrams", "2", "-bucket", "50000");
-        System.out.println("pair | fastText s | student fit s | ratio | fastText acc | student acc | student JVM s"
-                + " | fastText RSS MB | student RSS MB | load");
-        List<double[]> rows = new ArrayList<>();
-        for (int r = 1; r <= repeats; r++) {
-            rows.add(pair("unigrams #" + r, data, dir, ftArgs, "boe"));
+        List<Pair> unigrams = new ArrayList<>();
+        for (int r = 1; r <= pairs; r++) {
+            unigrams.add(pair("unigrams #" + r, data, dir, ftArgs, "boe"));
         }
-        summary("bag of embeddings vs fasttext -epoch 10 -dim 64", rows);
-        List<double[]> bigramRows = new ArrayList<>();
-        for (int r = 1; r <= Math.max(1, repeats / 2); r++) {
-            bigramRows.add(pair("bigrams #" + r, data, dir, ftBigrams, "boe-bigrams"));
+        List<Pair> bigrams = new ArrayList<>();
+        for (int r = 1; r <= Math.max(1, pairs / 2); r++) {
+            bigrams.add(pair("bigrams #" + r, data, dir, ftBigrams, "boe-bigrams"));
         }
-        summary("with bigrams (50,000 buckets) on both sides", bigramRows);
         // the dense DL4J baseline: one run, it is slow
         FastText.Result ft = FastText.run(dir, data.train(), data.test(), new Tokenizer(true), ftArgs);
         // ND4J's default of one OpenMP thread per core here, as a user of a plain DL4J graph would run it
         Run dense = runChild("synthetic", "boe-dl4j", "ce", 1, "-", "-", "2");
-        System.out.printf(Locale.ROOT, "dense DL4J graph (Adam 1e-3, batch 256): fit %.2f s vs fastText %.2f s = %.1fx,"
-                        + " accuracy %.4f vs %.4f, RSS %d MB%n", dense.fitSeconds(), ft.trainSeconds(),
+        String denseLine = String.format(Locale.ROOT, "dense DL4J graph (Adam 1e-3, batch 256): fit %.2f s vs fastText"
+                        + " %.2f s = %.1fx, accuracy %.4f vs %.4f, RSS %d MB", dense.fitSeconds(), ft.trainSeconds(),
                 dense.fitSeconds() / ft.trainSeconds(), dense.accuracy(), ft.accuracy(), dense.rssKb() / 1024);
         deleteTree(dir);
+        return List.of(
+                pairTable(workload + "; bag of embeddings vs fasttext -epoch 10 -dim 64", unigrams, List.of()),
+                pairTable(workload + "; with bigrams (50,000 buckets) on both sides", bigrams, List.of(denseLine)));
     }
 
-    private static double[] pair(String name, Split data, Path dir, List<String> ftArgs, String student)
+    /** One fastText run and one student run on the same data, back to back. */
+    private record Pair(List<String> cells, double ratio, double fastTextAccuracy, double studentAccuracy,
+                        double jvmRatio) {
+    }
+
+    private static Pair pair(String name, Split data, Path dir, List<String> ftArgs, String student)
             throws Exception {
         FastText.Result ft = FastText.run(dir, data.train(), data.test(), new Tokenizer(true), ftArgs);
         Run s = runChild("synthetic", student, "ce", 1, "-", "-");
         double ratio = s.fitSeconds() / ft.trainSeconds();
-        System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.4f | %.4f | %.2f | %d | %d | %s%n", name,
-                ft.trainSeconds(), s.fitSeconds(), ratio, ft.accuracy(), s.accuracy(), s.jvmSeconds(),
-                ft.peakRssKb() / 1024, s.rssKb() / 1024, loadAverage());
-        return new double[] {ratio, ft.accuracy(), s.accuracy(), s.jvmSeconds() / ft.trainSeconds(),
-                ft.peakRssKb() / 1024.0, s.rssKb() / 1024.0};
+        List<String> cells = List.of(name, f2(ft.trainSeconds()), f2(s.fitSeconds()), f2(ratio), f4(ft.accuracy()),
+                f4(s.accuracy()), f2(s.jvmSeconds()), Long.toString(ft.peakRssKb() / 1024),
+                Long.toString(s.rssKb() / 1024), loadAverage());
+        return new Pair(cells, ratio, ft.accuracy(), s.accuracy(), s.jvmSeconds() / ft.trainSeconds());
     }
 
-    private static void summary(String title, List<double[]> rows) {
-        double[] ratios = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
-        double[] jvm = rows.stream().mapToDouble(r -> r[3]).sorted().toArray();
-        double ftAcc = rows.stream().mapToDouble(r -> r[1]).average().orElse(Double.NaN);
-        double sAcc = rows.stream().mapToDouble(r -> r[2]).average().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "%s: time ratio median %.2f (range %.2f-%.2f), whole student JVM / fastText"
-                        + " median %.2f; accuracy fastText %.4f, student %.4f (difference %+.2f points)%n", title,
+    private static Table pairTable(String title, List<Pair> pairs, List<String> moreNotes) {
+        double[] ratios = pairs.stream().mapToDouble(Pair::ratio).sorted().toArray();
+        double[] jvm = pairs.stream().mapToDouble(Pair::jvmRatio).sorted().toArray();
+        double ftAcc = pairs.stream().mapToDouble(Pair::fastTextAccuracy).average().orElse(Double.NaN);
+        double sAcc = pairs.stream().mapToDouble(Pair::studentAccuracy).average().orElse(Double.NaN);
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "time ratio median %.2f (range %.2f-%.2f), whole student JVM / fastText"
+                        + " median %.2f; accuracy fastText %.4f, student %.4f (difference %+.2f points)",
                 ratios[ratios.length / 2], ratios[0], ratios[ratios.length - 1], jvm[jvm.length / 2], ftAcc, sAcc,
-                100 * (sAcc - ftAcc));
+                100 * (sAcc - ftAcc)));
+        notes.addAll(moreNotes);
+        return new Table(title, PAIR_HEADER, pairs.stream().map(Pair::cells).toList(), notes);
     }
 
-    static void sentiment(Path fixtures, int seeds) throws Exception {
+    static Table sentiment(Path fixtures, int seeds) throws Exception {
         Split data = load("sentiment", fixtures.toString());
         Path dir = Files.createTempDirectory("gold-student-bench");
-        System.out.printf("%n## sentiment: train yelp + amazon (%d), test imdb (%d), %d epochs, %d seeds%n",
-                data.train().size(), data.test().size(), EPOCHS, seeds);
+        String title = String.format(Locale.ROOT, "sentiment: train yelp + amazon (%d), test imdb (%d), %d epochs,"
+                + " %d seeds", data.train().size(), data.test().size(), EPOCHS, seeds);
         List<double[]> ft = new ArrayList<>();
         List<double[]> ftBigrams = new ArrayList<>();
         for (int r = 0; r < seeds; r++) {
@@ -313,13 +407,12 @@ public final class StudentBenchmark {
             ftBigrams.add(new double[] {b.accuracy(), b.trainSeconds(), b.peakRssKb() / 1024.0});
         }
         double ftMean = mean(ft, 0);
-        System.out.println("model | loss | imdb accuracy per seed | mean | vs fastText (points) | train s (mean)"
-                + " | peak RSS MB (max) | encode s per seed (cache cold on the first)");
-        System.out.printf(Locale.ROOT, "fastText -epoch 10 (defaults: dim 100, unigrams) | softmax | %s | %.4f | 0 | %.2f | %.0f | -%n",
-                col(ft, 0), ftMean, mean(ft, 1), max(ft, 2));
-        System.out.printf(Locale.ROOT, "fastText -epoch 10 -dim 64 -wordNgrams 2 -bucket 50000 | softmax | %s | %.4f | %+.1f | %.2f | %.0f | -%n",
-                col(ftBigrams, 0), mean(ftBigrams, 0), 100 * (mean(ftBigrams, 0) - ftMean), mean(ftBigrams, 1),
-                max(ftBigrams, 2));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("fastText -epoch 10 (defaults: dim 100, unigrams)", "softmax", col(ft, 0), f4(ftMean), "0",
+                f2(mean(ft, 1)), f0(max(ft, 2)), "-"));
+        rows.add(List.of("fastText -epoch 10 -dim 64 -wordNgrams 2 -bucket 50000", "softmax", col(ftBigrams, 0),
+                f4(mean(ftBigrams, 0)), String.format(Locale.ROOT, "%+.1f", 100 * (mean(ftBigrams, 0) - ftMean)),
+                f2(mean(ftBigrams, 1)), f0(max(ftBigrams, 2)), "-"));
         String cache = dir.toString(); // encoder runs share a disk cache; the first one encodes every text
         for (String student : List.of("boe", "cnn", "encoder", "encoder-mlp")) {
             for (String loss : List.of("ce", "sce")) {
@@ -328,14 +421,26 @@ public final class StudentBenchmark {
                     Run r = runChild("sentiment", student, loss, seed, fixtures.toString(), cache);
                     runs.add(new double[] {r.accuracy(), r.fitSeconds(), r.rssKb() / 1024.0, r.encodeSeconds()});
                 }
-                System.out.printf(Locale.ROOT, "%s | %s | %s | %.4f | %+.1f | %.2f | %.0f | %s%n", describe(student),
-                        loss.equals("sce") ? "SCE(0.1, 1.0)" : "CE", col(runs, 0), mean(runs, 0),
-                        100 * (mean(runs, 0) - ftMean), mean(runs, 1), max(runs, 2),
-                        student.startsWith("encoder") ? col(runs, 3) : "-");
+                rows.add(List.of(describe(student), loss.equals("sce") ? "SCE(0.1, 1.0)" : "CE", col(runs, 0),
+                        f4(mean(runs, 0)), String.format(Locale.ROOT, "%+.1f", 100 * (mean(runs, 0) - ftMean)),
+                        f2(mean(runs, 1)), f0(max(runs, 2)), student.startsWith("encoder") ? col(runs, 3) : "-"));
             }
         }
-        System.out.println("load average at end: " + loadAverage());
         deleteTree(dir);
+        return new Table(title, List.of("model", "loss", "imdb accuracy per seed", "mean", "vs fastText (points)",
+                "train s (mean)", "peak RSS MB (max)", "encode s per seed (cache cold on the first)"), rows, List.of());
+    }
+
+    private static String f0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String f2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String f4(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String describe(String student) {
