@@ -20,12 +20,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,13 +147,9 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
     }
 
     @Override
-    Object snapshot() {
-        return graph.params().dup();
-    }
-
-    @Override
-    void restore(Object snapshot) {
-        graph.setParams((INDArray) snapshot);
+    EarlyStopping.Snapshot snapshot() {
+        INDArray copy = graph.params().dup();
+        return () -> graph.setParams(copy);
     }
 
     @Override
@@ -183,14 +176,15 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
 
     static ComputationGraph buildGraph(int vocabulary, int classes, TextCnnConfig config,
                                        GoldLossFunction lossFunction, long seed) {
-        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(config.learningRate()))
-                .weightInit(WeightInit.XAVIER);
-        if (config.l2() > 0) {
-            nb.l2(config.l2());
-        }
+        // DL4J re-seeds the calling thread's ND4J generator while it builds the configuration and initialises
+        // the weights (with the configuration's seed): the caller's generator is put back afterwards
+        return NetworkRandom.isolated(() -> initialisedGraph(vocabulary, classes, config, lossFunction, seed));
+    }
+
+    private static ComputationGraph initialisedGraph(int vocabulary, int classes, TextCnnConfig config,
+                                                     GoldLossFunction lossFunction, long seed) {
+        NeuralNetConfiguration.Builder nb = Networks.adamConfiguration(seed, config.training().learningRate(),
+                config.l2());
         ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
                 .addInputs("ids")
                 // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
@@ -285,9 +279,10 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
     private static TextCnnStudent restore(StudentFile f) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
-        try {
+        return Networks.restore(file, () -> {
             Task task = f.task();
-            TextCnnConfig saved = new Gson().fromJson(c.meta().get("config"), TextCnnConfig.class);
+            TextCnnConfig saved = new Gson().fromJson(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), TextCnnConfig.class);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
             long seed = c.meta().get("seed").getAsLong();
@@ -297,11 +292,6 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
             }
             return new TextCnnStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
                     vocabulary, g, c.meta().get("trained").getAsBoolean());
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof StudentException se) {
-                throw se;
-            }
-            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 }
