@@ -140,8 +140,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
     /** A graph of this model with DL4J's initial parameters for the options' seed. */
     private ComputationGraph newGraph() {
-        return buildGraph(featurizer.featureCount(), task.labels().size(), config, GoldLossFunction.of(options.loss()),
-                options.seed(), pair);
+        return NetworkRandom.isolated(() -> buildGraph(featurizer.featureCount(), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed(), pair));
     }
 
     /** The parameters DL4J initialises (the same for the same seed); the graph is dropped after reading them. */
@@ -380,13 +380,6 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
     static ComputationGraph buildGraph(int features, int classes, BagOfEmbeddingsConfig config,
                                        GoldLossFunction lossFunction, long seed, boolean pair) {
-        // DL4J re-seeds the calling thread's ND4J generator while it builds the configuration and initialises
-        // the weights (with the configuration's seed): the caller's generator is put back afterwards
-        return NetworkRandom.isolated(() -> initialisedGraph(features, classes, config, lossFunction, seed, pair));
-    }
-
-    private static ComputationGraph initialisedGraph(int features, int classes, BagOfEmbeddingsConfig config,
-                                                     GoldLossFunction lossFunction, long seed, boolean pair) {
         int d = config.embeddingDim();
         ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
                 .seed(seed)

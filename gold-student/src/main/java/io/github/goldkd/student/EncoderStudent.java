@@ -62,8 +62,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         this.config = config;
         this.encoder = encoder;
         this.pair = pair;
-        this.network = network != null ? network : buildNetwork(inputWidth(encoder.dimension(), pair, config),
-                task.labels().size(), config, GoldLossFunction.of(options.loss()), options.seed());
+        this.network = network != null ? network : NetworkRandom.isolated(() -> buildNetwork(
+                inputWidth(encoder.dimension(), pair, config), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed()));
     }
 
     /**
@@ -226,13 +227,6 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
     static MultiLayerNetwork buildNetwork(int inputs, int classes, EncoderStudentConfig config,
                                           GoldLossFunction lossFunction, long seed) {
-        // DL4J re-seeds the calling thread's ND4J generator while it builds the configuration and initialises
-        // the weights (with the configuration's seed): the caller's generator is put back afterwards
-        return NetworkRandom.isolated(() -> initialisedNetwork(inputs, classes, config, lossFunction, seed));
-    }
-
-    private static MultiLayerNetwork initialisedNetwork(int inputs, int classes, EncoderStudentConfig config,
-                                                        GoldLossFunction lossFunction, long seed) {
         NeuralNetConfiguration.Builder nb = Networks.adamConfiguration(seed, config.training().learningRate(),
                 config.l2());
         NeuralNetConfiguration.ListBuilder lb = nb.list();

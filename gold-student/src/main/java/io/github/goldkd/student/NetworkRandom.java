@@ -57,8 +57,9 @@ final class NetworkRandom {
     }
 
     /**
-     * Runs {@code work} (say, building a network, which re-seeds the thread's generator) and puts the thread's
-     * generator back where it was.
+     * Runs {@code work} and puts the thread's generator back where it was. The students build every network
+     * through it: DL4J re-seeds the thread's generator with the configuration's seed while it builds the
+     * configuration and initialises the weights.
      */
     static <T> T isolated(Supplier<T> work) {
         Random thread = Nd4j.getRandom();

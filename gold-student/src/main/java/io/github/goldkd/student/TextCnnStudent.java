@@ -61,8 +61,7 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         this.config = config;
         this.tokenizer = new Tokenizer(config.lowercase());
         this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
-        this.graph = graph != null ? graph : buildGraph(vocabulary.size(), task.labels().size(), config,
-                GoldLossFunction.of(options.loss()), options.seed());
+        this.graph = graph != null ? graph : newGraph(vocabulary.size());
         this.trained = trained;
     }
 
@@ -106,8 +105,13 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         }
         Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
         featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
-        graph = buildGraph(vocabulary.size(), task.labels().size(), config, GoldLossFunction.of(options.loss()),
-                options.seed());
+        graph = newGraph(vocabulary.size());
+    }
+
+    /** A graph over {@code vocabulary} tokens with DL4J's initial parameters for the options' seed. */
+    private ComputationGraph newGraph(int vocabulary) {
+        return NetworkRandom.isolated(() -> buildGraph(vocabulary, task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed()));
     }
 
     @Override
@@ -176,13 +180,6 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
 
     static ComputationGraph buildGraph(int vocabulary, int classes, TextCnnConfig config,
                                        GoldLossFunction lossFunction, long seed) {
-        // DL4J re-seeds the calling thread's ND4J generator while it builds the configuration and initialises
-        // the weights (with the configuration's seed): the caller's generator is put back afterwards
-        return NetworkRandom.isolated(() -> initialisedGraph(vocabulary, classes, config, lossFunction, seed));
-    }
-
-    private static ComputationGraph initialisedGraph(int vocabulary, int classes, TextCnnConfig config,
-                                                     GoldLossFunction lossFunction, long seed) {
         NeuralNetConfiguration.Builder nb = Networks.adamConfiguration(seed, config.training().learningRate(),
                 config.l2());
         ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
