@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +90,8 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
     void finishFit() {
     }
 
-    abstract Object snapshot();
-
-    abstract void restore(Object snapshot);
+    /** The current parameters, to be put back if a later epoch turns out worse (early stopping). */
+    abstract EarlyStopping.Snapshot snapshot();
 
     /** The network's output for at most {@link #INFERENCE_BATCH} samples, in eval mode: [n, classes]. */
     abstract INDArray outputBatch(List<Sample> chunk);
@@ -105,8 +105,8 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
     }
 
-    /** The configuration record, for describe() and the saved file. */
-    abstract TrainingSchedule config();
+    /** The configuration record, for describe() and the saved file; its training settings drive {@link #fit}. */
+    abstract StudentConfig config();
 
     // ---- public API -------------------------------------------------------------------------------
 
@@ -129,6 +129,13 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         listeners.remove(listener);
     }
 
+    /**
+     * Trains for up to {@code epochs} epochs: a validation slice is held out when the data allow one, each epoch
+     * trains on a shuffled order in mini-batches (the batch filter inside each step), and with a validation slice
+     * and a patience {@link EarlyStopping} ends training and keeps the best epoch. Shuffling, the split and the
+     * randomness DL4J draws while training (dropout) all follow {@code seed}, whatever else runs on the thread
+     * ({@link NetworkRandom}).
+     */
     @Override
     public FitReport fit(Dataset data, int epochs, long seed) {
         Objects.requireNonNull(data, "data");
@@ -140,119 +147,127 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         }
         long start = System.nanoTime();
         labelsOf(data.samples()); // fail before any work on a sample without a task label
-
-        Dataset train = data;
-        Dataset validation = Dataset.empty();
-        int held = (int) Math.round(config().validationFraction() * data.size());
-        if (held >= MIN_VALIDATION && data.size() - held >= 1) {
-            Dataset.Split split = data.split(config().validationFraction(), Seeds.derive(seed, "validation-split"));
-            validation = split.first();
-            train = split.second();
-        }
-        // dropout and any other ND4J randomness of this call follow the fit seed
-        Nd4j.getRandom().setSeed(Seeds.derive(seed, "nd4j"));
-        prepare(train);
-
-        E trainData = encode(train.samples());
-        int[] trainLabels = labelsOf(train.samples());
-        E valData = validation.isEmpty() ? null : encode(validation.samples());
-        int[] valLabels = labelsOf(validation.samples());
-
-        int n = train.size();
-        int batch = Math.min(config().batchSize(), n);
-        int stepsPerEpoch = (n + batch - 1) / batch;
-        long totalSteps = (long) stepsPerEpoch * epochs;
-        long stepIndex = 0;
-        BatchFilter filter = options.batchFilter();
-        boolean filtering = filter != BatchFilter.NONE;
-        Loss loss = options.loss();
-
-        Object best = null;
-        int bestEpoch = 0;
-        double bestAccuracy = Double.NEGATIVE_INFINITY;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        double bestKeptLoss = Double.POSITIVE_INFINITY;
-        int epochsWithoutGain = 0;
+        TrainingSettings settings = config().training();
+        Dataset.Split validationAndTrain = holdOutValidation(data, settings.validationFraction(), seed);
+        Dataset validation = validationAndTrain.first();
+        prepare(validationAndTrain.second());
+        Epochs run = new Epochs(validationAndTrain.second(), validation, epochs, seed);
+        EarlyStopping stopping = validation.isEmpty() || settings.patience() == 0 ? null
+                : new EarlyStopping(settings.patience());
         int epochsRun = 0;
-        double lastTrainLoss = Double.NaN;
-        double lastAccuracy = Double.NaN;
-
+        double trainLoss = Double.NaN;
+        Validation last = Validation.NONE;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
-            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            trainLoss = run.train(epoch);
+            last = run.validate();
+            epochsRun = epoch;
+            report(new TrainingListener.EpochReport(epoch, epochs, trainLoss, last.accuracy(), run.trained,
+                    (System.nanoTime() - epochStart) / 1_000_000));
+            if (stopping != null && stopping.afterEpoch(epoch, epochs, last.accuracy(), last.loss(), this::snapshot)) {
+                log.debug("{}: early stop after epoch {}, best epoch {}", kind(), epoch, stopping.bestEpoch());
+                break;
+            }
+        }
+        double accuracy = stopping != null && stopping.restoreBest(epochsRun) ? stopping.bestAccuracy()
+                : last.accuracy();
+        finishFit();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        log.debug("{} fit: {} samples, {} epochs run of {}, {} ms", kind(), run.size, epochsRun, epochs, millis);
+        return new FitReport(epochsRun, trainLoss, accuracy, millis);
+    }
+
+    /**
+     * The validation slice (first) and the training part (second): a share of {@code data} is held out only when
+     * it holds at least {@link #MIN_VALIDATION} samples and leaves one to train on.
+     */
+    private static Dataset.Split holdOutValidation(Dataset data, double fraction, long seed) {
+        int held = (int) Math.round(fraction * data.size());
+        if (held >= MIN_VALIDATION && data.size() - held >= 1) {
+            return data.split(fraction, Seeds.derive(seed, "validation-split"));
+        }
+        return new Dataset.Split(Dataset.empty(), data);
+    }
+
+    private void report(TrainingListener.EpochReport report) {
+        log.debug("{} epoch {}/{}: train loss {}, validation accuracy {}, {} samples, {} ms", kind(), report.epoch(),
+                report.epochs(), report.trainLoss(), report.validationAccuracy(), report.samplesTrained(),
+                report.millis());
+        for (TrainingListener l : listeners) {
+            l.onEpochEnd(report);
+        }
+    }
+
+    /** Accuracy and mean loss on the validation slice after an epoch; NaN without one. */
+    private record Validation(double accuracy, double loss) {
+        static final Validation NONE = new Validation(Double.NaN, Double.NaN);
+    }
+
+    /** The epochs of one fit call: its encoded data, its step counter and its random generator. */
+    private final class Epochs {
+        private final E trainData;
+        private final int[] trainLabels;
+        private final E validationData;
+        private final int[] validationLabels;
+        private final int size;
+        private final int batch;
+        private final long totalSteps;
+        private final long seed;
+        private final NetworkRandom random;
+        private long stepIndex;
+        /** Samples trained on in the last epoch, after the batch filter. */
+        int trained;
+
+        Epochs(Dataset train, Dataset validation, int epochs, long seed) {
+            this.trainData = encode(train.samples());
+            this.trainLabels = labelsOf(train.samples());
+            this.validationData = validation.isEmpty() ? null : encode(validation.samples());
+            this.validationLabels = labelsOf(validation.samples());
+            this.size = train.size();
+            this.batch = Math.min(config().training().batchSize(), size);
+            this.totalSteps = (long) ((size + batch - 1) / batch) * epochs;
+            this.seed = seed;
+            this.random = NetworkRandom.seeded(Seeds.derive(seed, "nd4j"));
+        }
+
+        /** One epoch over a fresh shuffle; the mean loss of the samples trained on (NaN if the filter kept none). */
+        double train(int epoch) {
+            int[] order = permutation(size, Seeds.derive(seed, "shuffle", epoch));
+            BatchFilter filter = options.batchFilter();
             double lossSum = 0;
-            int trained = 0;
-            for (int from = 0; from < n; from += batch) {
-                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));
-                if (filtering) {
+            trained = 0;
+            for (int from = 0; from < size; from += batch) {
+                int[] rows = Arrays.copyOfRange(order, from, Math.min(size, from + batch));
+                if (filter != BatchFilter.NONE) {
                     rows = applyFilter(filter, trainData, trainLabels, rows);
                 }
                 if (rows.length > 0) {
-                    lossSum += step(trainData, trainLabels, rows, stepIndex / (double) totalSteps);
+                    int[] kept = rows;
+                    double progress = stepIndex / (double) totalSteps;
+                    lossSum += random.draw(() -> step(trainData, trainLabels, kept, progress));
                     trained += rows.length;
                 }
                 stepIndex++;
             }
-            epochsRun = epoch;
-            lastTrainLoss = trained == 0 ? Double.NaN : lossSum / trained;
-            double accuracy = Double.NaN;
-            double valLoss = Double.NaN;
-            if (valData != null) {
-                float[][] z = forward(valData, range(validation.size()));
-                int correct = 0;
-                double sum = 0;
-                for (int i = 0; i < z.length; i++) {
-                    double[] zd = toDouble(z[i]);
-                    sum += loss.value(zd, valLabels[i]);
-                    if (argmax(z[i]) == valLabels[i]) {
-                        correct++;
-                    }
-                }
-                accuracy = correct / (double) z.length;
-                valLoss = sum / z.length;
-            }
-            lastAccuracy = accuracy;
-            long millis = (System.nanoTime() - epochStart) / 1_000_000;
-            log.debug("{} epoch {}/{}: train loss {}, validation accuracy {}, {} samples, {} ms", kind(), epoch,
-                    epochs, lastTrainLoss, accuracy, trained, millis);
-            TrainingListener.EpochReport report =
-                    new TrainingListener.EpochReport(epoch, epochs, lastTrainLoss, accuracy, trained, millis);
-            for (TrainingListener l : listeners) {
-                l.onEpochEnd(report);
-            }
-            if (valData != null && config().patience() > 0) {
-                // The kept model is the epoch with the best validation accuracy, ties going to the lower
-                // validation loss. Patience counts epochs in which neither improved, so an early plateau of
-                // the accuracy (the loss still falling) does not stop training.
-                boolean progress = false;
-                if (accuracy > bestAccuracy || (accuracy == bestAccuracy && valLoss < bestKeptLoss)) {
-                    bestAccuracy = accuracy;
-                    bestKeptLoss = valLoss;
-                    bestEpoch = epoch;
-                    progress = true;
-                    if (epoch < epochs) {
-                        best = snapshot();
-                    }
-                }
-                if (valLoss < bestLoss) {
-                    bestLoss = valLoss;
-                    progress = true;
-                }
-                epochsWithoutGain = progress ? 0 : epochsWithoutGain + 1;
-                if (epochsWithoutGain >= config().patience()) {
-                    log.debug("{}: early stop after epoch {}, best epoch {}", kind(), epoch, bestEpoch);
-                    break;
-                }
-            }
+            return trained == 0 ? Double.NaN : lossSum / trained;
         }
-        if (best != null && bestEpoch != epochsRun) {
-            restore(best);
-            lastAccuracy = bestAccuracy;
+
+        Validation validate() {
+            if (validationData == null) {
+                return Validation.NONE;
+            }
+            Loss loss = options.loss();
+            float[][] z = forward(validationData, range(validationLabels.length));
+            int correct = 0;
+            double sum = 0;
+            for (int i = 0; i < z.length; i++) {
+                sum += loss.value(toDouble(z[i]), validationLabels[i]);
+                if (argmax(z[i]) == validationLabels[i]) {
+                    correct++;
+                }
+            }
+            return new Validation(correct / (double) z.length, sum / z.length);
         }
-        finishFit();
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        log.debug("{} fit: {} samples, {} epochs run of {}, {} ms", kind(), n, epochsRun, epochs, millis);
-        return new FitReport(epochsRun, lastTrainLoss, lastAccuracy, millis);
     }
 
     private int[] applyFilter(BatchFilter filter, E data, int[] labels, int[] rows) {
@@ -266,7 +281,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         for (int i = 0; i < keep.length; i++) {
             if (keep[i] < 0 || keep[i] >= rows.length || (i > 0 && keep[i] <= keep[i - 1])) {
                 throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
-                        + java.util.Arrays.toString(keep) + " for a batch of " + rows.length);
+                        + Arrays.toString(keep) + " for a batch of " + rows.length);
             }
             kept[i] = rows[keep[i]];
         }

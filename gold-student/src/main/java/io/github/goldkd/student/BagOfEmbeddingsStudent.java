@@ -31,7 +31,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,13 +42,15 @@ import java.util.Map;
  * hidden layer and a linear output layer whose output is the logits.
  *
  * <p>The model is a DL4J {@link ComputationGraph} ({@code EmbeddingSequenceLayer} → masked average
- * {@code GlobalPoolingLayer} → [{@code DenseLayer}] → {@code OutputLayer(IDENTITY, GoldLossFunction)}); it
- * computes the logits, is saved with {@code ModelSerializer} and could be trained by DL4J as it is. Training
- * itself runs in a hand-written loop over the same parameters, because a dense DL4J graph updates the whole
- * embedding table on every step and was 8–14× slower than fastText here: mini-batch SGD on the mean
- * gradient with fastText's linear learning-rate decay, where a step touches only the embedding rows of
- * the batch's tokens. The gradient comes from the gold-core {@link Loss} of the training options, so the
- * two paths share their math; a test checks that the hand-written forward pass and the graph agree.
+ * {@code GlobalPoolingLayer} → [{@code DenseLayer}] → {@code OutputLayer(IDENTITY, GoldLossFunction)}): DL4J
+ * initialises its parameters, a student file holds it ({@code ModelSerializer}), and {@link #network()} gives it
+ * with the current parameters. The parameters themselves live in one place, flat Java arrays, which a
+ * hand-written loop trains and a hand-written forward pass reads for the logits: a dense DL4J graph updates the
+ * whole embedding table on every step and was far slower than fastText here (BENCHMARKS.md, "students against
+ * fastText"). The loop is mini-batch SGD on the mean gradient with fastText's linear learning-rate decay, where
+ * a step touches only the embedding rows of the batch's tokens. The gradient comes from the gold-core
+ * {@link Loss} of the training options, so the two paths share their math; tests check that the hand-written
+ * forward pass and the graph agree.
  *
  * <p>On a sentence-pair task ({@link Task#isPair()}) each of the two fields gets its own bag, u and v (the
  * same embedding table), and the layers above read [u, v, |u - v|, u * v, overlap], where overlap are the
@@ -72,10 +73,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     private final Tokenizer tokenizer;
     private final Loss loss;
     private TextFeaturizer featurizer;
-    private ComputationGraph graph;
     private boolean trained;
-    /** The trained parameters between prepare() and finishFit() of a fit; the graph holds them otherwise. */
+    /** The parameters: the only copy of the weights (the graph is built from them when needed). */
     private Params params;
+    /** Gradient buffers, between prepare() and finishFit() of a fit. */
     private Buffers buffers;
     /** Whether the task's two pair fields get a bag each (see the class comment). */
     private final boolean pair;
@@ -91,15 +92,14 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     }
 
     private BagOfEmbeddingsStudent(Task task, TrainingOptions options, BagOfEmbeddingsConfig config,
-                                   Vocabulary vocabulary, ComputationGraph graph, boolean trained, boolean pair) {
+                                   Vocabulary vocabulary, Params params, boolean trained, boolean pair) {
         super(task, options);
         this.config = config;
         this.pair = pair;
         this.tokenizer = new Tokenizer(config.lowercase());
         this.loss = options.loss();
         this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
-        this.graph = graph != null ? graph : buildGraph(featurizer.featureCount(), task.labels().size(), config,
-                GoldLossFunction.of(options.loss()), options.seed(), pair);
+        this.params = params != null ? params : initialParams();
         this.trained = trained;
     }
 
@@ -128,9 +128,25 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         return featurizer.vocabulary();
     }
 
-    /** The DL4J graph holding the parameters (for inspection; training through it bypasses this class). */
+    /**
+     * A DL4J graph of this model holding a copy of its current parameters (built on each call: training it, or
+     * setting its parameters, leaves this student as it is).
+     */
     public ComputationGraph network() {
+        ComputationGraph graph = newGraph();
+        params.write(graph);
         return graph;
+    }
+
+    /** A graph of this model with DL4J's initial parameters for the options' seed. */
+    private ComputationGraph newGraph() {
+        return NetworkRandom.isolated(() -> buildGraph(featurizer.featureCount(), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed(), pair));
+    }
+
+    /** The parameters DL4J initialises (the same for the same seed); the graph is dropped after reading them. */
+    private Params initialParams() {
+        return Params.read(newGraph(), config.hiddenSize() > 0, pair);
     }
 
     @Override
@@ -157,11 +173,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             }
             Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
             featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
-            graph = buildGraph(featurizer.featureCount(), task.labels().size(), config,
-                    GoldLossFunction.of(options.loss()), options.seed(), pair);
+            params = initialParams();
         }
-        params = Params.read(graph, config.hiddenSize() > 0, pair);
-        buffers = new Buffers(params, config.batchSize());
+        buffers = new Buffers(params, config.training().batchSize());
     }
 
     @Override
@@ -279,7 +293,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 }
             }
         }
-        float lr = (float) (config.learningRate() * (1.0 - progress));
+        float lr = (float) (config.training().learningRate() * (1.0 - progress));
         float scale = lr / m;
         // sparse step: only the embedding rows of this batch's features move (the mean's 1/n included)
         float[] emb = p.emb;
@@ -317,44 +331,36 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
     @Override
     void finishFit() {
-        params.write(graph);
-        params = null;
         buffers = null;
         trained = true;
     }
 
-    @Override
-    Object snapshot() {
-        return params.copy();
+    /** The live parameters (tests read them around a step). */
+    Params parameters() {
+        return params;
+    }
+
+    /** Puts {@code p} in place of the parameters (tests probe the loss around a point). */
+    void useParameters(Params p) {
+        params = p;
     }
 
     @Override
-    void restore(Object snapshot) {
-        params = ((Params) snapshot).copy();
+    EarlyStopping.Snapshot snapshot() {
+        Params copy = params.copy();
+        return () -> params = copy;
     }
 
     @Override
     INDArray outputBatch(List<Sample> chunk) {
-        Encoded e = encode(chunk);
-        if (e.second == null) {
-            INDArray[] idsAndMask = Networks.padded(e.features);
-            return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
-        }
-        // the rows interleaved, first and second field of each pair in turn: see buildGraph
-        int[][] both = new int[2 * e.features.length][];
-        for (int i = 0; i < e.features.length; i++) {
-            both[2 * i] = e.features[i];
-            both[2 * i + 1] = e.second[i];
-        }
-        INDArray[] pairIds = Networks.padded(both);
-        return graph.output(false, new INDArray[] {pairIds[0], Nd4j.createFromArray(e.overlap)},
-                new INDArray[] {pairIds[1], null})[0];
+        return Nd4j.createFromArray(forward(encode(chunk), range(chunk.size())));
     }
 
     @Override
     public void save(Path file) {
         com.google.gson.JsonObject meta = metadata(trained);
         meta.addProperty("pair", pair);
+        ComputationGraph graph = network();
         StudentArchive.write(file, meta, featurizer.vocabulary().tokens(),
                 out -> ModelSerializer.writeModel(graph, out, true));
     }
@@ -378,7 +384,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
-                .updater(new Sgd(config.learningRate()))
+                .updater(new Sgd(config.training().learningRate()))
                 .graphBuilder()
                 .addInputs(pair ? new String[] {"ids", "overlap"} : new String[] {"ids"})
                 // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
@@ -658,9 +664,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     private static BagOfEmbeddingsStudent restore(StudentFile f) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
-        try {
+        return Networks.restore(file, () -> {
             Task task = f.task();
-            BagOfEmbeddingsConfig saved = new Gson().fromJson(c.meta().get("config"), BagOfEmbeddingsConfig.class);
+            BagOfEmbeddingsConfig saved = new Gson().fromJson(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), BagOfEmbeddingsConfig.class);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
             long seed = c.meta().get("seed").getAsLong();
@@ -670,18 +677,14 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 throw new StudentException("student file " + file + ": its network "
                         + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
             }
+            Params params = Params.read(g, saved.hiddenSize() > 0, pair);
             BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
-                    new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, g,
+                    new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, params,
                     c.meta().get("trained").getAsBoolean(), pair);
-            if (s.featurizer.featureCount() != g.getLayer("emb").getParam("W").size(0)) {
+            if (s.featurizer.featureCount() != params.features) {
                 throw new StudentException("student file " + file + ": vocabulary and network do not match");
             }
             return s;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof StudentException se) {
-                throw se;
-            }
-            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 }

@@ -12,6 +12,12 @@ final class Checks {
         }
     }
 
+    static void notNull(String name, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must be set, was null");
+        }
+    }
+
     static void positive(String name, double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new IllegalArgumentException(name + " must be a finite number > 0, was " + value);

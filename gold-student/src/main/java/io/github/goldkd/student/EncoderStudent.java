@@ -16,16 +16,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +62,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         this.config = config;
         this.encoder = encoder;
         this.pair = pair;
-        this.network = network != null ? network : buildNetwork(inputWidth(encoder.dimension(), pair, config),
-                task.labels().size(), config, GoldLossFunction.of(options.loss()), options.seed());
+        this.network = network != null ? network : NetworkRandom.isolated(() -> buildNetwork(
+                inputWidth(encoder.dimension(), pair, config), task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed()));
     }
 
     /**
@@ -200,13 +198,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     }
 
     @Override
-    Object snapshot() {
-        return network.params().dup();
-    }
-
-    @Override
-    void restore(Object snapshot) {
-        network.setParams((INDArray) snapshot);
+    EarlyStopping.Snapshot snapshot() {
+        INDArray copy = network.params().dup();
+        return () -> network.setParams(copy);
     }
 
     @Override
@@ -233,14 +227,8 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
     static MultiLayerNetwork buildNetwork(int inputs, int classes, EncoderStudentConfig config,
                                           GoldLossFunction lossFunction, long seed) {
-        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(config.learningRate()))
-                .weightInit(WeightInit.XAVIER);
-        if (config.l2() > 0) {
-            nb.l2(config.l2());
-        }
+        NeuralNetConfiguration.Builder nb = Networks.adamConfiguration(seed, config.training().learningRate(),
+                config.l2());
         NeuralNetConfiguration.ListBuilder lb = nb.list();
         int width = inputs;
         int index = 0;
@@ -342,7 +330,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     private static EncoderStudent restore(StudentFile f, CachingEncoder encoder) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
-        try {
+        return Networks.restore(file, () -> {
             int dim = c.meta().get("encoderDimension").getAsInt();
             String name = c.meta().get("encoder").getAsString();
             if (dim != encoder.dimension()) {
@@ -355,7 +343,8 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                         encoder.name());
             }
             Task task = f.task();
-            EncoderStudentConfig saved = new Gson().fromJson(c.meta().get("config"), EncoderStudentConfig.class);
+            EncoderStudentConfig saved = new Gson().fromJson(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), EncoderStudentConfig.class);
             MultiLayerNetwork net =
                     ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());
@@ -368,11 +357,6 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
             }
             return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
                     encoder, net, pair);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof StudentException se) {
-                throw se;
-            }
-            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 }

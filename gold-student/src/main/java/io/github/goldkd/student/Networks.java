@@ -1,10 +1,17 @@
 package io.github.goldkd.student;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** Small helpers around DL4J networks. */
 final class Networks {
@@ -22,6 +29,42 @@ final class Networks {
             throw new StudentException("output layer loss is " + fn + ", expected a GoldLossFunction");
         }
         return g;
+    }
+
+    /**
+     * The start of the configuration of a network trained by DL4J with Adam (the text CNN and the encoder head):
+     * float parameters, Xavier initialisation from {@code seed}, L2 weight decay when {@code l2 > 0}.
+     */
+    static NeuralNetConfiguration.Builder adamConfiguration(long seed, double learningRate, double l2) {
+        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.XAVIER);
+        if (l2 > 0) {
+            nb.l2(l2);
+        }
+        return nb;
+    }
+
+    /** Restoring a student from a file's contents; may fail on its bytes. */
+    @FunctionalInterface
+    interface Restoring<T> {
+        T restore() throws IOException;
+    }
+
+    /**
+     * Runs {@code restoring}; a failure that is not already a {@link StudentException} becomes one that names
+     * {@code file}.
+     */
+    static <T> T restore(Path file, Restoring<T> restoring) {
+        try {
+            return restoring.restore();
+        } catch (StudentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Ids padded with {@link Vocabulary#PAD_ID} to the longest row, and the mask of real positions. */

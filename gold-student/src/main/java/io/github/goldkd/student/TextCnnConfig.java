@@ -6,22 +6,22 @@ import java.util.List;
  * Hyper-parameters of the {@link TextCnnStudent} (Kim, 2014). Build with {@link #builder()}; every setting has
  * a default.
  *
- * @param embeddingDim       token embedding size, >= 1 (default 64)
- * @param filters            feature maps per kernel width, >= 1 (default 64)
- * @param kernelWidths       convolution widths in tokens, each >= 1 (default 3, 4, 5)
- * @param dropout            dropout rate before the output layer, in [0, 1) (default 0.5)
- * @param maxLength          tokens read per text, >= 1 (default 100)
- * @param minCount           occurrences a token needs to enter the vocabulary, >= 1 (default 1)
- * @param lowercase          whether text is lower-cased (default true)
- * @param learningRate       Adam learning rate, > 0 (default 0.002)
- * @param l2                 L2 weight decay, >= 0 (default 0)
- * @param batchSize          samples per mini-batch, >= 1 (default 32)
- * @param validationFraction share of each fit's data held out for early stopping, in [0, 0.5] (default 0.1)
- * @param patience           epochs without validation gain before stopping, 0 to never stop early (default 3)
+ * @param embeddingDim token embedding size, >= 1 (default 64)
+ * @param filters      feature maps per kernel width, >= 1 (default 64)
+ * @param kernelWidths convolution widths in tokens, each >= 1 (default 3, 4, 5)
+ * @param dropout      dropout rate before the output layer, in [0, 1) (default 0.5)
+ * @param maxLength    tokens read per text, >= 1 (default 100)
+ * @param minCount     occurrences a token needs to enter the vocabulary, >= 1 (default 1)
+ * @param lowercase    whether text is lower-cased (default true)
+ * @param l2           L2 weight decay, >= 0 (default 0)
+ * @param training     the training loop's settings (defaults: Adam learning rate 0.002, batch 32, validation share
+ *                     0.1, patience 3)
  */
 public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelWidths, double dropout, int maxLength,
-                            int minCount, boolean lowercase, double learningRate, double l2, int batchSize,
-                            double validationFraction, int patience) implements TrainingSchedule {
+                            int minCount, boolean lowercase, double l2, TrainingSettings training)
+        implements StudentConfig {
+
+    static final TrainingSettings DEFAULT_TRAINING = new TrainingSettings(0.002, 32, 0.1, 3);
 
     public TextCnnConfig {
         Checks.atLeast("embeddingDim", embeddingDim, 1);
@@ -36,11 +36,8 @@ public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelW
         Checks.dropout("dropout", dropout);
         Checks.atLeast("maxLength", maxLength, 1);
         Checks.atLeast("minCount", minCount, 1);
-        Checks.positive("learningRate", learningRate);
         Checks.nonNegative("l2", l2);
-        Checks.atLeast("batchSize", batchSize, 1);
-        Checks.fraction("validationFraction", validationFraction);
-        Checks.atLeast("patience", patience, 0);
+        Checks.notNull("training", training);
     }
 
     public static TextCnnConfig defaults() {
@@ -53,12 +50,11 @@ public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelW
 
     public Builder toBuilder() {
         return new Builder().embeddingDim(embeddingDim).filters(filters).kernelWidths(kernelWidths).dropout(dropout)
-                .maxLength(maxLength).minCount(minCount).lowercase(lowercase).learningRate(learningRate).l2(l2)
-                .batchSize(batchSize).validationFraction(validationFraction).patience(patience);
+                .maxLength(maxLength).minCount(minCount).lowercase(lowercase).l2(l2).training(training);
     }
 
     /** Builder of {@link TextCnnConfig}; validation happens in {@link #build()}. */
-    public static final class Builder {
+    public static final class Builder extends TrainingSettings.ConfigBuilder<Builder> {
         private int embeddingDim = 64;
         private int filters = 64;
         private List<Integer> kernelWidths = List.of(3, 4, 5);
@@ -66,13 +62,10 @@ public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelW
         private int maxLength = 100;
         private int minCount = 1;
         private boolean lowercase = true;
-        private double learningRate = 0.002;
         private double l2 = 0;
-        private int batchSize = 32;
-        private double validationFraction = 0.1;
-        private int patience = 3;
 
         private Builder() {
+            super(DEFAULT_TRAINING);
         }
 
         public Builder embeddingDim(int v) {
@@ -110,34 +103,14 @@ public record TextCnnConfig(int embeddingDim, int filters, List<Integer> kernelW
             return this;
         }
 
-        public Builder learningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
         public Builder l2(double v) {
             l2 = v;
             return this;
         }
 
-        public Builder batchSize(int v) {
-            batchSize = v;
-            return this;
-        }
-
-        public Builder validationFraction(double v) {
-            validationFraction = v;
-            return this;
-        }
-
-        public Builder patience(int v) {
-            patience = v;
-            return this;
-        }
-
         public TextCnnConfig build() {
-            return new TextCnnConfig(embeddingDim, filters, kernelWidths, dropout, maxLength, minCount, lowercase,
-                    learningRate, l2, batchSize, validationFraction, patience);
+            return new TextCnnConfig(embeddingDim, filters, kernelWidths, dropout, maxLength, minCount, lowercase, l2,
+                    training());
         }
     }
 }

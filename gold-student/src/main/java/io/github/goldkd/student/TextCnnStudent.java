@@ -20,12 +20,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +61,7 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         this.config = config;
         this.tokenizer = new Tokenizer(config.lowercase());
         this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
-        this.graph = graph != null ? graph : buildGraph(vocabulary.size(), task.labels().size(), config,
-                GoldLossFunction.of(options.loss()), options.seed());
+        this.graph = graph != null ? graph : newGraph(vocabulary.size());
         this.trained = trained;
     }
 
@@ -109,8 +105,13 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
         }
         Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
         featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), 0);
-        graph = buildGraph(vocabulary.size(), task.labels().size(), config, GoldLossFunction.of(options.loss()),
-                options.seed());
+        graph = newGraph(vocabulary.size());
+    }
+
+    /** A graph over {@code vocabulary} tokens with DL4J's initial parameters for the options' seed. */
+    private ComputationGraph newGraph(int vocabulary) {
+        return NetworkRandom.isolated(() -> buildGraph(vocabulary, task.labels().size(), config,
+                GoldLossFunction.of(options.loss()), options.seed()));
     }
 
     @Override
@@ -150,13 +151,9 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
     }
 
     @Override
-    Object snapshot() {
-        return graph.params().dup();
-    }
-
-    @Override
-    void restore(Object snapshot) {
-        graph.setParams((INDArray) snapshot);
+    EarlyStopping.Snapshot snapshot() {
+        INDArray copy = graph.params().dup();
+        return () -> graph.setParams(copy);
     }
 
     @Override
@@ -183,14 +180,8 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
 
     static ComputationGraph buildGraph(int vocabulary, int classes, TextCnnConfig config,
                                        GoldLossFunction lossFunction, long seed) {
-        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(config.learningRate()))
-                .weightInit(WeightInit.XAVIER);
-        if (config.l2() > 0) {
-            nb.l2(config.l2());
-        }
+        NeuralNetConfiguration.Builder nb = Networks.adamConfiguration(seed, config.training().learningRate(),
+                config.l2());
         ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
                 .addInputs("ids")
                 // nIn given explicitly and no setInputTypes: that call would overwrite nIn with 1 (dl4j.md)
@@ -285,9 +276,10 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
     private static TextCnnStudent restore(StudentFile f) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
-        try {
+        return Networks.restore(file, () -> {
             Task task = f.task();
-            TextCnnConfig saved = new Gson().fromJson(c.meta().get("config"), TextCnnConfig.class);
+            TextCnnConfig saved = new Gson().fromJson(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), TextCnnConfig.class);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
             long seed = c.meta().get("seed").getAsLong();
@@ -297,11 +289,6 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
             }
             return new TextCnnStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
                     vocabulary, g, c.meta().get("trained").getAsBoolean());
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof StudentException se) {
-                throw se;
-            }
-            throw new StudentException("cannot load student from " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 }

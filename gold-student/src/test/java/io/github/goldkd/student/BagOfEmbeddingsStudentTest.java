@@ -1,6 +1,8 @@
 package io.github.goldkd.student;
 
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Sample;
+import java.util.List;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.TrainingOptions;
 import org.junit.jupiter.api.Test;
@@ -32,18 +34,33 @@ class BagOfEmbeddingsStudentTest extends StudentContractTest {
         return ((BagOfEmbeddingsStudent) s).vocabulary();
     }
 
+    /** The logits of the student's DL4J graph ({@link BagOfEmbeddingsStudent#network()}), computed by DL4J. */
+    static INDArray graphOutput(BagOfEmbeddingsStudent s, List<Sample> samples) {
+        BagOfEmbeddingsStudent.Encoded e = s.encode(samples);
+        org.deeplearning4j.nn.graph.ComputationGraph graph = s.network();
+        if (e.second() == null) {
+            INDArray[] idsAndMask = Networks.padded(e.features());
+            return graph.output(false, new INDArray[] {idsAndMask[0]}, new INDArray[] {idsAndMask[1]})[0];
+        }
+        // the rows interleaved, first and second field of each pair in turn: see buildGraph
+        int[][] both = new int[2 * e.features().length][];
+        for (int i = 0; i < e.features().length; i++) {
+            both[2 * i] = e.features()[i];
+            both[2 * i + 1] = e.second()[i];
+        }
+        INDArray[] pairIds = Networks.padded(both);
+        return graph.output(false, new INDArray[] {pairIds[0], org.nd4j.linalg.factory.Nd4j.createFromArray(e.overlap())},
+                new INDArray[] {pairIds[1], null})[0];
+    }
+
     @Test
     void handWrittenTrainingAndTheDl4jGraphComputeTheSameLogits() {
         for (int hidden : new int[] {0, 8}) {
             BagOfEmbeddingsStudent s = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(12)
                     .hiddenSize(hidden).bigramBuckets(100).build()).create(ToyData.TASK, TrainingOptions.defaults(1));
             s.fit(TRAIN, 3, 1);
-            BagOfEmbeddingsStudent.Encoded enc = s.encode(TEST.samples());
-            // the Java forward pass reads the parameters the training loop writes; load them as a fit would
-            s.prepare(Dataset.empty());
-            float[][] java = s.forward(enc, AbstractStudent.range(TEST.size()));
-            s.finishFit();
-            INDArray graph = s.output(TEST.samples());
+            float[][] java = s.forward(s.encode(TEST.samples()), AbstractStudent.range(TEST.size()));
+            INDArray graph = graphOutput(s, TEST.samples());
             for (int i = 0; i < TEST.size(); i++) {
                 for (int k = 0; k < 3; k++) {
                     assertThat(java[i][k]).as("hidden=%d row %d class %d", hidden, i, k)

@@ -172,11 +172,8 @@ class PairStudentTest {
         for (int hidden : new int[] {0, 8}) {
             BagOfEmbeddingsStudent s = bag(hidden).create(REPEAT, TrainingOptions.defaults(1));
             s.fit(TRAIN, 3, 1);
-            BagOfEmbeddingsStudent.Encoded enc = s.encode(TEST.samples());
-            s.prepare(Dataset.empty());
-            float[][] java = s.forward(enc, AbstractStudent.range(TEST.size()));
-            s.finishFit();
-            INDArray graph = s.output(TEST.samples());
+            float[][] java = s.forward(s.encode(TEST.samples()), AbstractStudent.range(TEST.size()));
+            INDArray graph = BagOfEmbeddingsStudentTest.graphOutput(s, TEST.samples());
             for (int i = 0; i < TEST.size(); i++) {
                 for (int k = 0; k < 2; k++) {
                     assertThat(java[i][k]).as("hidden=%d row %d class %d", hidden, i, k)
@@ -200,9 +197,9 @@ class PairStudentTest {
         // the wrong label: the fitted student is confident, so the loss and its gradient are far from zero
         int[] labels = {1 - s.labelsOf(one)[0]};
         s.prepare(Dataset.empty());
-        BagOfEmbeddingsStudent.Params before = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        BagOfEmbeddingsStudent.Params before = s.parameters().copy();
         s.step(enc, labels, new int[] {0}, 0.0); // progress 0: the step is exactly learningRate * gradient
-        BagOfEmbeddingsStudent.Params after = (BagOfEmbeddingsStudent.Params) s.snapshot();
+        BagOfEmbeddingsStudent.Params after = s.parameters();
         double lr = 0.1;
         int d = before.dim;
         List<float[][]> checked = new ArrayList<>(); // {before array, after array} pairs, with the indices below
@@ -232,7 +229,7 @@ class PairStudentTest {
                 BagOfEmbeddingsStudent.Params p = before.copy();
                 float[] target = arrays[0] == before.emb ? p.emb : arrays[0] == before.w1 ? p.w1 : p.wo;
                 target[i] += (float) (sign == 0 ? h : -h);
-                s.restore(p);
+                s.useParameters(p);
                 float[] z = s.forward(enc, new int[] {0})[0];
                 losses[sign] = new io.github.goldkd.core.CrossEntropyLoss().value(AbstractStudent.toDouble(z), labels[0]);
             }
@@ -244,7 +241,7 @@ class PairStudentTest {
         }
         // through both fields' bags (a ReLU unit that is off passes no gradient, so some other entries are 0)
         assertThat(nonZero).as("embedding gradients that are not zero, of %d", 2 * d).isGreaterThanOrEqualTo(d);
-        s.restore(before);
+        s.useParameters(before);
         s.finishFit();
     }
 

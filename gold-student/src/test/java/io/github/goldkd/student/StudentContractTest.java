@@ -142,6 +142,60 @@ abstract class StudentContractTest {
         assertThat(values(c.logits(TEST.samples()))).isNotEqualTo(values(a.logits(TEST.samples())));
     }
 
+    /** Logits on TEST of a student created with {@code initSeed} and trained 3 epochs with {@code fitSeed}. */
+    private float[][] trainedLogits(long initSeed, long fitSeed) {
+        AbstractStudent<?> s = create(initSeed);
+        s.fit(TRAIN, 3, fitSeed);
+        return values(s.logits(TEST.samples()));
+    }
+
+    @Test
+    void twoStudentsTrainedInParallelThreadsGiveWhatTheyGiveOneAfterTheOther() throws Exception {
+        float[][] first = trainedLogits(4, 9);
+        float[][] second = trainedLogits(5, 10);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            // both threads start training together, so their steps interleave
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Future<float[][]> a = pool.submit(() -> {
+                start.await();
+                return trainedLogits(4, 9);
+            });
+            java.util.concurrent.Future<float[][]> b = pool.submit(() -> {
+                start.await();
+                return trainedLogits(5, 10);
+            });
+            assertThat(a.get()).isDeepEqualTo(first);
+            assertThat(b.get()).isDeepEqualTo(second);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void trainingNeitherDependsOnNorMovesTheCallingThreadsNd4jGenerator() {
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(1);
+        float[][] plain = trainedLogits(4, 9);
+
+        // other work on the training thread between epochs (a listener drawing from ND4J's generator, as a
+        // second model's dropout would) leaves this student's training as it was
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(2);
+        AbstractStudent<?> s = create(4);
+        s.addListener(r -> {
+            org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(100 + r.epoch());
+            org.nd4j.linalg.factory.Nd4j.rand(3, 3);
+        });
+        s.fit(TRAIN, 3, 9);
+        assertThat(values(s.logits(TEST.samples()))).isDeepEqualTo(plain);
+
+        // and creating and training a student leaves the thread's generator where it was
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(123);
+        long expected = org.nd4j.linalg.factory.Nd4j.getRandom().nextLong();
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(123);
+        trainedLogits(6, 11);
+        assertThat(org.nd4j.linalg.factory.Nd4j.getRandom().nextLong()).isEqualTo(expected);
+    }
+
     @Test
     void emptyDataIsANoOpAndTinyDataTrains() {
         AbstractStudent<?> s = create(5);

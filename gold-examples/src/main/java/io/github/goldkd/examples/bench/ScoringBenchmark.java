@@ -1,4 +1,4 @@
-package io.github.goldkd.ood.bench;
+package io.github.goldkd.examples.bench;
 
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
@@ -33,8 +33,9 @@ import java.util.function.ToDoubleFunction;
  * every score with a double-precision reference built on gold-core's {@code Loss.logSumExp} /
  * {@code Loss.softmax} and count non-finite scores.
  *
- * <p>Run: {@code mvn -B -q -o -pl gold-ood exec:java -Dexec.mainClass=io.github.goldkd.ood.bench.ScoringBenchmark}.
- * Arguments {@code rows sequences positions vocabulary repeats} shrink it (defaults 1000000 100 32 32000 5).
+ * <p>Run: see BENCHMARKS.md ({@code java -cp ... io.github.goldkd.examples.bench.ScoringBenchmark}). Arguments
+ * {@code rows sequences positions vocabulary repeats} shrink it (defaults 1000000 100 32 32000 5). Uses gold-ood's
+ * public API only; {@link #run} returns the table, {@link #main} parses the arguments and prints it.
  */
 public final class ScoringBenchmark {
 
@@ -80,11 +81,22 @@ public final class ScoringBenchmark {
      * two-class rows) does not shape the code that runs the next (32k-wide rows).
      */
     public static List<Row> run(int rows, int sequences, int positions, int vocabulary, int repeats, long seed) {
+        atLeastOne("rows", rows);
+        atLeastOne("sequences", sequences);
+        atLeastOne("positions", positions);
+        atLeastOne("vocabulary", vocabulary);
+        atLeastOne("repeats", repeats);
         List<Row> table = new ArrayList<>();
         for (int w = 0; w < WORKLOADS; w++) {
             table.addAll(runWorkload(w, rows, sequences, positions, vocabulary, repeats, seed + w));
         }
         return table;
+    }
+
+    private static void atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, was " + value);
+        }
     }
 
     private static List<Row> runWorkload(int workload, int rows, int sequences, int positions, int vocabulary,
@@ -113,9 +125,10 @@ public final class ScoringBenchmark {
     /** Runs one workload in a child JVM on this program's own classpath and reads its rows back. */
     private static List<Row> fork(int workload, int rows, int sequences, int positions, int vocabulary, int repeats)
             throws IOException, InterruptedException, URISyntaxException {
-        // Under exec:java, java.class.path is Maven's; the code sources are the module's real classpath.
+        // Under exec:java, java.class.path is Maven's; the code sources of this program, gold-core and gold-ood
+        // are all a workload needs.
         StringJoiner cp = new StringJoiner(File.pathSeparator);
-        for (Class<?> c : List.of(ScoringBenchmark.class, Logits.class)) {
+        for (Class<?> c : List.of(ScoringBenchmark.class, Logits.class, OodScores.class)) {
             cp.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

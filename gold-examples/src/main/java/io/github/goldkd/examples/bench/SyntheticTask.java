@@ -1,4 +1,4 @@
-package io.github.goldkd.student.bench;
+package io.github.goldkd.examples.bench;
 
 import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Sample;
@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * overlap between classes). So a text carries only a handful of class evidence among background noise:
  * learnable, but not to 100 %.
  */
-public final class SyntheticTask {
+final class SyntheticTask {
 
     private final int classes;
     private final int vocabulary;
@@ -25,7 +25,7 @@ public final class SyntheticTask {
     private final double[] backgroundCdf;
     private final double[] topicCdf;
 
-    public SyntheticTask(int classes, int vocabulary, int length, double topicRate, int topicSize, long seed) {
+    SyntheticTask(int classes, int vocabulary, int length, double topicRate, int topicSize, long seed) {
         this.classes = classes;
         this.vocabulary = vocabulary;
         this.length = length;
@@ -42,7 +42,7 @@ public final class SyntheticTask {
         topicCdf = zipfCdf(topicSize, 0.8);
     }
 
-    public Task task() {
+    Task task() {
         List<Label> labels = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             labels.add(new Label("c" + c, "synthetic class " + c));
@@ -51,7 +51,7 @@ public final class SyntheticTask {
     }
 
     /** {@code n} samples with balanced classes, drawn with {@code seed}. */
-    public List<Sample> samples(int n, long seed, String idPrefix) {
+    List<Sample> samples(int n, long seed, String idPrefix) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Sample> out = new ArrayList<>(n);
         StringBuilder sb = new StringBuilder();

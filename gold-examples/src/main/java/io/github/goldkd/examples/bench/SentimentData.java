@@ -1,4 +1,4 @@
-package io.github.goldkd.student.bench;
+package io.github.goldkd.examples.bench;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

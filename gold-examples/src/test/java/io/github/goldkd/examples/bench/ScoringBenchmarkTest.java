@@ -1,6 +1,5 @@
-package io.github.goldkd.ood;
+package io.github.goldkd.examples.bench;
 
-import io.github.goldkd.ood.bench.ScoringBenchmark;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

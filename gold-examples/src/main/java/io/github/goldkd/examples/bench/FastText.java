@@ -1,4 +1,4 @@
-package io.github.goldkd.student.bench;
+package io.github.goldkd.examples.bench;
 
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.student.Tokenizer;
