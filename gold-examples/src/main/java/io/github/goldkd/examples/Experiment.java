@@ -104,12 +104,9 @@ final class Experiment {
                 }
             });
         }
-        GoldDistiller distiller;
-        try {
-            distiller = configure.apply(b).build();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettings(e.getMessage(), e);
-        }
+        // A setting the builder refuses is an IllegalArgumentException, which the command line reports as a
+        // usage error (status 2).
+        GoldDistiller distiller = configure.apply(b).build();
         DistillationResult result = distiller.run();
         Map<String, Double> scores = new LinkedHashMap<>();
         if (test != null && !test.isEmpty()) {
@@ -133,16 +130,6 @@ final class Experiment {
             }
         }
         return metrics;
-    }
-
-    /**
-     * Settings the distiller's builder refused: a usage error (exit status 2), unlike an
-     * {@link IllegalArgumentException} thrown while the run goes, which is a failure (status 1).
-     */
-    static final class InvalidSettings extends RuntimeException {
-        InvalidSettings(String message, IllegalArgumentException cause) {
-            super(message, cause);
-        }
     }
 
     /** The real-data ceiling: a fresh student of the same kind trained on the whole pool like a final student. */
