@@ -91,9 +91,19 @@ final class Experiment {
      */
     static Outcome run(Task task, Generator teacher, StudentFactory students, Dataset test, Path dir, boolean resume,
                        UnaryOperator<GoldDistiller.Builder> configure) {
-        long start = System.nanoTime();
-        GoldDistiller.Builder b = resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir);
-        b.generator(teacher).student(students);
+        return run(resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir), teacher,
+                students, test, configure);
+    }
+
+    /**
+     * Runs the distiller {@code start} begins: a fresh builder with task and run directory, or the one
+     * {@link GoldDistiller#resume} made (so a caller that has opened the run for resuming does not open it
+     * again).
+     */
+    static Outcome run(GoldDistiller.Builder start, Generator teacher, StudentFactory students, Dataset test,
+                       UnaryOperator<GoldDistiller.Builder> configure) {
+        long startNanos = System.nanoTime();
+        GoldDistiller.Builder b = start.generator(teacher).student(students);
         double[] finalScore = {Double.NaN};
         if (test != null && !test.isEmpty()) {
             // The loop measures the final student on the monitoring set already; keep that number.
@@ -117,7 +127,7 @@ final class Experiment {
                 scores.putAll(Metrics.scoreAll(result.student(), test, metrics));
             }
         }
-        return new Outcome(result, scores, (System.nanoTime() - start) / 1e9);
+        return new Outcome(result, scores, (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** The run's metric first, then the task kind's other metrics: what summary.json's testScores holds. */
