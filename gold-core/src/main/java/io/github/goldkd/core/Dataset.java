@@ -82,9 +82,7 @@ public final class Dataset implements Iterable<Sample> {
      * @param fraction share of the first part, in [0, 1]
      */
     public Split split(double fraction, long seed) {
-        if (!(fraction >= 0.0 && fraction <= 1.0)) {
-            throw new IllegalArgumentException("split fraction must be in [0, 1], was " + fraction);
-        }
+        Check.inRange("split fraction", fraction, 0.0, 1.0);
         List<Sample> shuffled = shuffle(seed).samples;
         int cut = (int) Math.round(fraction * shuffled.size());
         return new Split(of(shuffled.subList(0, cut)), of(shuffled.subList(cut, shuffled.size())));
@@ -103,9 +101,7 @@ public final class Dataset implements Iterable<Sample> {
 
     /** The first {@code n} samples (all of them if there are fewer). */
     public Dataset head(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("head count must be >= 0, was " + n);
-        }
+        Check.atLeast("head count", n, 0);
         return n >= samples.size() ? this : of(samples.subList(0, n));
     }
 

@@ -24,9 +24,7 @@ public record GenerationRequest(Task task, GenerationMode mode, List<String> lab
         Objects.requireNonNull(mode, "mode");
         labels = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(labels, "labels")));
         feedback = List.copyOf(Objects.requireNonNull(feedback, "feedback"));
-        if (round < 0) {
-            throw new IllegalArgumentException("round must be >= 0, was " + round);
-        }
+        Check.atLeast("round", round, 0);
     }
 
     /** The number of samples asked for. */

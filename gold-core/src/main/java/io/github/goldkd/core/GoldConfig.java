@@ -34,6 +34,13 @@ public record GoldConfig(int batchSize, int probeSize, int rounds, int feedbackE
                          int feedbackPoolLimit, LabelPlan labelPlan, int finalEpochs, long seed, String scorer,
                          String selector, String loopLoss, String finalLoss, String batchFilter, String metric) {
 
+    /** This config with another number of rounds: the one setting a resumed run may change. */
+    GoldConfig withRounds(int newRounds) {
+        return new GoldConfig(batchSize, probeSize, newRounds, feedbackEvery, updateStudentEvery, updateEpochs,
+                studentUpdate, probePolicy, feedbackMode, keepProbes, feedbackLifetime, feedbackPoolLimit, labelPlan,
+                finalEpochs, seed, scorer, selector, loopLoss, finalLoss, batchFilter, metric);
+    }
+
     /** Whether round {@code b} puts feedback into its train prompt (b % P == 0). */
     public boolean isFeedbackRound(int b) {
         return b % feedbackEvery == 0;

@@ -1,6 +1,7 @@
 package io.github.goldkd.core;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.io.Jsonl;
 import io.github.goldkd.core.metric.Metrics;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 import java.util.TreeMap;
 
 /**
@@ -62,14 +62,15 @@ public final class GoldDistiller {
     private final boolean resuming;
     private final RunStore.StoredRun storedRun;
     private final double minAcceptedShare;
+    private final LabelPlanner labelPlanner;
     private boolean started;
 
-    private GoldDistiller(Builder b, GoldConfig config, FeedbackSelector selector, Metric metric) {
+    private GoldDistiller(Builder b, GoldConfig config, Metric metric) {
         this.task = b.task;
         this.generator = b.generator;
         this.studentFactory = b.studentFactory;
         this.scorer = b.scorer;
-        this.selector = selector;
+        this.selector = b.selector;
         this.loopLoss = b.loopLoss;
         this.finalLoss = b.finalLoss;
         this.batchFilter = b.batchFilter;
@@ -81,6 +82,8 @@ public final class GoldDistiller {
         this.resuming = b.storedRun != null;
         this.storedRun = b.storedRun;
         this.minAcceptedShare = b.minAcceptedShare;
+        this.labelPlanner = new LabelPlanner(task, config.labelPlan(), config.batchSize(), config.probeSize(),
+                config.seed());
     }
 
     /** A builder with the reference defaults. */
@@ -99,25 +102,10 @@ public final class GoldDistiller {
         RunStore.StoredRun run = RunStore.read(runDirectory);
         RunStore.checkNotInUse(runDirectory); // before the caller builds its components, which may be costly
         Builder b = new Builder();
-        GoldConfig c = run.config();
         b.task = run.task();
-        b.batchSize = c.batchSize();
-        b.probeSize = c.probeSize();
-        b.rounds = c.rounds();
-        b.feedbackEvery = c.feedbackEvery();
-        b.updateStudentEvery = c.updateStudentEvery();
-        b.updateEpochs = c.updateEpochs();
-        b.studentUpdate = c.studentUpdate();
-        b.probePolicy = c.probePolicy();
-        b.feedbackMode = c.feedbackMode();
-        b.keepProbes = c.keepProbes();
-        b.feedbackLifetime = c.feedbackLifetime();
-        b.feedbackPoolLimit = c.feedbackPoolLimit();
-        b.labelPlan = c.labelPlan();
-        b.finalEpochs = c.finalEpochs();
-        b.seed = c.seed();
+        b.settings = GoldConfigDraft.of(run.config());
         // A metric of the user's own is not known by name: it must be given again, and build() compares names.
-        b.metric = Metrics.find(c.metric()).orElse(null);
+        b.metric = Metrics.find(run.config().metric()).orElse(null);
         b.runDirectory = runDirectory;
         b.storedRun = run;
         return b;
@@ -153,7 +141,7 @@ public final class GoldDistiller {
     }
 
     private DistillationResult run(RunStore store) {
-        State state = new State();
+        State state = new State(new FeedbackPool(config.feedbackLifetime(), config.feedbackPoolLimit()));
         JsonObject provenance;
         if (resuming) {
             RunStore.StoredRun stored = storedRun;
@@ -219,7 +207,7 @@ public final class GoldDistiller {
         }
 
         boolean feedbackOn = config.feedbackMode() == FeedbackMode.ON;
-        List<Sample> feedback = feedbackOn && config.isFeedbackRound(b) ? List.copyOf(st.feedback) : List.of();
+        List<Sample> feedback = feedbackOn && config.isFeedbackRound(b) ? st.feedback.examples() : List.of();
 
         GeneratedBatch trainBatch = generate(b, GenerationMode.TRAIN, 0, config.batchSize(), feedback,
                 Seeds.derive(config.seed(), "train", b));
@@ -313,7 +301,7 @@ public final class GoldDistiller {
     /** Asks the generator for a batch and stamps the loop's ids, origin and round on its samples. */
     private GeneratedBatch generate(int b, GenerationMode mode, int firstIndex, int count, List<Sample> feedback,
                                     long seed) {
-        GenerationRequest request = new GenerationRequest(task, mode, labelPlan(b, mode, firstIndex, count),
+        GenerationRequest request = new GenerationRequest(task, mode, labelPlanner.labels(b, mode, firstIndex, count),
                 feedback, b, seed);
         GeneratedBatch batch = generator.generate(request);
         if (batch.samples().size() > count) {
@@ -342,6 +330,14 @@ public final class GoldDistiller {
             throw new GoldException("scorer " + scorer.name() + " returned " + scores.length + " scores for "
                     + probe.size() + " probe samples");
         }
+        for (int i = 0; i < scores.length; i++) {
+            // A failure of this run (the student's logits went bad), not a setting: checked before any
+            // selector sees it, as selectors refuse NaN as a bad argument.
+            if (Double.isNaN(scores[i])) {
+                throw new GoldException("scorer " + scorer.name() + " returned NaN for probe sample "
+                        + probe.get(i).id() + " in round " + b);
+            }
+        }
         int[] chosen = selector.select(scores, Seeds.derive(config.seed(), "select", b));
         checkSelection(b, chosen, probe.size());
         List<Sample> selected = new ArrayList<>(chosen.length);
@@ -357,7 +353,7 @@ public final class GoldDistiller {
         Selection selection = new Selection(b, scorer.name(), selector.name(), probeIds, scores, ids);
         store.appendSelection(selection);
         st.selections.add(selection);
-        applySelection(st, selected);
+        st.feedback.add(selected);
         for (DistillationListener l : listeners) {
             l.onSelected(selection);
         }
@@ -384,41 +380,6 @@ public final class GoldDistiller {
             }
             seen[i] = true;
         }
-    }
-
-    private void applySelection(State st, List<Sample> selected) {
-        if (config.feedbackLifetime() == FeedbackLifetime.REPLACE) {
-            st.feedback.clear();
-        }
-        st.feedback.addAll(selected);
-        while (st.feedback.size() > config.feedbackPoolLimit()) {
-            st.feedback.remove(0);
-        }
-    }
-
-    private List<String> labelPlan(int b, GenerationMode mode, int firstIndex, int count) {
-        List<String> labels = new ArrayList<>(count);
-        if (task.kind().isSequence()) {
-            for (int i = 0; i < count; i++) {
-                labels.add(null);
-            }
-            return labels;
-        }
-        List<String> names = task.labelNames();
-        if (config.labelPlan() == LabelPlan.BALANCED) {
-            // One round-robin over every sample slot of the run, so no label is favoured across rounds.
-            long slot = (long) b * (config.batchSize() + config.probeSize())
-                    + (mode == GenerationMode.PROBE ? config.batchSize() : firstIndex);
-            for (int i = 0; i < count; i++) {
-                labels.add(names.get((int) ((slot + i) % names.size())));
-            }
-        } else {
-            Random r = new Random(Seeds.derive(config.seed(), "labels-" + mode, b, firstIndex));
-            for (int i = 0; i < count; i++) {
-                labels.add(names.get(r.nextInt(names.size())));
-            }
-        }
-        return labels;
     }
 
     private Dataset trainingData(List<Sample> all) {
@@ -484,7 +445,7 @@ public final class GoldDistiller {
                 }
                 selected.add(s);
             }
-            applySelection(st, selected);
+            st.feedback.add(selected);
         }
         // RunStore.reopen has checked that this checkpoint is there.
         Path checkpoint = store.resumeCheckpoint(stored);
@@ -516,11 +477,15 @@ public final class GoldDistiller {
     /** Mutable state of a run in progress. */
     private static final class State {
         final List<Sample> all = new ArrayList<>();
-        final List<Sample> feedback = new ArrayList<>();
+        final FeedbackPool feedback;
         final List<RoundReport> rounds = new ArrayList<>();
         final List<Selection> selections = new ArrayList<>();
         Student student;
         int nextRound;
+
+        State(FeedbackPool feedback) {
+            this.feedback = feedback;
+        }
     }
 
     /**
@@ -533,28 +498,13 @@ public final class GoldDistiller {
         private Generator generator;
         private StudentFactory studentFactory;
         private OodScorer scorer;
-        private FeedbackSelector selector;
-        private double bandLo = 0.5;
-        private double bandHi = 0.8;
+        private FeedbackSelector selector = RankBandSelector.reference();
         private Loss loopLoss = new CrossEntropyLoss();
         private Loss finalLoss = SymmetricCrossEntropyLoss.defaults();
         private BatchFilter batchFilter = BatchFilter.NONE;
         private Metric metric;
-        private int batchSize = 8;
-        private Integer probeSize;
-        private int rounds = 375;
-        private int feedbackEvery = 2;
-        private int updateStudentEvery = 25;
-        private int updateEpochs = 1;
-        private StudentUpdate studentUpdate = StudentUpdate.CONTINUE;
-        private ProbePolicy probePolicy = ProbePolicy.EVERY_ROUND;
-        private FeedbackMode feedbackMode = FeedbackMode.ON;
-        private boolean keepProbes = true;
-        private FeedbackLifetime feedbackLifetime = FeedbackLifetime.REPLACE;
-        private int feedbackPoolLimit = 32;
-        private LabelPlan labelPlan = LabelPlan.BALANCED;
-        private int finalEpochs = 5;
-        private long seed = 42;
+        /** The loop settings, each declared once there: what build() turns into the run's GoldConfig. */
+        private GoldConfigDraft settings = new GoldConfigDraft();
         private Path runDirectory;
         private Dataset monitor;
         private final List<DistillationListener> listeners = new ArrayList<>();
@@ -588,17 +538,20 @@ public final class GoldDistiller {
             return this;
         }
 
-        /** A feedback selector other than the rank band, e.g. top-k or random (gold-ood). */
+        /** A feedback selector other than the rank band, e.g. top-k or random (gold-ood); default the band. */
         public Builder selector(FeedbackSelector selector) {
             this.selector = selector;
             return this;
         }
 
-        /** The rank band [lo, hi) of the reference selector; default [0.5, 0.8). */
+        /**
+         * The rank band [lo, hi) of the reference selector; default [0.5, 0.8). Replaces a selector given
+         * before.
+         *
+         * @throws IllegalArgumentException as {@link RankBandSelector}'s constructor for a band out of range
+         */
         public Builder selectionBand(double lo, double hi) {
-            this.bandLo = lo;
-            this.bandHi = hi;
-            this.selector = null;
+            this.selector = new RankBandSelector(lo, hi);
             return this;
         }
 
@@ -609,9 +562,19 @@ public final class GoldDistiller {
         }
 
         /** Loss of the final student; default symmetric cross-entropy (alpha 0.1, beta 1.0). */
-        public Builder loss(Loss loss) {
+        public Builder finalLoss(Loss loss) {
             this.finalLoss = loss;
             return this;
+        }
+
+        /**
+         * Loss of the final student.
+         *
+         * @deprecated the name hid which student it is for, next to {@link #loopLoss}; use {@link #finalLoss}
+         */
+        @Deprecated
+        public Builder loss(Loss loss) {
+            return finalLoss(loss);
         }
 
         /** Mini-batch filter of the final student's training; default none. */
@@ -631,85 +594,85 @@ public final class GoldDistiller {
 
         /** Train samples per round, B; default 8, range [1, 10000]. */
         public Builder batchSize(int batchSize) {
-            this.batchSize = batchSize;
+            settings.batchSize = batchSize;
             return this;
         }
 
         /** Probe samples per probe round; default equal to the batch size, range [0, 10000]. */
         public Builder probeSize(int probeSize) {
-            this.probeSize = probeSize;
+            settings.probeSize = probeSize;
             return this;
         }
 
         /** Rounds, N; default 375 (about 3,000 samples at B = 8), range [1, 1000000]. */
         public Builder rounds(int rounds) {
-            this.rounds = rounds;
+            settings.rounds = rounds;
             return this;
         }
 
         /** Feedback goes into every P-th train prompt; default 2, at least 1. */
         public Builder feedbackEvery(int period) {
-            this.feedbackEvery = period;
+            settings.feedbackEvery = period;
             return this;
         }
 
         /** The in-loop student is updated every R rounds; default 25, at least 1. */
         public Builder updateStudentEvery(int period) {
-            this.updateStudentEvery = period;
+            settings.updateStudentEvery = period;
             return this;
         }
 
         /** Passes over all data per in-loop update; default 1, range [1, 1000]. */
         public Builder updateEpochs(int epochs) {
-            this.updateEpochs = epochs;
+            settings.updateEpochs = epochs;
             return this;
         }
 
         /** Continue training (default) or retrain the in-loop student from scratch at each update. */
         public Builder studentUpdate(StudentUpdate mode) {
-            this.studentUpdate = mode;
+            settings.studentUpdate = mode;
             return this;
         }
 
         /** When probes are generated; default every round. */
         public Builder probePolicy(ProbePolicy policy) {
-            this.probePolicy = policy;
+            settings.probePolicy = policy;
             return this;
         }
 
         /** GOLD (default) or one of the no-feedback ablations with the same number of generated samples. */
         public Builder feedbackMode(FeedbackMode mode) {
-            this.feedbackMode = mode;
+            settings.feedbackMode = mode;
             return this;
         }
 
         /** Whether probe samples are training data; default yes. */
         public Builder keepProbes(boolean keep) {
-            this.keepProbes = keep;
+            settings.keepProbes = keep;
             return this;
         }
 
         /** Replace (default) or accumulate feedback examples. */
         public Builder feedbackLifetime(FeedbackLifetime lifetime) {
-            this.feedbackLifetime = lifetime;
+            settings.feedbackLifetime = lifetime;
             return this;
         }
 
         /** Most feedback examples kept when accumulating (the most recent win); default 32, range [1, 1000]. */
         public Builder feedbackPoolLimit(int limit) {
-            this.feedbackPoolLimit = limit;
+            settings.feedbackPoolLimit = limit;
             return this;
         }
 
         /** Balanced round-robin (default) or uniform random labels. */
         public Builder labelPlan(LabelPlan plan) {
-            this.labelPlan = plan;
+            settings.labelPlan = plan;
             return this;
         }
 
         /** Epochs of the final student's training; default 5, range [1, 10000]. */
         public Builder finalEpochs(int epochs) {
-            this.finalEpochs = epochs;
+            settings.finalEpochs = epochs;
             return this;
         }
 
@@ -727,7 +690,7 @@ public final class GoldDistiller {
 
         /** The master seed; default 42. */
         public Builder seed(long seed) {
-            this.seed = seed;
+            settings.seed = seed;
             return this;
         }
 
@@ -752,116 +715,87 @@ public final class GoldDistiller {
             return this;
         }
 
-        /** Validates the settings together and builds the distiller. */
+        /** Validates the settings together and builds the distiller; the builder itself is not changed. */
         public GoldDistiller build() {
-            require(task, "task");
-            require(generator, "generator");
-            require(studentFactory, "student");
-            require(runDirectory, "runDirectory");
-            require(loopLoss, "loopLoss");
-            require(finalLoss, "loss");
-            require(batchFilter, "batchFilter");
-            require(studentUpdate, "studentUpdate");
-            require(probePolicy, "probePolicy");
-            require(feedbackMode, "feedbackMode");
-            require(feedbackLifetime, "feedbackLifetime");
-            require(labelPlan, "labelPlan");
-            int probes = probeSize == null ? batchSize : probeSize;
-            range("batchSize", batchSize, 1, 10_000);
-            range("probeSize", probes, 0, 10_000);
-            range("rounds", rounds, 1, 1_000_000);
-            range("feedbackEvery", feedbackEvery, 1, 1_000_000);
-            range("updateStudentEvery", updateStudentEvery, 1, 1_000_000);
-            range("updateEpochs", updateEpochs, 1, 1_000);
-            range("feedbackPoolLimit", feedbackPoolLimit, 1, 1_000);
-            range("finalEpochs", finalEpochs, 1, 10_000);
-            if (!(minAcceptedShare >= 0.0 && minAcceptedShare <= 1.0)) {
-                throw new IllegalArgumentException("minAcceptedShare must be in [0, 1], was " + minAcceptedShare);
-            }
-            FeedbackSelector sel = selector;
-            if (sel == null) {
-                if (!(bandLo >= 0.0 && bandLo < 1.0)) {
-                    throw new IllegalArgumentException("selectionBand lower bound must be in [0, 1), was " + bandLo);
-                }
-                if (!(bandHi > bandLo && bandHi <= 1.0)) {
-                    throw new IllegalArgumentException("selectionBand upper bound must be in (" + bandLo
-                            + ", 1], was " + bandHi);
-                }
-                sel = new RankBandSelector(bandLo, bandHi);
-            }
-            if (feedbackMode != FeedbackMode.OFF_NO_PROBES && (probePolicy == ProbePolicy.NEVER || probes == 0)) {
-                throw new IllegalArgumentException("feedbackMode " + feedbackMode + " needs probes, but probePolicy is "
-                        + probePolicy + " and probeSize is " + probes + "; allowed: probePolicy EVERY_ROUND or "
-                        + "FEEDBACK_ROUNDS with probeSize >= 1, or feedbackMode OFF_NO_PROBES");
-            }
-            if (feedbackMode == FeedbackMode.OFF_PROBES_KEPT && !keepProbes) {
-                throw new IllegalArgumentException("feedbackMode OFF_PROBES_KEPT keeps probes as data, but keepProbes "
-                        + "is false; allowed: keepProbes true, or feedbackMode OFF_NO_PROBES");
-            }
-            if (feedbackMode == FeedbackMode.ON && scorer == null) {
-                throw new IllegalArgumentException("oodScorer is required when feedbackMode is ON, was null; "
-                        + "e.g. io.github.goldkd.ood.OodScores.energy(1.0)");
-            }
+            Check.notNull("task", task);
+            Check.notNull("generator", generator);
+            Check.notNull("student", studentFactory);
+            Check.notNull("runDirectory", runDirectory);
+            Check.notNull("loopLoss", loopLoss);
+            Check.notNull("finalLoss", finalLoss);
+            Check.notNull("batchFilter", batchFilter);
+            Check.notNull("selector", selector);
+            GoldConfigDraft s = settings;
+            Check.notNull("studentUpdate", s.studentUpdate);
+            Check.notNull("probePolicy", s.probePolicy);
+            Check.notNull("feedbackMode", s.feedbackMode);
+            Check.notNull("feedbackLifetime", s.feedbackLifetime);
+            Check.notNull("labelPlan", s.labelPlan);
+            int probes = s.effectiveProbeSize();
+            Check.inRange("batchSize", s.batchSize, 1, 10_000);
+            Check.inRange("probeSize", probes, 0, 10_000);
+            Check.inRange("rounds", s.rounds, 1, 1_000_000);
+            Check.inRange("feedbackEvery", s.feedbackEvery, 1, 1_000_000);
+            Check.inRange("updateStudentEvery", s.updateStudentEvery, 1, 1_000_000);
+            Check.inRange("updateEpochs", s.updateEpochs, 1, 1_000);
+            Check.inRange("feedbackPoolLimit", s.feedbackPoolLimit, 1, 1_000);
+            Check.inRange("finalEpochs", s.finalEpochs, 1, 10_000);
+            Check.inRange("minAcceptedShare", minAcceptedShare, 0.0, 1.0);
+            Check.that(s.feedbackMode == FeedbackMode.OFF_NO_PROBES
+                            || (s.probePolicy != ProbePolicy.NEVER && probes > 0),
+                    "feedbackMode " + s.feedbackMode + " needs probes, but probePolicy is " + s.probePolicy
+                            + " and probeSize is " + probes + "; allowed: probePolicy EVERY_ROUND or "
+                            + "FEEDBACK_ROUNDS with probeSize >= 1, or feedbackMode OFF_NO_PROBES");
+            Check.that(s.feedbackMode != FeedbackMode.OFF_PROBES_KEPT || s.keepProbes,
+                    "feedbackMode OFF_PROBES_KEPT keeps probes as data, but keepProbes is false; allowed: "
+                            + "keepProbes true, or feedbackMode OFF_NO_PROBES");
+            Check.that(s.feedbackMode != FeedbackMode.ON || scorer != null,
+                    "oodScorer is required when feedbackMode is ON, was null; "
+                            + "e.g. io.github.goldkd.ood.OodScores.energy(1.0)");
             if (monitor != null) {
-                for (Sample s : monitor) {
-                    if (task.kind() == TaskKind.CLASSIFICATION && !task.labelNames().contains(s.label())) {
-                        throw new IllegalArgumentException("monitor sample " + s.id() + " has label '" + s.label()
-                                + "', allowed: " + task.labelNames());
-                    }
-                    if (s.references().isEmpty()) {
-                        throw new IllegalArgumentException("monitor sample " + s.id() + " has no reference to score "
-                                + "against (a label, a target or references)");
-                    }
+                for (Sample m : monitor) {
+                    Check.that(task.kind() != TaskKind.CLASSIFICATION || task.labelNames().contains(m.label()),
+                            "monitor sample " + m.id() + " has label '" + m.label() + "', allowed: "
+                                    + task.labelNames());
+                    Check.that(!m.references().isEmpty(), "monitor sample " + m.id() + " has no reference to "
+                            + "score against (a label, a target or references)");
                 }
             }
             Metric m = metric == null ? Metrics.defaultFor(task.kind()) : metric;
-            GoldConfig config = new GoldConfig(batchSize, probes, rounds, feedbackEvery,
-                    updateStudentEvery, updateEpochs, studentUpdate, probePolicy, feedbackMode, keepProbes,
-                    feedbackLifetime, feedbackPoolLimit, labelPlan, finalEpochs, seed,
-                    scorer == null ? "none" : scorer.name(), sel.name(), loopLoss.name(), finalLoss.name(),
-                    batchFilter.name(), m.name());
+            GoldConfig config = s.toConfig(scorer == null ? "none" : scorer.name(), selector.name(),
+                    loopLoss.name(), finalLoss.name(), batchFilter.name(), m.name());
             if (storedRun != null) {
                 checkSameAsStored(config, storedRun.config());
                 ComponentIdentity.requireStored(runDirectory, "generator", "generator", generator.describe());
                 ComponentIdentity.requireStored(runDirectory, "student", "studentFactory", studentFactory.describe());
             }
-            return new GoldDistiller(this, config, sel, m);
+            return new GoldDistiller(this, config, m);
         }
 
-        private void checkSameAsStored(GoldConfig config, GoldConfig stored) {
-            var components = GoldConfig.class.getRecordComponents();
-            for (var c : components) {
-                if (c.getName().equals("rounds")) {
-                    continue;
-                }
-                try {
-                    Object now = c.getAccessor().invoke(config);
-                    Object then = c.getAccessor().invoke(stored);
-                    if (!Objects.equals(now, then)) {
-                        throw new IllegalArgumentException(c.getName() + " differs from the stored run in "
-                                + runDirectory + ": stored " + then + ", given " + now
-                                + "; a resumed run must use the same settings (only rounds may grow)");
+        /**
+         * A resumed run must have the stored run's config, except that its rounds may grow. The records
+         * decide; their JSON form (what config.json holds) only names the first setting that differs.
+         */
+        private void checkSameAsStored(GoldConfig given, GoldConfig stored) {
+            if (!given.withRounds(stored.rounds()).equals(stored)) {
+                JsonObject now = Jsonl.GSON.toJsonTree(given).getAsJsonObject();
+                JsonObject then = Jsonl.GSON.toJsonTree(stored).getAsJsonObject();
+                for (String setting : now.keySet()) {
+                    if (!setting.equals("rounds") && !Objects.equals(now.get(setting), then.get(setting))) {
+                        throw new IllegalArgumentException(setting + " differs from the stored run in "
+                                + runDirectory + ": stored " + plain(then.get(setting)) + ", given "
+                                + plain(now.get(setting)) + "; a resumed run must use the same settings (only "
+                                + "rounds may grow)");
                     }
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
                 }
             }
-            if (config.rounds() < stored.rounds()) {
-                throw new IllegalArgumentException("rounds must be >= the stored run's " + stored.rounds()
-                        + " when resuming, was " + config.rounds());
-            }
+            Check.that(given.rounds() >= stored.rounds(), "rounds must be >= the stored run's " + stored.rounds()
+                    + " when resuming, was " + given.rounds());
         }
 
-        private static void require(Object value, String setting) {
-            if (value == null) {
-                throw new IllegalArgumentException(setting + " is required, was null");
-            }
-        }
-
-        private static void range(String setting, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(setting + " must be in [" + min + ", " + max + "], was " + value);
-            }
+        /** A JSON value as the setting reads: 3, ON, band[0.5,0.8) (no quotes). */
+        private static String plain(JsonElement e) {
+            return e == null || e.isJsonNull() ? "null" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
         }
     }
 }

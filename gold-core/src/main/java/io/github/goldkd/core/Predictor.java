@@ -54,9 +54,7 @@ public final class Predictor {
      */
     public static Predictor pooled(int copies, Supplier<? extends Student> newCopy) {
         Objects.requireNonNull(newCopy, "newCopy");
-        if (copies < 1) {
-            throw new IllegalArgumentException("copies must be >= 1, was " + copies);
-        }
+        Check.atLeast("copies", copies, 1);
         List<Student> made = new ArrayList<>(copies);
         for (int i = 0; i < copies; i++) {
             Student copy = Objects.requireNonNull(newCopy.get(), "newCopy returned null");

@@ -19,13 +19,8 @@ import java.util.Comparator;
 public record RankBandSelector(double lo, double hi) implements FeedbackSelector {
 
     public RankBandSelector {
-        if (!(lo >= 0.0 && lo < 1.0)) {
-            throw new IllegalArgumentException("selection band lower bound must be in [0, 1), was " + lo);
-        }
-        if (!(hi > lo && hi <= 1.0)) {
-            throw new IllegalArgumentException(
-                    "selection band upper bound must be in (" + lo + ", 1] (above the lower bound), was " + hi);
-        }
+        Check.inRangeBelowMax("selection band lower bound", lo, 0.0, 1.0);
+        Check.inRangeAboveMin("selection band upper bound", hi, lo, 1.0);
     }
 
     /** The reference band [0.5, 0.8). */

@@ -20,7 +20,7 @@ import java.util.Map;
  *       default ({@link GoldDistiller.Builder#loopLoss}), and {@link BatchFilter#NONE};</li>
  *   <li>the <b>final</b> student, trained afresh on all generated data, trains with the final loss,
  *       symmetric cross-entropy by default ({@link SymmetricCrossEntropyLoss#defaults()}: alpha 0.1, beta 1,
- *       label clamp 1e-4; {@link GoldDistiller.Builder#loss}), and the run's batch filter.</li>
+ *       label clamp 1e-4; {@link GoldDistiller.Builder#finalLoss}), and the run's batch filter.</li>
  * </ul>
  * The two losses do not train alike. SCE's reverse term has the gradient of cross-entropy times
  * {@code -ln(labelClamp) * p_y}: at the default clamp up to <b>about 9&times; larger</b> (9.2 where the

@@ -213,7 +213,7 @@ class ModelTest {
     @Test
     void rankBandSelectorRejectsBadBandsAndNaN() {
         assertThatThrownBy(() -> new RankBandSelector(0.9, 0.2))
-                .hasMessage("selection band upper bound must be in (0.9, 1] (above the lower bound), was 0.2");
+                .hasMessage("selection band upper bound must be in (0.9, 1], was 0.2");
         assertThatThrownBy(() -> RankBandSelector.reference().select(new double[] {1, Double.NaN}, 0))
                 .hasMessage("score of probe sample 1 is NaN");
         // floor(q * n) is decimal-exact: 0.29 * 100 is 28.999999999999996 in binary

@@ -161,4 +161,27 @@ class TeacherYieldTest {
         // nothing of the round was committed
         assertThat(RunStore.read(tmp.resolve("twice")).rounds()).isEmpty();
     }
+
+    @Test
+    void aScorerReturningNaNIsARunFailureNamingTheSampleNotABadSetting() {
+        OodScorer nanAtTwo = new OodScorer() {
+            @Override
+            public double[] score(List<Logits> batch) {
+                double[] scores = new double[batch.size()];
+                scores[2] = Double.NaN;
+                return scores;
+            }
+
+            @Override
+            public String name() {
+                return "nan-at-2";
+            }
+        };
+        // Not an IllegalArgumentException: the command line reports those as refused settings (status 2).
+        assertThatThrownBy(() -> builder(tmp.resolve("nan"), new ScriptedGenerator()).oodScorer(nanAtTwo).build()
+                .run())
+                .isExactlyInstanceOf(GoldException.class)
+                .hasMessage("scorer nan-at-2 returned NaN for probe sample r00000-p-02 in round 0");
+        assertThat(RunStore.read(tmp.resolve("nan")).rounds()).isEmpty();
+    }
 }

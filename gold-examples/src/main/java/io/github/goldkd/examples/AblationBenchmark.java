@@ -51,7 +51,7 @@ final class AblationBenchmark {
                 new Row("(3) random feedback from the probe batch", b -> b.selector(FeedbackSelectors.randomBand())),
                 new Row("(4) GOLD: energy band [0.5, 0.8)", b -> b),
                 new Row("(5) max-softmax instead of energy", b -> b.oodScorer(OodScores.maxSoftmax())),
-                new Row("(6) cross-entropy instead of SCE", b -> b.loss(new CrossEntropyLoss())),
+                new Row("(6) cross-entropy instead of SCE", b -> b.finalLoss(new CrossEntropyLoss())),
                 new Row("(7a) energy filter, drops the low-energy half", b -> b.batchFilter(
                         BatchFilters.dropLowest(OodScores.energy(1.0), 0.5))),
                 new Row("(7b) energy filter, drops the high-energy half", b -> b.batchFilter(

@@ -132,9 +132,10 @@ final class DistillCommand implements Callable<Integer> {
         if (!resume && holdsRun) {
             throw usage("--out " + out + " already holds a run; continue it with --resume, or choose another --out");
         }
+        // The run is opened for resuming once, here: the builder refuses a run another process is writing
+        // before anything is built or written, and goes on to Experiment.run, which does not open it again.
+        GoldDistiller.Builder resumed = resume ? GoldDistiller.resume(out) : null;
         if (resume) {
-            // Refuses a run another process is writing before anything is built or written here.
-            GoldDistiller.resume(out);
             // The run's settings come from its config.json; options typed again must agree with them.
             RunStore.StoredRun stored = RunStore.read(out);
             if (!stored.task().equals(taskOption.task())) {
@@ -184,7 +185,8 @@ final class DistillCommand implements Callable<Integer> {
             // The request cache lives in the run directory: a repeated or resumed run pays nothing twice.
             chatModel = teacher.isCorpus() ? null : teacher.chatModel();
             gen = chatModel == null ? Teachers.corpus(t, poolSet) : Teachers.llm(chatModel, cache);
-            o = Experiment.run(t, gen, choice.factory(), testSet, out, resume,
+            GoldDistiller.Builder start = resume ? resumed : GoldDistiller.builder().task(t).runDirectory(out);
+            o = Experiment.run(start, gen, choice.factory(), testSet,
                     b -> b.oodScorer(OodScores.energy(1.0)).rounds(rounds).batchSize(batchSize)
                             .updateStudentEvery(updateEvery).finalEpochs(finalEpochs).feedbackMode(feedbackMode)
                             .seed(seed).minAcceptedShare(minAcceptedShare).listener(progress));

@@ -91,9 +91,19 @@ final class Experiment {
      */
     static Outcome run(Task task, Generator teacher, StudentFactory students, Dataset test, Path dir, boolean resume,
                        UnaryOperator<GoldDistiller.Builder> configure) {
-        long start = System.nanoTime();
-        GoldDistiller.Builder b = resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir);
-        b.generator(teacher).student(students);
+        return run(resume ? GoldDistiller.resume(dir) : GoldDistiller.builder().task(task).runDirectory(dir), teacher,
+                students, test, configure);
+    }
+
+    /**
+     * Runs the distiller {@code start} begins: a fresh builder with task and run directory, or the one
+     * {@link GoldDistiller#resume} made (so a caller that has opened the run for resuming does not open it
+     * again).
+     */
+    static Outcome run(GoldDistiller.Builder start, Generator teacher, StudentFactory students, Dataset test,
+                       UnaryOperator<GoldDistiller.Builder> configure) {
+        long startNanos = System.nanoTime();
+        GoldDistiller.Builder b = start.generator(teacher).student(students);
         double[] finalScore = {Double.NaN};
         if (test != null && !test.isEmpty()) {
             // The loop measures the final student on the monitoring set already; keep that number.
@@ -104,12 +114,9 @@ final class Experiment {
                 }
             });
         }
-        GoldDistiller distiller;
-        try {
-            distiller = configure.apply(b).build();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettings(e.getMessage(), e);
-        }
+        // A setting the builder refuses is an IllegalArgumentException, which the command line reports as a
+        // usage error (status 2).
+        GoldDistiller distiller = configure.apply(b).build();
         DistillationResult result = distiller.run();
         Map<String, Double> scores = new LinkedHashMap<>();
         if (test != null && !test.isEmpty()) {
@@ -120,7 +127,7 @@ final class Experiment {
                 scores.putAll(Metrics.scoreAll(result.student(), test, metrics));
             }
         }
-        return new Outcome(result, scores, (System.nanoTime() - start) / 1e9);
+        return new Outcome(result, scores, (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** The run's metric first, then the task kind's other metrics: what summary.json's testScores holds. */
@@ -133,16 +140,6 @@ final class Experiment {
             }
         }
         return metrics;
-    }
-
-    /**
-     * Settings the distiller's builder refused: a usage error (exit status 2), unlike an
-     * {@link IllegalArgumentException} thrown while the run goes, which is a failure (status 1).
-     */
-    static final class InvalidSettings extends RuntimeException {
-        InvalidSettings(String message, IllegalArgumentException cause) {
-            super(message, cause);
-        }
     }
 
     /** The real-data ceiling: a fresh student of the same kind trained on the whole pool like a final student. */

@@ -10,8 +10,11 @@ import java.io.PrintWriter;
 /**
  * The {@code gold} command line: {@code demo}, {@code distill}, {@code eval}, {@code score} and
  * {@code bench ablation}.
- * Usage errors exit with status 2 and one line naming the bad option; runtime failures exit with
- * status 1 and the cause, without a stack trace (set {@code GOLD_STACKTRACE=1} to see one).
+ * The exit status follows the kind of error, not the class that found it: a bad option or setting (a
+ * picocli parameter error, or an {@link IllegalArgumentException}, which the library throws for every
+ * setting it refuses) exits with status 2 and one line naming it; a runtime failure (a data file's bad
+ * content, I/O, a teacher's error: a {@code GoldException} or anything else) exits with status 1 and the
+ * cause, without a stack trace (set {@code GOLD_STACKTRACE=1} to see one).
  */
 @Command(name = "gold", mixinStandardHelpOptions = true, versionProvider = GoldCli.Version.class,
         description = "GOLD: LLM-driven data generation and knowledge distillation with out-of-distribution feedback.",
@@ -41,10 +44,9 @@ public final class GoldCli implements Runnable {
                 commandLine.getErr().println("gold: " + pe.getMessage());
                 return CommandLine.ExitCode.USAGE;
             }
-            if (ex instanceof Experiment.InvalidSettings) {
-                // settings the distiller's builder refused: a usage error too. Any other
-                // IllegalArgumentException comes from the run itself and is a failure.
-                commandLine.getErr().println("gold: " + ex.getMessage());
+            if (ex instanceof IllegalArgumentException) {
+                // A setting some builder or reader refused (core.Check): a usage error, whichever class checked.
+                commandLine.getErr().println("gold: " + firstLine(String.valueOf(ex.getMessage())));
                 return CommandLine.ExitCode.USAGE;
             }
             commandLine.getErr().println("gold: failed: " + describe(ex));

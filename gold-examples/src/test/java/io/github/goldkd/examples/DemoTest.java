@@ -14,9 +14,12 @@ class DemoTest {
     void demoRunsBothRunsTheCeilingAndTheReport(@TempDir Path tmp) {
         DemoCommand.DemoResult r = DemoCommand.run(tmp, 4, DemoCommand.STUDENT, DemoCommand.SEED);
         assertThat(r.generated()).isEqualTo(4 * 16);
-        assertThat(r.gold()).isBetween(0.5, 1.0);
-        assertThat(r.baseline()).isBetween(0.5, 1.0);
-        assertThat(r.ceiling()).isGreaterThan(0.9);
+        // With these settings and seed the runs reach 0.913 (GOLD), 0.901 (no feedback) and 0.954 (ceiling),
+        // the same on every run; the bounds leave about one point for floating-point differences between
+        // machines, so a change that costs accuracy fails here rather than passing above chance (0.5).
+        assertThat(r.gold()).isBetween(0.90, 1.0);
+        assertThat(r.baseline()).isBetween(0.89, 1.0);
+        assertThat(r.ceiling()).isBetween(0.945, 1.0);
         assertThat(r.report()).exists();
         assertThat(tmp.resolve("gold/summary.json")).exists();
         assertThat(tmp.resolve("no-feedback/summary.json")).exists();

@@ -199,6 +199,33 @@ class GoldCliTest {
     }
 
     @Test
+    void theExitStatusFollowsTheKindOfErrorNotTheClassThatFoundIt(@TempDir Path tmp) throws Exception {
+        // A setting the data reader refuses (a file name it cannot read by): status 2, like any bad option.
+        // It used to be status 1, because LabelledFiles threw a GoldException where builders throw
+        // IllegalArgumentException.
+        Path poolTxt = Files.copy(pool, tmp.resolve("pool.txt"));
+        Path out = tmp.resolve("txt");
+        List<String> txt = distillArgs(out);
+        txt.set(txt.indexOf(pool.toString()), poolTxt.toString());
+        Run badName = gold(txt.toArray(String[]::new));
+        assertThat(badName.status()).isEqualTo(2);
+        assertThat(badName.err().strip()).isEqualTo("gold: " + poolTxt + ": cannot tell the format from the file "
+                + "name, expected .jsonl, .ndjson, .csv or .tsv");
+        assertThat(out).doesNotExist();
+
+        // The teacher's pool holds texts of one label only: the file's content is at fault, status 1.
+        Path positives = tmp.resolve("positives.jsonl");
+        Files.writeString(positives, "{\"text\":\"great\",\"label\":\"positive\"}\n"
+                + "{\"text\":\"lovely\",\"label\":\"positive\"}\n", StandardCharsets.UTF_8);
+        List<String> oneLabel = distillArgs(tmp.resolve("one-label"));
+        oneLabel.set(oneLabel.indexOf(pool.toString()), positives.toString());
+        Run badContent = gold(oneLabel.toArray(String[]::new));
+        assertThat(badContent.status()).isEqualTo(1);
+        assertThat(badContent.err().strip()).isEqualTo("gold: failed: pool has no text labelled 'negative'; every "
+                + "task label needs at least one, task labels [negative, positive]");
+    }
+
+    @Test
     void ablationRunsEveryRowWithEqualSampleCounts(@TempDir Path tmp) throws Exception {
         Run r = gold("bench", "ablation", "--seeds", "1", "--students", "bag", "--task", task.toString(), "--pool",
                 pool.toString(), "--test", test.toString(), "--rounds", "3", "--update-every", "2", "--final-epochs",

@@ -1,15 +1,18 @@
 package io.github.goldkd.student;
 
-/** Validation of configuration values with messages that name the setting, the value and the allowed range. */
+import io.github.goldkd.core.Check;
+
+/**
+ * The students' configuration checks, named for what they allow; each is gold-core's {@link Check}, so a
+ * student refuses a bad setting with the same exception and message shape as every other builder.
+ */
 final class Checks {
 
     private Checks() {
     }
 
     static void atLeast(String name, int value, int min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
-        }
+        Check.atLeast(name, value, min);
     }
 
     static void notNull(String name, Object value) {
@@ -19,26 +22,19 @@ final class Checks {
     }
 
     static void positive(String name, double value) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number > 0, was " + value);
-        }
+        Check.positive(name, value);
     }
 
     static void nonNegative(String name, double value) {
-        if (!(value >= 0) || !Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be a finite number >= 0, was " + value);
-        }
+        Check.nonNegative(name, value);
     }
 
+    /** A share of the data held out, at most half of it. */
     static void fraction(String name, double value) {
-        if (!(value >= 0 && value <= 0.5)) {
-            throw new IllegalArgumentException(name + " must be in [0, 0.5], was " + value);
-        }
+        Check.inRange(name, value, 0.0, 0.5);
     }
 
     static void dropout(String name, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), was " + value);
-        }
+        Check.inRangeBelowMax(name, value, 0.0, 1.0);
     }
 }

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Check;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
@@ -105,7 +106,7 @@ public final class LabelledFiles {
     /**
      * A loader chosen by the file's extension: {@code .jsonl} or {@code .ndjson}, {@code .csv}, {@code .tsv}.
      *
-     * @throws GoldException for any other extension
+     * @throws IllegalArgumentException for any other extension: a setting, not the file's content, is wrong
      */
     public static Loader forFile(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -118,8 +119,8 @@ public final class LabelledFiles {
         if (name.endsWith(".tsv")) {
             return tsv();
         }
-        throw new GoldException(file + ": cannot tell the format from the file name, expected .jsonl, .ndjson, "
-                + ".csv or .tsv");
+        throw new IllegalArgumentException(file + ": cannot tell the format from the file name, expected .jsonl, "
+                + ".ndjson, .csv or .tsv");
     }
 
     /**
@@ -128,8 +129,9 @@ public final class LabelledFiles {
      * {@link #jsonl()}, {@link #csv()}, {@link #tsv()}) and the {@link Loader}'s settings to map other
      * columns or labels, or to read several files with one configuration.
      *
-     * @throws GoldException for an extension other than {@code .jsonl}, {@code .ndjson}, {@code .csv},
-     *                       {@code .tsv}, and as {@link Loader#read} for a bad record
+     * @throws IllegalArgumentException for an extension other than {@code .jsonl}, {@code .ndjson},
+     *                                  {@code .csv}, {@code .tsv}
+     * @throws GoldException            as {@link Loader#read} for a bad record
      */
     public static Dataset read(Path file, Task task) {
         Objects.requireNonNull(file, "file");
@@ -191,7 +193,7 @@ public final class LabelledFiles {
         /** Reads the single input field {@code text} from {@code column}; replaces earlier input mappings. */
         public Loader text(String column) {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("text", requireName(column, "text column"));
+            m.put("text", Check.nonBlankName("text column", column));
             return copy(Collections.unmodifiableMap(m), labelColumn, idColumn, labelMap, allowedLabels, taskFields,
                     taskName, delimiter, quoting);
         }
@@ -202,12 +204,10 @@ public final class LabelledFiles {
          * after {@link #forTask}, each of the task's input fields from the column of the same name).
          */
         public Loader input(String field, String column) {
-            requireName(field, "input field");
-            requireName(column, "column for input field '" + field + "'");
-            if (inputs.containsKey(field)) {
-                throw new GoldException("input field '" + field + "' is already mapped to column '"
-                        + inputs.get(field) + "'");
-            }
+            Check.nonBlankName("input field", field);
+            Check.nonBlankName("column for input field '" + field + "'", column);
+            Check.that(!inputs.containsKey(field), "input field '" + field + "' is already mapped to column '"
+                    + inputs.get(field) + "'");
             Map<String, String> m = new LinkedHashMap<>(inputs);
             m.put(field, column);
             return copy(Collections.unmodifiableMap(m), labelColumn, idColumn, labelMap, allowedLabels, taskFields,
@@ -216,13 +216,13 @@ public final class LabelledFiles {
 
         /** The column (field) holding the label; default {@code label}. */
         public Loader label(String column) {
-            return copy(inputs, requireName(column, "label column"), idColumn, labelMap, allowedLabels, taskFields,
+            return copy(inputs, Check.nonBlankName("label column", column), idColumn, labelMap, allowedLabels, taskFields,
                     taskName, delimiter, quoting);
         }
 
         /** The column (field) holding the sample id, used where present; default {@code id}. */
         public Loader id(String column) {
-            return copy(inputs, labelColumn, requireName(column, "id column"), labelMap, allowedLabels, taskFields,
+            return copy(inputs, labelColumn, Check.nonBlankName("id column", column), labelMap, allowedLabels, taskFields,
                     taskName, delimiter, quoting);
         }
 
@@ -231,12 +231,10 @@ public final class LabelledFiles {
          * as they are (and then checked against the allowed labels, if any).
          */
         public Loader labelMap(Map<String, String> map) {
-            Objects.requireNonNull(map, "labelMap");
+            Check.notNull("labelMap", map);
             Map<String, String> m = new HashMap<>();
             map.forEach((k, v) -> {
-                if (k == null || v == null) {
-                    throw new GoldException("labelMap must not hold null keys or values");
-                }
+                Check.that(k != null && v != null, "labelMap must not hold null keys or values");
                 m.put(k.trim(), v);
             });
             return copy(inputs, labelColumn, idColumn, Collections.unmodifiableMap(m), allowedLabels, taskFields,
@@ -245,10 +243,8 @@ public final class LabelledFiles {
 
         /** The only labels accepted (after the label map); any other label fails the read. */
         public Loader allowedLabels(Collection<String> labels) {
-            Objects.requireNonNull(labels, "allowedLabels");
-            if (labels.isEmpty()) {
-                throw new GoldException("allowedLabels must not be empty");
-            }
+            Check.notNull("allowedLabels", labels);
+            Check.that(!labels.isEmpty(), "allowedLabels must not be empty");
             return copy(inputs, labelColumn, idColumn, labelMap, Collections.unmodifiableSet(new LinkedHashSet<>(labels)),
                     taskFields, taskName, delimiter, quoting);
         }
@@ -277,10 +273,8 @@ public final class LabelledFiles {
         /** The field delimiter (CSV and TSV only), e.g. {@code ';'}; must not be a quote or a line break. */
         public Loader delimiter(char d) {
             requireDelimited("delimiter");
-            if (d == '"' || d == '\n' || d == '\r') {
-                throw new GoldException("delimiter must not be a quote or a line break, was "
-                        + (d == '"' ? "'\"'" : "a line break"));
-            }
+            Check.that(d != '"' && d != '\n' && d != '\r', "delimiter must not be a quote or a line break, was "
+                    + (d == '"' ? "'\"'" : "a line break"));
             return copy(inputs, labelColumn, idColumn, labelMap, allowedLabels, taskFields, taskName, d, quoting);
         }
 
@@ -315,10 +309,9 @@ public final class LabelledFiles {
                 taskFields.forEach(f -> m.put(f, f));
                 return m;
             }
-            if (!inputs.keySet().equals(new LinkedHashSet<>(taskFields))) {
-                throw new GoldException(file + ": the mapped input fields " + inputs.keySet()
-                        + " differ from task '" + taskName + "' input fields " + taskFields);
-            }
+            // The loader's settings disagree with each other, whatever the file holds.
+            Check.that(inputs.keySet().equals(new LinkedHashSet<>(taskFields)), file + ": the mapped input fields "
+                    + inputs.keySet() + " differ from task '" + taskName + "' input fields " + taskFields);
             Map<String, String> m = new LinkedHashMap<>();
             taskFields.forEach(f -> m.put(f, inputs.get(f)));
             return m;
@@ -505,9 +498,7 @@ public final class LabelledFiles {
         }
 
         private void requireDelimited(String setting) {
-            if (format != Format.DELIMITED) {
-                throw new GoldException(setting + " applies to CSV and TSV files only, not JSON Lines");
-            }
+            Check.that(format == Format.DELIMITED, setting + " applies to CSV and TSV files only, not JSON Lines");
         }
     }
 
@@ -705,13 +696,6 @@ public final class LabelledFiles {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    private static String requireName(String name, String what) {
-        if (name == null || name.isBlank()) {
-            throw new GoldException(what + " must be a non-blank name, was " + (name == null ? "null" : "'" + name + "'"));
-        }
-        return name;
     }
 
     private static GoldException fail(Path file, int line, String reason) {

@@ -206,7 +206,7 @@ class LabelledFilesTest {
 
         // a mapping that does not cover the task's fields is refused
         assertThatThrownBy(() -> LabelledFiles.csv().input("premise", "p").forTask(nli).read(f))
-                .hasMessageContaining("differ from task 'rte' input fields [premise, hypothesis]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ from task 'rte' input fields [premise, hypothesis]");
     }
 
     @Test
@@ -323,7 +323,7 @@ class LabelledFilesTest {
         assertThat(LabelledFiles.forFile(c).read(c).get(0).text()).isEqualTo("t,u");
         assertThat(LabelledFiles.forFile(t).read(t).get(0).text()).isEqualTo("\"t");
         assertThatThrownBy(() -> LabelledFiles.forFile(dir.resolve("a.txt")))
-                .isInstanceOf(GoldException.class).hasMessageContaining("a.txt").hasMessageContaining(".jsonl");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a.txt").hasMessageContaining(".jsonl");
     }
 
     @Test
@@ -342,7 +342,7 @@ class LabelledFilesTest {
         assertThatThrownBy(() -> LabelledFiles.read(bad, nli)).isInstanceOf(GoldException.class)
                 .hasMessageContaining("bad.jsonl").hasMessageContaining("maybe");
         assertThatThrownBy(() -> LabelledFiles.read(dir.resolve("a.txt"), nli))
-                .isInstanceOf(GoldException.class).hasMessageContaining("a.txt").hasMessageContaining(".jsonl");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a.txt").hasMessageContaining(".jsonl");
     }
 
     @Test
@@ -353,12 +353,19 @@ class LabelledFilesTest {
         assertThat(base.read(f).get(0).text()).isEqualTo("t");
         assertThat(other.read(f).get(0).text()).isEqualTo("s");
 
-        assertThatThrownBy(() -> base.label(" ")).isInstanceOf(GoldException.class)
-                .hasMessageContaining("label column must be a non-blank name, was ' '");
-        assertThatThrownBy(() -> base.input("a", "x").input("a", "y")).hasMessageContaining("already mapped");
-        assertThatThrownBy(() -> base.allowedLabels(List.of())).hasMessageContaining("allowedLabels must not be empty");
-        assertThatThrownBy(() -> base.quoting(true)).hasMessageContaining("CSV and TSV files only");
-        assertThatThrownBy(() -> LabelledFiles.csv().delimiter('"')).hasMessageContaining("delimiter must not be a quote");
+        // Settings are refused as settings (IllegalArgumentException), unlike a file's bad content (GoldException).
+        assertThatThrownBy(() -> base.label(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("label column must be a non-blank name, was ' '");
+        assertThatThrownBy(() -> base.input("a", "x").input("a", "y")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("input field 'a' is already mapped to column 'x'");
+        assertThatThrownBy(() -> base.allowedLabels(List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("allowedLabels must not be empty");
+        assertThatThrownBy(() -> base.labelMap(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("labelMap is required, was null");
+        assertThatThrownBy(() -> base.quoting(true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("quoting applies to CSV and TSV files only, not JSON Lines");
+        assertThatThrownBy(() -> LabelledFiles.csv().delimiter('"')).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("delimiter must not be a quote or a line break, was '\"'");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.github.goldkd.core.GenerationRequest;
 import io.github.goldkd.core.GenerationStats;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.GoldDistiller;
+import io.github.goldkd.core.Check;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
@@ -702,26 +703,23 @@ public final class CorpusTeacher implements Generator {
         /**
          * Validates the settings, de-duplicates the pool by text (first occurrence kept) and ranks each class.
          *
-         * @throws GoldException naming the setting, its value and what is allowed
+         * @throws IllegalArgumentException naming the setting, its value and what is allowed
+         * @throws GoldException            naming the pool sample and what is wrong with it, or the label the
+         *                                  pool has no text for: the pool's content, not a setting, is at fault
          */
         public CorpusTeacher build() {
-            if (task == null) {
-                throw new GoldException("task is required");
+            Check.notNull("task", task);
+            Check.positive("headTemperature", headTemperature);
+            Check.inRange("labelNoise", labelNoise, 0.0, 1.0);
+            String poolRule = task.kind().isSequence() ? "pool must hold at least one sample with a target"
+                    : "pool must hold at least one labelled text per task label";
+            Check.that(pool != null, poolRule + ", was not set");
+            if (pool.isEmpty()) {
+                throw new GoldException(poolRule + ", was empty");
             }
-            if (!(headTemperature > 0) || Double.isInfinite(headTemperature)) {
-                throw new GoldException("headTemperature must be > 0 and finite, was " + headTemperature);
-            }
-            if (!(labelNoise >= 0 && labelNoise <= 1)) {
-                throw new GoldException("labelNoise must be in [0, 1], was " + labelNoise);
-            }
-            if (pool == null || pool.isEmpty()) {
-                throw new GoldException((task.kind().isSequence() ? "pool must hold at least one sample with a target"
-                        : "pool must hold at least one labelled text per task label") + ", was "
-                        + (pool == null ? "not set" : "empty"));
-            }
-            if (encoder != null && encoder.dimension() <= 0) {
-                throw new GoldException("encoder " + encoder.name() + " has dimension " + encoder.dimension()
-                        + ", must be > 0");
+            if (encoder != null) {
+                Check.that(encoder.dimension() > 0, "encoder " + encoder.name() + " has dimension "
+                        + encoder.dimension() + ", must be > 0");
             }
             if (task.kind().isSequence()) {
                 return buildSequence();

@@ -467,27 +467,31 @@ class CorpusTeacherTest {
     @Test
     void builderValidatesEverySetting() {
         List<Sample> pool = pool(5, 14);
+        // A bad setting is an IllegalArgumentException; a pool with bad content (below) a GoldException.
         assertThatThrownBy(() -> CorpusTeacher.builder().pool(pool).build())
-                .isInstanceOf(GoldException.class).hasMessage("task is required");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("task is required, was null");
         // a classification pool (labels, no targets) is no pool for a sequence task
         Task qa = new Task("qa", TaskKind.EXTRACTIVE_QA, "", List.of("text"), List.of(), List.of());
         assertThatThrownBy(() -> CorpusTeacher.builder().task(qa).pool(pool).build())
                 .hasMessageContaining("EXTRACTIVE_QA").hasMessageContaining("has no target (its 'answer')");
         for (double bad : new double[] {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThatThrownBy(() -> teacher(pool, bad, 0.1))
-                    .hasMessage("headTemperature must be > 0 and finite, was " + bad);
+            assertThatThrownBy(() -> teacher(pool, bad, 0.1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("headTemperature must be a finite number > 0, was " + bad);
         }
         for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
-            assertThatThrownBy(() -> teacher(pool, 0.1, bad)).hasMessage("labelNoise must be in [0, 1], was " + bad);
+            assertThatThrownBy(() -> teacher(pool, 0.1, bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("labelNoise must be in [0, 1], was " + bad);
         }
-        assertThatThrownBy(() -> CorpusTeacher.builder().task(TASK).build()).hasMessageContaining("pool")
-                .hasMessageContaining("not set");
+        assertThatThrownBy(() -> CorpusTeacher.builder().task(TASK).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pool must hold at least one labelled text per task label, was not set");
         assertThatThrownBy(() -> CorpusTeacher.builder().task(TASK).pool(List.of()).build())
-                .hasMessageContaining("pool").hasMessageContaining("empty");
+                .isInstanceOf(GoldException.class)
+                .hasMessage("pool must hold at least one labelled text per task label, was empty");
         List<Sample> foreign = new ArrayList<>(pool);
         foreign.add(Sample.real("z", "meh", "neutral"));
         assertThatThrownBy(() -> CorpusTeacher.builder().task(TASK).pool(foreign).build())
-                .hasMessageContaining("pool sample z has label 'neutral'").hasMessageContaining("[negative, positive]");
+                .isInstanceOf(GoldException.class).hasMessageContaining("pool sample z has label 'neutral'").hasMessageContaining("[negative, positive]");
         List<Sample> onlyPositive = pool.stream().filter(s -> s.label().equals("positive")).toList();
         assertThatThrownBy(() -> CorpusTeacher.builder().task(TASK).pool(onlyPositive).build())
                 .hasMessageContaining("no text labelled 'negative'");
