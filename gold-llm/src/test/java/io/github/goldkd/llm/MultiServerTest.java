@@ -78,19 +78,27 @@ class MultiServerTest {
             } finally {
                 callers.shutdownNow();
             }
+            // Least-busy routing spreads the load but does not split it exactly: a server whose answers come
+            // back sooner (a descheduled thread on a loaded machine) takes a request more. What must hold is
+            // the limit per server, a real spread, and counts that agree with what each server saw.
+            int total = 0;
             for (Fixtures.TeacherDispatcher t : teachers) {
                 assertThat(t.maxInFlight.get()).as("in flight at one server").isEqualTo(2);
-                assertThat(t.requests.get()).isEqualTo(8);
+                assertThat(t.requests.get()).as("requests at one server").isBetween(4, 12);
+                total += t.requests.get();
             }
+            assertThat(total).isEqualTo(24);
             List<ServerStats> stats = model.serverStats();
             assertThat(stats).extracting(ServerStats::url).containsExactly(a.url("/v1/chat/completions").toString(),
                     b.url("/v1/chat/completions").toString(), c.url("/v1/chat/completions").toString());
-            assertThat(stats).allSatisfy(s -> {
-                assertThat(s.requests()).isEqualTo(8);
+            for (int i = 0; i < 3; i++) {
+                ServerStats s = stats.get(i);
+                int seen = teachers[i].requests.get();
+                assertThat(s.requests()).isEqualTo(seen);
                 assertThat(s.failures()).isZero();
-                assertThat(s.promptTokens()).isEqualTo(80);
-                assertThat(s.completionTokens()).isEqualTo(40);
-            });
+                assertThat(s.promptTokens()).isEqualTo(10L * seen);
+                assertThat(s.completionTokens()).isEqualTo(5L * seen);
+            }
             assertThat(model.describe().get("endpoints")).asList().hasSize(3);
             assertThat(model.describe()).containsEntry("maxConcurrencyPerServer", 2).containsEntry("maxConcurrency", 6);
         }
