@@ -107,13 +107,14 @@ public final class StudentBenchmark {
             System.out.println(RESULT_PREFIX + r.encode());
             return;
         }
+        String machine = machine(); // before the run: it reports the load average at the start
         List<Table> tables = switch (args[0]) {
             case "synthetic" -> run(intArg(args, 1, 5), null, 0);
             case "sentiment" -> run(0, Path.of(pathArg(args)), intArg(args, 2, 3));
             case "all" -> run(5, Path.of(pathArg(args)), 3);
             default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'; " + USAGE);
         };
-        System.out.println(machine());
+        System.out.println(machine);
         for (Table t : tables) {
             System.out.println();
             System.out.print(t.markdown());
