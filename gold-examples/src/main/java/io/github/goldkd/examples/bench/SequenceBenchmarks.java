@@ -33,7 +33,9 @@ final class SequenceBenchmarks {
 
     /**
      * Options: {@code --epochs N --eval-every K --beam W --seed S --loss ce|sce --limit-test N --threads T} and
-     * the network's {@code --d --ffn --layers --lr --warmup --min-count --batch}; {@code --save FILE}.
+     * the network's {@code --d --ffn --layers --lr --warmup --min-count --batch}, {@code --encoder scratch|bge}
+     * (math: words embedded from scratch, or frozen bge token states) and {@code --encoder-layers N} (after
+     * {@code --layers}; 0 allowed with bge); {@code --save FILE}.
      */
     static void run(String taskName, Metric metric, String[] args) {
         Map<String, String> o = options(args);
@@ -72,6 +74,17 @@ final class SequenceBenchmarks {
         }
         if (o.containsKey("batch")) {
             b.batchSize(Integer.parseInt(o.get("batch")));
+        }
+        if (o.containsKey("encoder-layers")) {
+            b.encoderLayers(Integer.parseInt(o.get("encoder-layers")));
+        }
+        if (o.containsKey("encoder")) {
+            b.encoder(switch (o.get("encoder")) {
+                case "scratch" -> Seq2SeqConfig.Encoder.FROM_SCRATCH;
+                case "bge" -> Seq2SeqConfig.Encoder.FROZEN_BGE;
+                default -> throw new IllegalArgumentException("--encoder must be scratch or bge, was '"
+                        + o.get("encoder") + "'");
+            });
         }
         Seq2SeqConfig config = b.build();
         Seq2SeqStudent student = Seq2SeqStudent.factory(config)

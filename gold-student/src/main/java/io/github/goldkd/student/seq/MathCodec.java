@@ -303,6 +303,37 @@ final class MathCodec implements SeqCodec {
 
     // ---- text helpers ---------------------------------------------------------------------------------
 
+    /**
+     * The problem as one text, its input fields in order joined by a space: what a frozen bge encoder reads. No
+     * token of {@link #TOKEN} spans a space, so its numbers are those of {@link #source}, in the same order.
+     */
+    String text(Sample s) {
+        List<String> parts = new ArrayList<>();
+        for (String field : inputFields) {
+            String text = s.inputs().get(field);
+            if (text != null) {
+                parts.add(text);
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    /**
+     * The character spans [start, end) of the numbers of {@code text}, in order: number k is slot N{@code k}.
+     * Matched on the text as written (not lower-cased, which could shift offsets), with the same tokeniser as
+     * {@link #source}: lower-casing changes no digit, so the numbers found are the same.
+     */
+    static List<int[]> numberSpans(String text) {
+        List<int[]> out = new ArrayList<>();
+        Matcher m = TOKEN.matcher(text);
+        while (m.find()) {
+            if (isNumber(m.group())) {
+                out.add(new int[] {m.start(), m.end()});
+            }
+        }
+        return out;
+    }
+
     private List<String> words(Sample s) {
         List<String> out = new ArrayList<>();
         for (String field : inputFields) {

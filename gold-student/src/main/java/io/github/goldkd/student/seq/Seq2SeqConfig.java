@@ -29,6 +29,14 @@ import io.github.goldkd.core.TaskKind;
  *       (h Wc) M^T / sqrt(d) + source padding bias [B,T,S] (Wc [d,d]), concatenated after them: one softmax
  *       over [V ; S] (CopyNet style, so the logsumexp, hence the energy, stays meaningful).</li>
  * </ol>
+ * <b>{@link Encoder#FROZEN_BGE}</b> (math only) replaces step 1 and reads the problem text itself: its frozen
+ * bge-small-en-v1.5 token states X [B,S,384] ({@code [CLS] body question [SEP]}, bge's own word pieces, S counted
+ * in them; computed once per problem and cached as float16, never back-propagated) become
+ * X Wp + bp + one-hot(slot tag) Es [B,S,d] (Wp [384,d]; Es [{@code MathCodec.MAX_SLOTS} + 2, d], times sqrt(d)):
+ * the slot tag tells the decoder which word pieces belong to number N0, N1, ... (tag 1 + k; 0 for other pieces,
+ * {@code MAX_SLOTS} + 1 for numbers beyond the slots), since bge reads the numbers, not the slot names. No
+ * sinusoids (bge's states carry their positions). Then {@code encoderLayers} trainable layers (0 allowed) and the
+ * final LN as in step 2; the decoder is the same.
  * Weights: Xavier-uniform from the student's seed (embeddings N(0, 1/d)), biases 0, LayerNorm gain 1.
  * Training: Adam (beta 0.9/0.98, eps 1e-9) at {@code learningRate} with linear warm-up over
  * {@code warmupSteps} steps, gradients clipped to global L2 norm {@code clipNorm}; no dropout.
@@ -36,7 +44,7 @@ import io.github.goldkd.core.TaskKind;
  * @param dModel             model width d, >= 8 and divisible by {@code heads} (default 128)
  * @param heads              attention heads, >= 1 (default 4)
  * @param ffnSize            feed-forward inner size, >= 1 (default 256)
- * @param encoderLayers      encoder layers, >= 1 (default 2)
+ * @param encoderLayers      encoder layers, >= 1 from scratch, >= 0 on frozen bge states (default 2)
  * @param decoderLayers      decoder layers, >= 1 (default 2)
  * @param maxSourceTokens    source tokens kept (the rest is cut), >= 4 (default 128 for math, 256 for text)
  * @param maxTargetTokens    target tokens kept and the decoding limit, >= 2 (default 32 for math, 192 for text)
@@ -52,14 +60,28 @@ import io.github.goldkd.core.TaskKind;
  * @param lengthPenalty      length normalisation exponent alpha of {@link BeamSearch} (GNMT: log-probability /
  *                           ((5 + n) / 6)^alpha, n tokens with the end), in [0, 2] (default 1.0)
  * @param threads            ND4J (OpenMP) threads set when the student is created, 0 = leave as configured,
- *                           in [0, 64] (default 0; the command line runs with one)
+ *                           in [0, 64] (default 0; the command line runs with one); also onnxruntime's intra-op
+ *                           threads for {@link Encoder#FROZEN_BGE} (at least one)
+ * @param encoder            where the encoder's input comes from: {@link Encoder#FROM_SCRATCH} (default) or
+ *                           {@link Encoder#FROZEN_BGE} (math word problems only; needs the optional bge dependency)
  */
 public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayers, int decoderLayers,
                             int maxSourceTokens, int maxTargetTokens, int batchSize, double learningRate,
                             int warmupSteps, double clipNorm, int minTokenCount, int maxVocabulary,
-                            int beamWidth, double lengthPenalty, int threads) {
+                            int beamWidth, double lengthPenalty, int threads, Encoder encoder) {
+
+    /** Where the encoder's input comes from. */
+    public enum Encoder {
+        /** Source words embedded by a trainable table learnt from the training data alone. */
+        FROM_SCRATCH,
+        /** Frozen bge-small token states of the problem text, projected to d by trainable layers. */
+        FROZEN_BGE
+    }
 
     public Seq2SeqConfig {
+        if (encoder == null) {
+            throw new IllegalArgumentException("encoder must be FROM_SCRATCH or FROZEN_BGE, was null");
+        }
         atLeast("dModel", dModel, 8);
         atLeast("heads", heads, 1);
         if (dModel % heads != 0) {
@@ -67,7 +89,10 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
                     + " and heads " + heads);
         }
         atLeast("ffnSize", ffnSize, 1);
-        atLeast("encoderLayers", encoderLayers, 1);
+        if (encoderLayers < (encoder == Encoder.FROZEN_BGE ? 0 : 1)) {
+            throw new IllegalArgumentException("encoderLayers must be >= 1 (>= 0 with encoder FROZEN_BGE), was "
+                    + encoderLayers + " with encoder " + encoder);
+        }
         atLeast("decoderLayers", decoderLayers, 1);
         atLeast("maxSourceTokens", maxSourceTokens, 4);
         atLeast("maxTargetTokens", maxTargetTokens, 2);
@@ -135,6 +160,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         b.beamWidth = beamWidth;
         b.lengthPenalty = lengthPenalty;
         b.threads = threads;
+        b.encoder = encoder;
         return b;
     }
 
@@ -156,6 +182,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         private int beamWidth = 1;
         private double lengthPenalty = 1.0;
         private int threads = 0;
+        private Encoder encoder = Encoder.FROM_SCRATCH;
 
         private Builder() {
         }
@@ -240,10 +267,15 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
             return this;
         }
 
+        public Builder encoder(Encoder v) {
+            encoder = v;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
             return new Seq2SeqConfig(dModel, heads, ffnSize, encoderLayers, decoderLayers, maxSourceTokens,
                     maxTargetTokens, batchSize, learningRate, warmupSteps, clipNorm, minTokenCount, maxVocabulary,
-                    beamWidth, lengthPenalty, threads);
+                    beamWidth, lengthPenalty, threads, encoder);
         }
     }
 }

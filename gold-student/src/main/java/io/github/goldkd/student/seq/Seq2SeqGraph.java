@@ -22,6 +22,8 @@ final class Seq2SeqGraph {
     static final String SRC = "src";
     static final String SRC_BIAS = "srcBias";
     static final String SRC_POS = "srcPos";
+    /** Frozen bge token states [B*S, 384] (only in a {@link Seq2SeqConfig.Encoder#FROZEN_BGE} graph). */
+    static final String SRC_STATES = "srcStates";
     static final String TGT = "tgtIn";
     static final String TGT_POS = "tgtPos";
     static final String SRC_SHAPE = "srcShape";
@@ -49,7 +51,8 @@ final class Seq2SeqGraph {
     }
 
     /**
-     * @param sourceVocabulary  Vs
+     * @param sourceVocabulary  Vs (from scratch), or the number of slot tags ({@link BgeMathSources#TAGS}) on
+     *                          frozen bge states
      * @param decoderVocabulary Vd (decoder input ids)
      * @param outputVocabulary  V
      * @param copy              whether copy scores over the source positions follow the vocabulary logits
@@ -66,7 +69,6 @@ final class Seq2SeqGraph {
         int d = c.dModel();
         SDVariable src = sd.placeHolder(SRC, DataType.INT, -1);
         SDVariable srcBias = sd.placeHolder(SRC_BIAS, DataType.FLOAT, -1, 1, 1, -1);
-        SDVariable srcPos = sd.placeHolder(SRC_POS, DataType.FLOAT, -1, d);
         SDVariable srcShape = sd.placeHolder(SRC_SHAPE, DataType.LONG, 4);
         SDVariable tgt = sd.placeHolder(TGT, DataType.INT, -1);
         SDVariable tgtPos = sd.placeHolder(TGT_POS, DataType.FLOAT, -1, d);
@@ -74,8 +76,19 @@ final class Seq2SeqGraph {
         SDVariable causal = sd.placeHolder(CAUSAL, DataType.FLOAT, -1, -1);
         SDVariable memoryIn = sd.placeHolder(MEMORY_IN, DataType.FLOAT, -1, d);
 
-        SDVariable srcEmb = weight("enc.emb", normal(vs, d, 1.0 / Math.sqrt(d)));
-        SDVariable x = embed(src, srcEmb, vs).add(srcPos);
+        SDVariable x;
+        if (c.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE) {
+            // the states are a placeholder, so no gradient can reach bge; only the projection and tags train
+            SDVariable states = sd.placeHolder(SRC_STATES, DataType.FLOAT, -1, BgeTokenStates.DIMENSION);
+            SDVariable wp = weight("enc.proj.w", xavier(BgeTokenStates.DIMENSION, d));
+            SDVariable bp = weight("enc.proj.b", Nd4j.zeros(DataType.FLOAT, d));
+            SDVariable tagEmb = weight("enc.tags", normal(vs, d, 1.0 / Math.sqrt(d)));
+            x = sd.mmul(states, wp).add(bp).add(embed(src, tagEmb, vs));
+        } else {
+            SDVariable srcPos = sd.placeHolder(SRC_POS, DataType.FLOAT, -1, d);
+            SDVariable srcEmb = weight("enc.emb", normal(vs, d, 1.0 / Math.sqrt(d)));
+            x = embed(src, srcEmb, vs).add(srcPos);
+        }
         for (int l = 0; l < c.encoderLayers(); l++) {
             String p = "enc" + l + ".";
             SDVariable n = layerNorm(p + "ln1", x);

@@ -54,6 +54,11 @@ import java.util.zip.ZipOutputStream;
  * and rendered back to the data's infix form. Text: words, numbers and punctuation are tokens, and the output
  * is one softmax over [vocabulary ; source positions], so names and numbers of a new input are copied.
  *
+ * <p>Encoder ({@link Seq2SeqConfig#encoder()}): from scratch (source words embedded by a trainable table), or, for
+ * math, on the frozen bge-small token states of the problem text with slot tags ({@link BgeMathSources}), projected
+ * by trainable layers. The states are computed once per problem text and kept in one bounded float16 cache for the
+ * process (one onnxruntime session, created by the first such student); bge is never trained.
+ *
  * <p>Training: each mini-batch runs forward once for its logits, which feed {@code options.batchFilter()};
  * {@code options.loss()} gives the gradient of every kept sample's mean per-token loss with respect to its
  * logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a surrogate {@code sum(logits * G)}
@@ -92,6 +97,8 @@ public final class Seq2SeqStudent implements Student {
     private final TrainingOptions options;
     private final Seq2SeqConfig config;
     private final SeqCodec codec;
+    /** The frozen bge token states of a {@link Seq2SeqConfig.Encoder#FROZEN_BGE} student, else {@code null}. */
+    private final BgeTokenStates bge;
     private SameDiff sd;
     private List<String> parameters;
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
@@ -102,9 +109,24 @@ public final class Seq2SeqStudent implements Student {
         this.options = options;
         this.config = config;
         this.codec = codec;
+        this.bge = config.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE ? sharedBge(config.threads()) : null;
         if (config.threads() > 0) {
             Nd4j.getEnvironment().setMaxThreads(config.threads());
         }
+    }
+
+    private static BgeTokenStates sharedBge;
+
+    /**
+     * The one bge session and token-state cache of the process, created on first use (half a second) and kept:
+     * the states are a function of the text alone, so every frozen-bge student shares them, and the cache is
+     * bounded ({@link BgeTokenStates#DEFAULT_CACHE_BYTES} of float16 states, least recently used out).
+     */
+    private static synchronized BgeTokenStates sharedBge(int threads) {
+        if (sharedBge == null) {
+            sharedBge = BgeTokenStates.create(Math.max(1, threads));
+        }
+        return sharedBge;
     }
 
     /** A factory with the defaults of each task kind ({@link Seq2SeqConfig#defaults}). */
@@ -135,6 +157,12 @@ public final class Seq2SeqStudent implements Student {
     private record Encoded(SeqCodec.Source source, int[] target) {
     }
 
+    /** The source of a sample: the codec's words, or the problem's tagged bge word pieces and their states. */
+    private SeqCodec.Source source(Sample s) {
+        return bge == null ? codec.source(s, config.maxSourceTokens())
+                : BgeMathSources.source((MathCodec) codec, bge, s, config.maxSourceTokens());
+    }
+
     @Override
     public FitReport fit(Dataset data, int epochs, long seed) {
         Objects.requireNonNull(data, "data");
@@ -154,7 +182,7 @@ public final class Seq2SeqStudent implements Student {
         List<Encoded> train = new ArrayList<>();
         int skipped = 0;
         for (Sample s : data) {
-            SeqCodec.Source src = codec.source(s, config.maxSourceTokens());
+            SeqCodec.Source src = source(s);
             int[] target = codec.target(s, src, config.maxTargetTokens());
             if (target == null) {
                 skipped++;
@@ -293,7 +321,8 @@ public final class Seq2SeqStudent implements Student {
     }
 
     private void build() {
-        sd = Seq2SeqGraph.build(config, codec.sourceVocabularySize(), decoderVocabulary(),
+        int sourceDepth = bge == null ? codec.sourceVocabularySize() : BgeMathSources.TAGS;
+        sd = Seq2SeqGraph.build(config, sourceDepth, decoderVocabulary(),
                 codec.outputVocabularySize(), codec.copies(), options.seed());
         attach();
     }
@@ -352,13 +381,30 @@ public final class Seq2SeqStudent implements Student {
         Map<String, INDArray> ph = new LinkedHashMap<>();
         ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {b, 1, 1, s}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.SRC_POS, tiledPositions(b, s));
+        if (bge == null) {
+            ph.put(Seq2SeqGraph.SRC_POS, tiledPositions(b, s));
+        } else {
+            ph.put(Seq2SeqGraph.SRC_STATES, states(items, s));
+        }
         ph.put(Seq2SeqGraph.SRC_SHAPE, shape(b, s));
         ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
         ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(b, t));
         ph.put(Seq2SeqGraph.TGT_SHAPE, shape(b, t));
         ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
         return ph;
+    }
+
+    /** The frozen bge states of a batch, [b*s, 384], zero rows on padding (masked by the source bias). */
+    private static INDArray states(List<Encoded> items, int s) {
+        int dim = BgeTokenStates.DIMENSION;
+        float[] all = new float[items.size() * s * dim];
+        for (int i = 0; i < items.size(); i++) {
+            SeqCodec.Source src = items.get(i).source();
+            for (int j = 0; j < src.length(); j++) {
+                src.states().copyState(j, all, (i * s + j) * dim);
+            }
+        }
+        return Nd4j.create(all, new long[] {(long) items.size() * s, dim}, DataType.FLOAT);
     }
 
     /** The attention shape [B, L, H, dh] the graph reshapes rows with. */
@@ -432,7 +478,7 @@ public final class Seq2SeqStudent implements Student {
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
             List<Encoded> items = new ArrayList<>();
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
-                SeqCodec.Source src = codec.source(s, config.maxSourceTokens());
+                SeqCodec.Source src = source(s);
                 items.add(new Encoded(src, codec.target(s, src, config.maxTargetTokens())));
             }
             INDArray out = sd.output(placeholders(items), Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
@@ -462,7 +508,7 @@ public final class Seq2SeqStudent implements Student {
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
             List<Encoded> items = new ArrayList<>();
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
-                items.add(new Encoded(codec.source(s, config.maxSourceTokens()), null));
+                items.add(new Encoded(source(s), null));
             }
             Map<String, INDArray> ph = placeholders(items);
             INDArray memory = sd.output(ph, Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
@@ -603,9 +649,14 @@ public final class Seq2SeqStudent implements Student {
         try {
             JsonObject meta = c.meta();
             Task task = TaskJson.fromJson(meta.getAsJsonObject("task"));
-            Seq2SeqConfig config = new Gson().fromJson(meta.get("config"), Seq2SeqConfig.class);
-            // the record's constructor is bypassed by Gson: validate through it
-            config = config.toBuilder().build();
+            JsonObject configJson = meta.getAsJsonObject("config");
+            if (!configJson.has("encoder")) {
+                // written before the encoder option, when every seq2seq student was trained from scratch
+                configJson = configJson.deepCopy();
+                configJson.addProperty("encoder", Seq2SeqConfig.Encoder.FROM_SCRATCH.name());
+            }
+            // Gson builds the record through its canonical constructor, which validates
+            Seq2SeqConfig config = new Gson().fromJson(configJson, Seq2SeqConfig.class);
             JsonObject l = meta.getAsJsonObject("loss");
             GoldLossFunction lf = new GoldLossFunction(l.get("kind").getAsString(), l.get("alpha").getAsDouble(),
                     l.get("beta").getAsDouble(), l.get("labelClamp").getAsDouble(),
@@ -693,7 +744,13 @@ public final class Seq2SeqStudent implements Student {
             Objects.requireNonNull(task, "task");
             Objects.requireNonNull(options, "options");
             Seq2SeqConfig c = config != null ? config : Seq2SeqConfig.defaults(task.kind());
-            return new Seq2SeqStudent(task, options, c, newCodec(task, c));
+            SeqCodec codec = newCodec(task, c);
+            if (c.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE && task.kind() != TaskKind.MATH_WORD_PROBLEM) {
+                throw new IllegalArgumentException("encoder FROZEN_BGE is for MATH_WORD_PROBLEM tasks (its slots "
+                        + "follow bge's word pieces; copying from them is not built), task '" + task.name()
+                        + "' is " + task.kind() + ": use encoder FROM_SCRATCH");
+            }
+            return new Seq2SeqStudent(task, options, c, codec);
         }
 
         /** Restores a saved student; its batch filter is {@link BatchFilter#NONE} (filters are not stored). */

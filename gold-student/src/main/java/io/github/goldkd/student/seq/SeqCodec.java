@@ -49,8 +49,16 @@ interface SeqCodec {
 
     JsonObject toJson();
 
-    /** One encoded source: vocabulary ids, the tokens as written, and codec data (a math problem's numbers). */
-    record Source(int[] ids, List<String> tokens, double[] numbers) {
+    /**
+     * One encoded source: vocabulary ids, the tokens as written, codec data (a math problem's numbers) and, for a
+     * student on frozen bge states, those states (one per id; {@code ids} are then the slot tags of
+     * {@link BgeMathSources}), else {@code null}.
+     */
+    record Source(int[] ids, List<String> tokens, double[] numbers, BgeTokenStates.Encoded states) {
+        Source(int[] ids, List<String> tokens, double[] numbers) {
+            this(ids, tokens, numbers, null);
+        }
+
         int length() {
             return ids.length;
         }
