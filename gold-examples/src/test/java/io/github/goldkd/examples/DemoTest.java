@@ -26,4 +26,23 @@ class DemoTest {
         assertThat(tmp.resolve("summary.json")).exists();
         assertThat(r.table()).contains("GOLD").contains("ceiling");
     }
+
+    @Test
+    void everyShippedTaskWithADemoIsOfferedAndItsRunsFitTheCorpusTeachersPool() {
+        GoldCliTest.Run r = GoldCliTest.gold("demo", "--task", "qnli");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--task must be one of nl4opt, sentiment, squad, svamp, was 'qnli'");
+        for (DemoCommand.Settings s : DemoCommand.DEMOS.values()) {
+            io.github.goldkd.core.Task task = ShippedTasks.task(s.task());
+            assertThat(s.student().supports(task.kind())).as(s.task()).isTrue();
+            // each run asks rounds x (train + probe) samples; the simulation never answers a text twice nor
+            // with a demonstration, so a run that asked more than that would end early, below the demo's budget
+            int asked = s.rounds() * 2 * s.batchSize();
+            assertThat(asked).as(s.task()).isLessThanOrEqualTo(
+                    ShippedTasks.pool(s.task()).size() - task.demonstrations().size());
+        }
+        assertThat(DemoCommand.DEMOS.get("svamp").factory(StudentChoice.SEQ2SEQ).describe())
+                .as("the demo's seq2seq configuration reaches the student factory")
+                .containsEntry("config", DemoCommand.DEMOS.get("svamp").seq2seq());
+    }
 }

@@ -451,7 +451,8 @@ class DistillCommandTest {
         return chat(sample.toString(), "stop");
     }
 
-    private static MockResponse chat(String content, String finishReason) {
+    /** An OpenAI chat completion whose message is {@code content}, with 10 prompt and 5 completion tokens. */
+    static MockResponse chat(String content, String finishReason) {
         JsonObject message = new JsonObject();
         message.addProperty("role", "assistant");
         message.addProperty("content", content);

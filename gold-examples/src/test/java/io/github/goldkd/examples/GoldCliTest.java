@@ -246,22 +246,8 @@ class GoldCliTest {
         assertThat(gold(wholeArgs.toArray(String[]::new)).status()).isZero();
 
         Path killed = tmp.resolve("killed");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), GoldCli.class.getName()));
         List<String> killedArgs = withRounds(distillArgs(killed), 40);
-        command.addAll(killedArgs);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.log").toFile()).start();
-        Path rounds = killed.resolve(RunStore.ROUNDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (committedRounds(rounds) < 5 && child.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(child.isAlive()).as("the child is still running when it is killed").isTrue();
-        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int committed = committedRounds(rounds);
+        int committed = killOnceCommitted(killedArgs, killed, 5, tmp.resolve("child.log"));
         assertThat(committed).isBetween(5, 39);
 
         List<String> resumeArgs = new ArrayList<>(killedArgs);
@@ -275,6 +261,34 @@ class GoldCliTest {
         assertThat(RunStore.read(killed).selections()).isEqualTo(RunStore.read(whole).selections());
         assertThat(json(killed.resolve("summary.json")).get("testAccuracy").getAsDouble())
                 .isEqualTo(json(whole.resolve("summary.json")).get("testAccuracy").getAsDouble());
+    }
+
+    /**
+     * Runs {@code gold args} in a child JVM on this test's class path and kills it with SIGKILL
+     * ({@link Process#destroyForcibly()} on Linux: no shutdown hook, no flush) as soon as at least
+     * {@code rounds} rounds are committed in the run directory {@code out}; the child's output goes to
+     * {@code log}. Fails when the child ends (or 4 minutes pass) before that; returns the rounds committed
+     * when it was killed.
+     */
+    static int killOnceCommitted(List<String> args, Path out, int rounds, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), GoldCli.class.getName()));
+        command.addAll(args);
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path committedRounds = out.resolve(RunStore.ROUNDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        try {
+            while (committedRounds(committedRounds) < rounds && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(child.isAlive()).as("the child is still running when it is killed; its output:\n%s",
+                    Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "").isTrue();
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        return committedRounds(committedRounds);
     }
 
     private static List<String> withRounds(List<String> args, int rounds) {
