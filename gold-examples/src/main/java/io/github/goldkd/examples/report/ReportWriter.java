@@ -207,6 +207,8 @@ public final class ReportWriter {
         JFreeChart line = ChartFactory.createXYLineChart(title, xLabel, yLabel, lines, PlotOrientation.VERTICAL, true,
                 false, false);
         line.getXYPlot().setBackgroundPaint(Color.WHITE);
+        // Scores of compared runs differ by a point or less: an axis from 0 would draw them as one line.
+        ((org.jfree.chart.axis.NumberAxis) line.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
         ChartUtils.saveChartAsPNG(file.toFile(), line, WIDTH, HEIGHT);
     }
 
