@@ -325,10 +325,11 @@ public final class GoldDistiller {
     }
 
     private List<String> select(int b, List<Sample> probe, State st, RunStore store) {
-        double[] scores = probe.isEmpty() ? new double[0] : scorer.score(st.student.logits(probe));
-        if (scores.length != probe.size()) {
-            throw new GoldException("scorer " + scorer.name() + " returned " + scores.length + " scores for "
-                    + probe.size() + " probe samples");
+        List<Logits> logits = probe.isEmpty() ? List.of() : st.student.logits(probe);
+        double[] scores = probe.isEmpty() ? new double[0] : scorer.score(logits);
+        if (scores.length != probe.size() || logits.size() != probe.size()) {
+            throw new GoldException("scorer " + scorer.name() + " returned " + scores.length + " scores and the student "
+                    + logits.size() + " logits for " + probe.size() + " probe samples");
         }
         for (int i = 0; i < scores.length; i++) {
             // A failure of this run (the student's logits went bad), not a setting: checked before any
@@ -338,7 +339,8 @@ public final class GoldDistiller {
                         + probe.get(i).id() + " in round " + b);
             }
         }
-        int[] chosen = selector.select(scores, Seeds.derive(config.seed(), "select", b));
+        int[] chosen = selector.select(new SelectionContext(probe, scores, logits, task,
+                Seeds.derive(config.seed(), "select", b)));
         checkSelection(b, chosen, probe.size());
         List<Sample> selected = new ArrayList<>(chosen.length);
         List<String> ids = new ArrayList<>(chosen.length);

@@ -2,6 +2,7 @@ package io.github.goldkd.examples;
 
 import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.FeedbackLifetime;
 import io.github.goldkd.core.FeedbackMode;
 import io.github.goldkd.core.GoldDistiller;
 import io.github.goldkd.core.RoundReport;
@@ -37,25 +38,117 @@ final class AblationBenchmark {
     /**
      * One row.
      *
+     * @param cli    the row's name on the command line ({@code --selectors})
      * @param name   what the row changes
      * @param change the builder change against the GOLD defaults
      */
-    record Row(String name, UnaryOperator<GoldDistiller.Builder> change) {
+    record Row(String cli, String name, UnaryOperator<GoldDistiller.Builder> change) {
     }
 
-    /** The rows of the issue, in order. */
+    /** The command-line name of the row every other row is paired with. */
+    static final String RANDOM = "random";
+    /** The command-line name of the reference GOLD row. */
+    static final String GOLD = "gold";
+    /** The command-line name of the no-feedback row (ZeroGen-style). */
+    static final String NONE = "none";
+
+    /** Issue 17's soft-selection temperature: the least familiar probe e^4 times as likely as the most familiar. */
+    static final double SOFT_TEMPERATURE = 0.25;
+
+    /** The rows of the first ablation, in order: what {@code gold bench ablation} runs without --selectors. */
     static List<Row> rows() {
-        return List.of(
-                new Row("(1) no probes, no feedback (ZeroGen-style)", b -> b.feedbackMode(FeedbackMode.OFF_NO_PROBES)),
-                new Row("(2) probes kept, no feedback", b -> b.feedbackMode(FeedbackMode.OFF_PROBES_KEPT)),
-                new Row("(3) random feedback from the probe batch", b -> b.selector(FeedbackSelectors.randomBand())),
-                new Row("(4) GOLD: energy band [0.5, 0.8)", b -> b),
-                new Row("(5) max-softmax instead of energy", b -> b.oodScorer(OodScores.maxSoftmax())),
-                new Row("(6) cross-entropy instead of SCE", b -> b.finalLoss(new CrossEntropyLoss())),
-                new Row("(7a) energy filter, drops the low-energy half", b -> b.batchFilter(
+        return List.of(named(NONE), named("probes-kept"), named(RANDOM), named(GOLD), named("max-softmax"),
+                named("cross-entropy"), named("filter-low"), named("filter-high"));
+    }
+
+    /**
+     * Every row by command-line name: the first ablation's rows, then issue 17's selection rules. Loop
+     * modifiers ({@link #MODIFIERS}) join a name with '+', e.g. {@code misfit+fresh}.
+     */
+    private static Map<String, Row> catalogue() {
+        Map<String, Row> m = new LinkedHashMap<>();
+        for (Row r : List.of(
+                new Row(NONE, "(1) no probes, no feedback (ZeroGen-style)", b -> b.feedbackMode(FeedbackMode.OFF_NO_PROBES)),
+                new Row("probes-kept", "(2) probes kept, no feedback", b -> b.feedbackMode(FeedbackMode.OFF_PROBES_KEPT)),
+                new Row(RANDOM, "(3) random feedback from the probe batch", b -> b.selector(FeedbackSelectors.randomBand())),
+                new Row(GOLD, "(4) GOLD: energy band [0.5, 0.8)", b -> b),
+                new Row("max-softmax", "(5) max-softmax instead of energy", b -> b.oodScorer(OodScores.maxSoftmax())),
+                new Row("cross-entropy", "(6) cross-entropy instead of SCE", b -> b.finalLoss(new CrossEntropyLoss())),
+                new Row("filter-low", "(7a) energy filter, drops the low-energy half", b -> b.batchFilter(
                         BatchFilters.dropLowest(OodScores.energy(1.0), 0.5))),
-                new Row("(7b) energy filter, drops the high-energy half", b -> b.batchFilter(
-                        BatchFilters.dropHighest(OodScores.energy(1.0), 0.5))));
+                new Row("filter-high", "(7b) energy filter, drops the high-energy half", b -> b.batchFilter(
+                        BatchFilters.dropHighest(OodScores.energy(1.0), 0.5))),
+                new Row("per-class", "per-class energy band [0.5, 0.8)",
+                        b -> b.selector(FeedbackSelectors.perClassBand(0.5, 0.8))),
+                new Row("diverse", "diverse: TF-IDF farthest point in the unfamiliar half",
+                        b -> b.selector(FeedbackSelectors.diverseBand(0.5, 0.8))),
+                new Row("misfit", "misfit: student argmax differs from the teacher's label",
+                        b -> b.selector(FeedbackSelectors.misfit(0.5, 0.8))),
+                new Row("soft", "soft: drawn with weight exp((rank quantile - 1) / 0.25)",
+                        b -> b.selector(FeedbackSelectors.soft(0.5, 0.8, SOFT_TEMPERATURE))))) {
+            m.put(r.cli(), r);
+        }
+        return m;
+    }
+
+    /**
+     * Loop settings a row name can add after '+': {@code fresh} updates the in-loop student every round with
+     * one more pass over all data so far, continuing from its weights (the existing updateStudentEvery = 1,
+     * updateEpochs = 1), so every selection reads current scores; {@code accumulate} keeps earlier feedback
+     * (the existing feedbackLifetime ACCUMULATE, up to feedbackPoolLimit examples) instead of replacing it.
+     */
+    static final Map<String, UnaryOperator<GoldDistiller.Builder>> MODIFIERS = Map.of(
+            "fresh", b -> b.updateStudentEvery(1).updateEpochs(1),
+            "accumulate", b -> b.feedbackLifetime(FeedbackLifetime.ACCUMULATE));
+
+    /** The names {@link #named} accepts, for a usage message. */
+    static String names() {
+        return String.join(", ", catalogue().keySet()) + "; add +" + String.join(" or +",
+                MODIFIERS.keySet().stream().sorted().toList()) + " to any of them (e.g. misfit+fresh)";
+    }
+
+    /** The row a command-line name stands for, e.g. {@code misfit} or {@code gold+fresh}. */
+    static Row named(String spec) {
+        String[] parts = spec.strip().split("\\+");
+        Row base = catalogue().get(parts[0].strip());
+        if (base == null) {
+            throw new IllegalArgumentException("unknown selection rule '" + spec + "'; allowed: " + names());
+        }
+        UnaryOperator<GoldDistiller.Builder> change = base.change();
+        StringBuilder name = new StringBuilder(base.name());
+        StringBuilder cli = new StringBuilder(base.cli());
+        for (int i = 1; i < parts.length; i++) {
+            String mod = parts[i].strip();
+            UnaryOperator<GoldDistiller.Builder> extra = MODIFIERS.get(mod);
+            if (extra == null) {
+                throw new IllegalArgumentException("unknown modifier '+" + mod + "' in '" + spec + "'; allowed: "
+                        + names());
+            }
+            UnaryOperator<GoldDistiller.Builder> before = change;
+            change = b -> extra.apply(before.apply(b));
+            name.append(" + ").append(mod);
+            cli.append('+').append(mod);
+        }
+        return new Row(cli.toString(), name.toString(), change);
+    }
+
+    /**
+     * The rows of a {@code --selectors} run: no feedback, random feedback and GOLD first (the baselines of
+     * the paired differences and the curves), then the given rules in order, each once.
+     */
+    static List<Row> selection(List<String> specs) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (String spec : concat(List.of(NONE, RANDOM, GOLD), specs)) {
+            Row r = named(spec);
+            rows.putIfAbsent(r.cli(), r);
+        }
+        return List.copyOf(rows.values());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /**
@@ -73,22 +166,27 @@ final class AblationBenchmark {
                     List<StudentChoice> students) {
     }
 
-    /** Mean, standard deviation and the per-seed values of one cell. */
-    record Cell(double mean, double sd, List<Double> values, int generated) {
+    /**
+     * One cell: mean, standard deviation and the per-seed values of the final student's test score, and the
+     * in-loop student's mean test score after each update against the samples generated before it.
+     */
+    record Cell(double mean, double sd, List<Double> values, int generated, double[][] curve) {
     }
 
     /**
      * Runs every row for every student and seed; returns cells by student then row name. Progress lines go to
-     * {@code progress}.
+     * {@code progress}. The test set also monitors the in-loop student (for the learning curves only: the
+     * loop never reads the score).
      */
-    static Map<StudentChoice, Map<String, Cell>> run(Task task, Dataset pool, Dataset test, Settings s, Path dir,
-                                                    Consumer<String> progress) {
+    static Map<StudentChoice, Map<String, Cell>> run(Task task, Dataset pool, Dataset test, Settings s, List<Row> rows,
+                                                    Path dir, Consumer<String> progress) {
         Map<StudentChoice, Map<String, Cell>> out = new LinkedHashMap<>();
         for (StudentChoice student : s.students()) {
             Map<String, Cell> cells = new LinkedHashMap<>();
-            for (Row row : rows()) {
+            for (Row row : rows) {
                 SummaryStatistics stats = new SummaryStatistics();
                 List<Double> values = new ArrayList<>();
+                List<double[][]> curves = new ArrayList<>();
                 int generated = -1;
                 for (int seed = 1; seed <= s.seeds(); seed++) {
                     long sd = seed;
@@ -97,10 +195,11 @@ final class AblationBenchmark {
                             runDir, false, b -> row.change().apply(b.oodScorer(OodScores.energy(1.0))
                                     .rounds(s.rounds()).batchSize(s.batchSize()).updateStudentEvery(s.updateEvery())
                                     .updateEpochs(s.updateEpochs())
-                                    .finalEpochs(s.finalEpochs()).seed(sd)));
+                                    .finalEpochs(s.finalEpochs()).seed(sd).monitor(test)));
                     double acc = o.result().student().score(test, o.result().metric());
                     stats.addValue(acc);
                     values.add(acc);
+                    curves.add(curve(o.result().rounds()));
                     if (generated >= 0 && generated != o.result().dataset().size()) {
                         throw new IllegalStateException("row " + row.name() + " generated " + o.result().dataset().size()
                                 + " samples with seed " + seed + ", " + generated + " before: totals must be equal");
@@ -110,33 +209,168 @@ final class AblationBenchmark {
                             student.cliName(), row.name(), seed, o.result().metric().name(), acc, generated,
                             o.seconds()));
                 }
-                cells.put(row.name(), new Cell(stats.getMean(), stats.getStandardDeviation(), values, generated));
+                cells.put(row.name(), new Cell(stats.getMean(), stats.getStandardDeviation(), values, generated,
+                        meanCurve(curves)));
             }
             out.put(student, cells);
         }
         return out;
     }
 
-    /** The results as a Markdown table. */
-    static String table(Map<StudentChoice, Map<String, Cell>> results, int seeds, String metric) {
+    /** {samples generated before the update, in-loop test score} at each round that updated and scored. */
+    static double[][] curve(List<RoundReport> rounds) {
+        List<double[]> points = new ArrayList<>();
+        int before = 0;
+        for (RoundReport r : rounds) {
+            if (r.studentScore() != null) {
+                points.add(new double[] {before, r.studentScore()});
+            }
+            before += r.generated();
+        }
+        return points.toArray(double[][]::new);
+    }
+
+    /** The pointwise mean over seeds, on the points all seeds have (equal budgets give equal x). */
+    static double[][] meanCurve(List<double[][]> curves) {
+        int n = curves.stream().mapToInt(c -> c.length).min().orElse(0);
+        double[][] out = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            for (double[][] c : curves) {
+                out[i][0] += c[i][0] / curves.size();
+                out[i][1] += c[i][1] / curves.size();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The results as a Markdown table: per student the mean ± sd over seeds, and the paired difference to
+     * random feedback (row minus random, seed by seed) as mean ± sd of the differences, marked with
+     * {@code *} where the mean difference exceeds its sd.
+     */
+    static String table(Map<StudentChoice, Map<String, Cell>> results, List<Row> rows, int seeds, String metric) {
         StringBuilder sb = new StringBuilder();
         sb.append("| row | samples |");
         results.keySet().forEach(s -> sb.append(' ').append(s.cliName()).append(' ').append(metric).append(" (")
-                .append(seeds).append(" seeds) |"));
+                .append(seeds).append(" seeds) | ").append(s.cliName()).append(" − random, paired |"));
         sb.append("\n|---|---:|");
-        results.keySet().forEach(s -> sb.append("---:|"));
+        results.keySet().forEach(s -> sb.append("---:|---:|"));
         sb.append('\n');
         Map<String, Integer> generated = new HashMap<>();
         results.values().forEach(m -> m.forEach((k, v) -> generated.put(k, v.generated())));
-        for (Row row : rows()) {
+        String random = named(RANDOM).name();
+        for (Row row : rows) {
             sb.append("| ").append(row.name()).append(" | ").append(generated.get(row.name())).append(" |");
             for (Map<String, Cell> cells : results.values()) {
                 Cell c = cells.get(row.name());
                 sb.append(String.format(Locale.ROOT, " %.4f ± %.4f |", c.mean(), c.sd()));
+                Cell base = cells.get(random);
+                if (base == null || row.name().equals(random)) {
+                    sb.append(" |");
+                } else {
+                    double[] d = paired(c, base);
+                    sb.append(String.format(Locale.ROOT, " %+.4f ± %.4f%s |", d[0], d[1], d[0] > d[1] ? " *" : ""));
+                }
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** Mean and standard deviation of {@code a - b} seed by seed. */
+    static double[] paired(Cell a, Cell b) {
+        SummaryStatistics d = new SummaryStatistics();
+        for (int i = 0; i < Math.min(a.values().size(), b.values().size()); i++) {
+            d.addValue(a.values().get(i) - b.values().get(i));
+        }
+        return new double[] {d.getMean(), d.getN() > 1 ? d.getStandardDeviation() : 0.0};
+    }
+
+    /**
+     * The row with the largest paired difference to random feedback for one student, among the rows that are
+     * not a baseline (no feedback, random, GOLD); null when there is none.
+     */
+    static Row best(Map<String, Cell> cells, List<Row> rows) {
+        Cell base = cells.get(named(RANDOM).name());
+        Row best = null;
+        double bestDiff = Double.NEGATIVE_INFINITY;
+        for (Row r : rows) {
+            if (List.of(NONE, RANDOM, GOLD).contains(r.cli()) || base == null) {
+                continue;
+            }
+            double d = paired(cells.get(r.name()), base)[0];
+            if (d > bestDiff) {
+                bestDiff = d;
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * One learning-curve chart per student in {@code dir} ({@code curve-<student>.png}): the in-loop student's
+     * mean test score against the samples generated so far, for no feedback, random feedback, GOLD and the
+     * rule with the largest paired gain over random. Returns the Markdown that shows them.
+     */
+    static String curves(Path dir, Map<StudentChoice, Map<String, Cell>> results, List<Row> rows, String taskName,
+                         String metric) {
+        StringBuilder md = new StringBuilder();
+        for (Map.Entry<StudentChoice, Map<String, Cell>> e : results.entrySet()) {
+            Map<String, double[][]> series = new LinkedHashMap<>();
+            List<Row> shown = new ArrayList<>();
+            for (String cli : List.of(NONE, RANDOM, GOLD)) {
+                rows.stream().filter(r -> r.cli().equals(cli)).findFirst().ifPresent(shown::add);
+            }
+            Row best = best(e.getValue(), rows);
+            if (best != null) {
+                shown.add(best);
+            }
+            for (Row r : shown) {
+                Cell c = e.getValue().get(r.name());
+                if (c != null && c.curve().length > 0) {
+                    series.put(r.cli() + (r == best ? " (best rule)" : ""), c.curve());
+                }
+            }
+            if (series.isEmpty()) {
+                continue;
+            }
+            String file = "curve-" + e.getKey().cliName() + ".png";
+            try {
+                io.github.goldkd.examples.report.ReportWriter.lineChart(dir.resolve(file), taskName + ", "
+                        + e.getKey().cliName() + ": in-loop student on the test set", "samples generated", metric,
+                        series);
+            } catch (IOException ex) {
+                throw new io.github.goldkd.core.GoldException("cannot write " + dir.resolve(file) + ": "
+                        + ex.getMessage(), ex);
+            }
+            md.append("\n## Learning curves (").append(e.getKey().cliName()).append(")\n\n![").append(file)
+                    .append("](").append(file).append(")\n\nThe in-loop student's ").append(metric)
+                    .append(" after each update, mean over seeds, against the samples generated before it:\n\n")
+                    .append("| samples |");
+            series.keySet().forEach(k -> md.append(' ').append(k).append(" |"));
+            md.append("\n|---:|");
+            series.keySet().forEach(k -> md.append("---:|"));
+            md.append('\n');
+            double[][] first = series.values().iterator().next();
+            // Rows with another update cadence (+fresh) have more points; the table shows the x of the first.
+            for (double[] point : first) {
+                md.append(String.format(Locale.ROOT, "| %.0f |", point[0]));
+                for (double[][] c : series.values()) {
+                    md.append(String.format(Locale.ROOT, " %s |", valueAt(c, point[0])));
+                }
+                md.append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    private static String valueAt(double[][] curve, double x) {
+        for (double[] p : curve) {
+            if (p[0] == x) {
+                return String.format(Locale.ROOT, "%.4f", p[1]);
+            }
+        }
+        return "";
     }
 
     /**

@@ -56,6 +56,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--out", description = "Output directory (default: runs/ablation-<time>).")
         Path out;
 
+        @Option(names = "--selectors", split = ",", description = "Selection rules to compare instead of the "
+                + "first ablation's rows, e.g. per-class,diverse,misfit,soft,gold+fresh,random+accumulate; no "
+                + "feedback, random feedback and GOLD always run as baselines. Every row shows its paired "
+                + "difference to random feedback (same seeds).")
+        List<String> selectors;
+
         @CommandLine.Mixin
         BenchLoopOptions loop = new BenchLoopOptions();
 
@@ -70,6 +76,12 @@ final class BenchCommand implements Runnable {
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--task FILE needs --pool and --test (a shipped task defaults to its own files)");
+            }
+            List<AblationBenchmark.Row> rows;
+            try {
+                rows = selectors == null ? AblationBenchmark.rows() : AblationBenchmark.selection(selectors);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--selectors: " + e.getMessage());
             }
             List<StudentChoice> choices = new ArrayList<>();
             if (students == null) {
@@ -93,24 +105,26 @@ final class BenchCommand implements Runnable {
                     loop.updateEvery, updateEpochs, loop.finalEpochs, loop.seeds, choices);
             long start = System.nanoTime();
             Map<StudentChoice, Map<String, AblationBenchmark.Cell>> results =
-                    AblationBenchmark.run(t, p, ts, settings, dir, line -> {
+                    AblationBenchmark.run(t, p, ts, settings, rows, dir, line -> {
                         w.println(line);
                         w.flush();
                     });
-            String table = AblationBenchmark.table(results, loop.seeds,
-                    io.github.goldkd.core.metric.Metrics.defaultFor(t.kind()).name());
+            String metric = io.github.goldkd.core.metric.Metrics.defaultFor(t.kind()).name();
+            String table = AblationBenchmark.table(results, rows, loop.seeds, metric);
+            String goldRow = AblationBenchmark.named(AblationBenchmark.GOLD).name();
             StringBuilder trace = new StringBuilder();
             for (StudentChoice c : choices) {
                 trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed 1)\n\n")
                         .append(AblationBenchmark.feedbackTrace(dir.resolve(c.cliName())
-                                .resolve(AblationBenchmark.slug(AblationBenchmark.rows().get(3).name()))
-                                .resolve("seed-1"), 4));
+                                .resolve(AblationBenchmark.slug(goldRow)).resolve("seed-1"), 4));
             }
+            String curves = AblationBenchmark.curves(dir, results, rows, t.name(), metric);
             double seconds = (System.nanoTime() - start) / 1e9;
             String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
                     "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds 1..%d; "
                             + "%.0f s.%n%n", loop.rounds, loop.batchSize, loop.updateEvery, updateEpochs, loop.finalEpochs,
-                    loop.seeds, seconds) + table + trace;
+                    loop.seeds, seconds) + table + "\n`*`: the paired difference to random feedback (row minus "
+                    + "random, seed by seed) exceeds its standard deviation.\n" + curves + trace;
             AblationBenchmark.writeReport(dir.resolve("ablation.md"), md);
             Summary summary = new Summary().put("seeds", loop.seeds).put("rounds", loop.rounds).put("batchSize", loop.batchSize)
                     .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)
@@ -119,7 +133,7 @@ final class BenchCommand implements Runnable {
                 summary.put(student.cliName() + " " + row, cell.values());
                 summary.put("generatedSamples", cell.generated());
             }));
-            double goldMean = results.values().iterator().next().get(AblationBenchmark.rows().get(3).name()).mean();
+            double goldMean = results.values().iterator().next().get(goldRow).mean();
             summary.put("metric", io.github.goldkd.core.metric.Metrics.defaultFor(t.kind()).name())
                     .put("testScore", goldMean);
             if (t.kind() == io.github.goldkd.core.TaskKind.CLASSIFICATION) {

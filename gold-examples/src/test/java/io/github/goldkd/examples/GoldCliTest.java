@@ -240,6 +240,47 @@ class GoldCliTest {
     }
 
     @Test
+    void ablationWithSelectorsRunsTheBaselinesAndTheRulesWithPairedDifferencesAndCurves(@TempDir Path tmp)
+            throws Exception {
+        // A smoke run (the measurement is BENCHMARKS.md's): two seeds, so that paired differences have an sd.
+        Run r = gold("bench", "ablation", "--seeds", "2", "--students", "bag", "--task", task.toString(), "--pool",
+                pool.toString(), "--test", test.toString(), "--rounds", "2", "--update-every", "2", "--final-epochs",
+                "1", "--selectors", "misfit,diverse+fresh", "--out", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        String md = Files.readString(tmp.resolve("ablation.md"));
+        for (String row : List.of("none", "random", "gold", "misfit", "diverse+fresh")) {
+            assertThat(md).contains(AblationBenchmark.named(row).name() + " | 32 |");
+        }
+        assertThat(md).contains("bag − random, paired").doesNotContain("max-softmax instead of energy")
+                .contains("## Learning curves (bag)").contains("| samples |");
+        // random's own paired cell is empty; every other row has a signed difference and its sd
+        assertThat(md).containsPattern("\\(3\\) random feedback from the probe batch \\| 32 \\| [0-9.]+ ± [0-9.]+ \\| \\|");
+        assertThat(md).containsPattern("misfit: [^|]+\\| 32 \\| [0-9.]+ ± [0-9.]+ \\| [+-][0-9.]+ ± [0-9.]+( \\*)? \\|");
+        assertThat(tmp.resolve("curve-bag.png")).isNotEmptyFile();
+        // The in-loop student was scored at every update: round 0 only (every 2 of 2 rounds), both with +fresh.
+        var fresh = RunStore.read(tmp.resolve("bag")
+                .resolve(AblationBenchmark.slug(AblationBenchmark.named("diverse+fresh").name())).resolve("seed-1"));
+        assertThat(fresh.rounds()).hasSize(2).allSatisfy(rr -> assertThat(rr.studentScore()).isNotNull());
+        assertThat(fresh.selections()).isNotEmpty().allSatisfy(sel -> assertThat(sel.selector()).startsWith("diverse"));
+        var gold = RunStore.read(tmp.resolve("bag")
+                .resolve(AblationBenchmark.slug(AblationBenchmark.named("gold").name())).resolve("seed-1"));
+        assertThat(gold.rounds().stream().filter(rr -> rr.studentScore() != null).count()).isEqualTo(1);
+        assertThat(gold.selections()).isNotEmpty().allSatisfy(sel -> assertThat(sel.selector()).isEqualTo("band[0.5,0.8)"));
+    }
+
+    @Test
+    void anUnknownSelectionRuleIsRefusedListingTheNames(@TempDir Path tmp) {
+        Run r = gold("bench", "ablation", "--selectors", "misfit,clever", "--out", tmp.resolve("x").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--selectors: unknown selection rule 'clever'").contains("per-class, diverse, misfit, soft")
+                .contains("+fresh");
+        Run mod = gold("bench", "ablation", "--selectors", "gold+often", "--out", tmp.resolve("x").toString());
+        assertThat(mod.status()).isEqualTo(2);
+        assertThat(mod.err()).contains("unknown modifier '+often'");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
+    @Test
     void aDistillKilledWithSigkillResumesToTheSameDatasetAndAccuracy(@TempDir Path tmp) throws Exception {
         Path whole = tmp.resolve("whole");
         List<String> wholeArgs = withRounds(distillArgs(whole), 40);

@@ -60,4 +60,44 @@ public final class FeedbackSelectors {
     public static FeedbackSelector randomBand() {
         return random(rankBand());
     }
+
+    /**
+     * The band computed within each teacher label, so one class cannot fill the feedback (issue 17's
+     * candidate 1); samples without a label form one group.
+     *
+     * @param lo in [0, 1)
+     * @param hi in (lo, 1]
+     */
+    public static FeedbackSelector perClassBand(double lo, double hi) {
+        return new PerClassBandSelector(new RankBandSelector(lo, hi));
+    }
+
+    /**
+     * As many samples as the band keeps, chosen among ranks from {@code lo} up by farthest-point selection
+     * in TF-IDF space (candidate 2): diverse unfamiliar probes rather than rank neighbours.
+     *
+     * @param lo in [0, 1)
+     * @param hi in (lo, 1]
+     */
+    public static FeedbackSelector diverseBand(double lo, double hi) {
+        return new DiverseBandSelector(new RankBandSelector(lo, hi));
+    }
+
+    /**
+     * The probes the student gets wrong against the teacher's label or target (candidate 3), at most as
+     * many as the band {@code [lo, hi)} keeps, nearest misses first.
+     */
+    public static FeedbackSelector misfit(double lo, double hi) {
+        return new MisfitSelector(new RankBandSelector(lo, hi));
+    }
+
+    /**
+     * As many samples as the band {@code [lo, hi)} keeps, drawn with a probability rising with the score's
+     * rank (candidate 4).
+     *
+     * @param temperature finite, {@code > 0}: small approaches the top ranks, large uniform random
+     */
+    public static FeedbackSelector soft(double lo, double hi, double temperature) {
+        return new SoftRankSelector(new RankBandSelector(lo, hi), temperature);
+    }
 }

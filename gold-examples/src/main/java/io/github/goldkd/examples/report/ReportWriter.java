@@ -161,23 +161,21 @@ public final class ReportWriter {
             md.append("![PCA](pca.png)\n\n");
 
             md.append("## ").append(metric).append(" per student update\n\n");
-            XYSeriesCollection acc = new XYSeriesCollection();
+            Map<String, double[][]> acc = new java.util.LinkedHashMap<>();
             boolean any = false;
             for (RunView r : runs) {
-                XYSeries s = new XYSeries(r.name());
+                List<double[]> perUpdate = new ArrayList<>();
                 for (RoundReport rr : r.run().rounds()) {
                     if (rr.studentScore() != null) {
-                        s.add(rr.round(), rr.studentScore());
+                        perUpdate.add(new double[] {rr.round(), rr.studentScore()});
                         any = true;
                     }
                 }
-                acc.addSeries(s);
+                acc.put(r.name(), perUpdate.toArray(double[][]::new));
             }
             if (any) {
-                JFreeChart line = ChartFactory.createXYLineChart("In-loop student " + metric + " on the test set",
-                        "round", metric, acc, PlotOrientation.VERTICAL, true, false, false);
-                line.getXYPlot().setBackgroundPaint(Color.WHITE);
-                ChartUtils.saveChartAsPNG(dir.resolve("accuracy.png").toFile(), line, WIDTH, HEIGHT);
+                lineChart(dir.resolve("accuracy.png"), "In-loop student " + metric + " on the test set", "round",
+                        metric, acc);
                 md.append("![").append(metric).append(" per update](accuracy.png)\n\nMeasured after each in-loop update; reported "
                         + "only, never used by the loop.\n");
             } else {
@@ -190,6 +188,28 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new GoldException("cannot write the report in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a PNG line chart, one line per entry of {@code series} (points {x, y}), in the report's size and
+     * style.
+     */
+    public static void lineChart(Path file, String title, String xLabel, String yLabel, Map<String, double[][]> series)
+            throws IOException {
+        XYSeriesCollection lines = new XYSeriesCollection();
+        series.forEach((name, points) -> {
+            XYSeries s = new XYSeries(name);
+            for (double[] p : points) {
+                s.add(p[0], p[1]);
+            }
+            lines.addSeries(s);
+        });
+        JFreeChart line = ChartFactory.createXYLineChart(title, xLabel, yLabel, lines, PlotOrientation.VERTICAL, true,
+                false, false);
+        line.getXYPlot().setBackgroundPaint(Color.WHITE);
+        // Scores of compared runs differ by a point or less: an axis from 0 would draw them as one line.
+        ((org.jfree.chart.axis.NumberAxis) line.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
+        ChartUtils.saveChartAsPNG(file.toFile(), line, WIDTH, HEIGHT);
     }
 
     /** Samples shown per round, fed back and written after. */
