@@ -11,6 +11,8 @@ import io.github.goldkd.ood.OodScores;
 import io.github.goldkd.student.BagOfEmbeddingsStudent;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.EncoderStudentConfig;
+import io.github.goldkd.student.seq.PairCrossConfig;
+import io.github.goldkd.student.seq.PairCrossStudent;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +63,20 @@ final class PairBenchmark {
         m.put("encoder-relations", new Variant("encoder, pair, without u and v", () -> EncoderStudent.factory(
                 StudentChoice.encoder(), EncoderStudentConfig.builder().pairVectors(false).build()), false));
         m.put("encoder-joined", new Variant("encoder, joined text", () -> StudentChoice.ENCODER.factory(), true));
+        m.put("cross", new Variant("cross-reading, pair + overlap", () -> StudentChoice.CROSS.factory(), false));
+        m.put("cross-tokens", new Variant("cross-reading, token states only", PairBenchmark::crossTokensOnly,
+                false));
         return m;
+    }
+
+    /** One factory per JVM for the ablation without overlap features: its bge session and cache serve every seed. */
+    private static PairCrossStudent.Factory crossTokensOnly;
+
+    private static synchronized PairCrossStudent.Factory crossTokensOnly() {
+        if (crossTokensOnly == null) {
+            crossTokensOnly = PairCrossStudent.factory(PairCrossConfig.defaults().withOverlap(false));
+        }
+        return crossTokensOnly;
     }
 
     /**
@@ -193,7 +208,7 @@ final class PairBenchmark {
         String heldOut = "normans";
 
         @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-joined, encoder, "
-                + "encoder-embeddings, encoder-relations, encoder-joined (default: all).")
+                + "encoder-embeddings, encoder-relations, encoder-joined, cross, cross-tokens (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());
 
         @Option(names = "--out", description = "Output directory (default: runs/pairs-<time>).")

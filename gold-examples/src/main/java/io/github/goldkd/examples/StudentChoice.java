@@ -8,6 +8,7 @@ import io.github.goldkd.student.CachingEncoder;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.OnnxBgeEncoder;
 import io.github.goldkd.student.TextCnnStudent;
+import io.github.goldkd.student.seq.PairCrossStudent;
 import io.github.goldkd.student.seq.Seq2SeqStudent;
 import io.github.goldkd.student.seq.SpanQaStudent;
 
@@ -16,7 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The students the command line offers, by the names used in {@code --student}: three classifiers, and a
+ * The students the command line offers, by the names used in {@code --student}: four classifiers (one of them
+ * for sentence pairs only), and a
  * student per sequence kind. Each learns the task kinds of {@link #supports}; a command without
  * {@code --student} takes {@link #defaultFor} the task's kind.
  */
@@ -27,6 +29,11 @@ public enum StudentChoice {
     CNN,
     /** Frozen bge-small-en-v1.5 sentence encoder (ONNX, in process) with a DL4J MLP head. */
     ENCODER,
+    /**
+     * Sentence pairs read together: frozen bge token states of both fields, the span QA student's attention
+     * block, lexical-overlap features (refuses single-text tasks).
+     */
+    CROSS,
     /** Extractive QA: start/end logits over frozen bge token states with a trainable attention head. */
     SPAN_QA,
     /** Math word problems and text generation: an encoder-decoder (number slots, or a copy softmax). */
@@ -36,6 +43,8 @@ public enum StudentChoice {
     private static CachingEncoder sharedEncoder;
     /** One span-QA factory per JVM: its bge session and token-state cache serve every run. */
     private static SpanQaStudent.Factory sharedSpanQa;
+    /** One pair cross-reading factory per JVM, for the same reason. */
+    private static PairCrossStudent.Factory sharedCross;
 
     /** A factory of this kind of student with its default settings. */
     public StudentFactory factory() {
@@ -43,6 +52,7 @@ public enum StudentChoice {
             case BAG -> BagOfEmbeddingsStudent.factory();
             case CNN -> TextCnnStudent.factory();
             case ENCODER -> EncoderStudent.factory(encoder());
+            case CROSS -> cross();
             case SPAN_QA -> spanQa();
             case SEQ2SEQ -> Seq2SeqStudent.factory();
         };
@@ -51,7 +61,7 @@ public enum StudentChoice {
     /** Whether this student learns tasks of {@code kind}. */
     public boolean supports(TaskKind kind) {
         return switch (this) {
-            case BAG, CNN, ENCODER -> kind == TaskKind.CLASSIFICATION;
+            case BAG, CNN, ENCODER, CROSS -> kind == TaskKind.CLASSIFICATION;
             case SPAN_QA -> kind == TaskKind.EXTRACTIVE_QA;
             case SEQ2SEQ -> kind == TaskKind.MATH_WORD_PROBLEM || kind == TaskKind.TEXT_GENERATION;
         };
@@ -135,6 +145,7 @@ public enum StudentChoice {
             case BAG -> BagOfEmbeddingsStudent.class;
             case CNN -> TextCnnStudent.class;
             case ENCODER -> EncoderStudent.class;
+            case CROSS -> PairCrossStudent.class;
             case SPAN_QA -> SpanQaStudent.class;
             case SEQ2SEQ -> Seq2SeqStudent.class;
         };
@@ -145,6 +156,13 @@ public enum StudentChoice {
             sharedSpanQa = SpanQaStudent.factory();
         }
         return sharedSpanQa;
+    }
+
+    static synchronized PairCrossStudent.Factory cross() {
+        if (sharedCross == null) {
+            sharedCross = PairCrossStudent.factory();
+        }
+        return sharedCross;
     }
 
     static synchronized CachingEncoder encoder() {

@@ -129,7 +129,7 @@ class GoldCliTest {
         Run badStudent = gold(gpt.toArray(String[]::new));
         assertThat(badStudent.status()).isEqualTo(2);
         assertThat(badStudent.err().strip()).isEqualTo(
-                "gold: --student must be one of bag, cnn, encoder, span-qa, seq2seq, was 'gpt' (see 'gold distill --help')");
+                "gold: --student must be one of bag, cnn, encoder, cross, span-qa, seq2seq, was 'gpt' (see 'gold distill --help')");
 
         List<String> zero = distillArgs(tmp.resolve("y"));
         zero.set(zero.indexOf("--rounds") + 1, "0");

@@ -188,4 +188,16 @@ class PairTaskTest {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("--rounds must be in [1, 1000000], was 0");
     }
+
+    @Test
+    void theCrossReadingStudentIsAChoiceForPairTasksAndRefusesOneText(@TempDir Path dir) {
+        assertThat(StudentChoice.parse("cross")).isEqualTo(StudentChoice.CROSS);
+        assertThat(StudentChoice.CROSS.supports(io.github.goldkd.core.TaskKind.CLASSIFICATION)).isTrue();
+        assertThat(StudentChoice.CROSS.supports(io.github.goldkd.core.TaskKind.EXTRACTIVE_QA)).isFalse();
+        assertThat(PairBenchmark.variants()).containsKeys("cross", "cross-tokens");
+        GoldCliTest.Run r = GoldCliTest.gold("distill", "--task", "sentiment", "--teacher", "corpus", "--student",
+                "cross", "--rounds", "2", "--out", dir.resolve("cross").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("'sentiment'").contains("is not a sentence pair").doesNotContain("\tat ");
+    }
 }

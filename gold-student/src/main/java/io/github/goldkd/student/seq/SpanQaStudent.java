@@ -22,8 +22,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -88,7 +86,7 @@ public final class SpanQaStudent implements Student {
      * Function words and punctuation: their matches say little about where the answer is, so the content-token
      * features leave them out (the sliding-window baseline of the SQuAD paper counts content words the same way).
      */
-    private static final String STOPWORDS = "a an the of in on at to for from by with about as into than then "
+    static final String STOPWORDS = "a an the of in on at to for from by with about as into than then "
             + "and or but not no nor so is are was were be been being am do does did has have had having it its "
             + "this that these those there here what which who whom whose when where why how whats s ' \" "
             + ". , ; : ? ! ( ) - he she they we you i his her their our your my me him them us one also";
@@ -162,55 +160,21 @@ public final class SpanQaStudent implements Student {
 
     private static SameDiff build(SpanQaConfig config, long seed) {
         int d = config.modelDim();
-        int heads = config.heads();
-        int hs = d / heads;
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "span-qa-init"));
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, FEATURES, -1);
         SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
         SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, 2, -1);
-        Conv1DConfig pointwise = Conv1DConfig.builder().k(1).s(1).p(0).d(1).dataFormat("NCW")
-                .paddingMode(PaddingMode.VALID).build();
+        SDVariable ffn = AttentionBlock.build(sd, x, mask, FEATURES, d, config.heads(), rng);
 
-        SDVariable wIn = sd.var("w_in", xavier(rng, FEATURES, d, 1, FEATURES, d));
-        SDVariable bIn = sd.var("b_in", Nd4j.zeros(DataType.FLOAT, d));
-        SDVariable proj = sd.nn.relu(sd.cnn.conv1d(x, wIn, bIn, pointwise), 0);
-
-        SDVariable wq = sd.var("w_q", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wk = sd.var("w_k", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wv = sd.var("w_v", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wo = sd.var("w_o", xavier(rng, d, d, d, d));
-        SDVariable att = sd.nn.multiHeadDotProductAttention(proj, proj, proj, wq, wk, wv, wo, mask, true);
-        SDVariable h = proj.add(att);
-
-        SDVariable w1 = sd.var("w_1", xavier(rng, d, 2 * d, 1, d, 2 * d));
-        SDVariable b1 = sd.var("b_1", Nd4j.zeros(DataType.FLOAT, 2 * d));
-        SDVariable w2 = sd.var("w_2", xavier(rng, 2 * d, d, 1, 2 * d, d));
-        SDVariable b2 = sd.var("b_2", Nd4j.zeros(DataType.FLOAT, d));
-        SDVariable ffn = h.add(sd.cnn.conv1d(sd.nn.relu(sd.cnn.conv1d(h, w1, b1, pointwise), 0), w2, b2, pointwise));
-
-        SDVariable wOut = sd.var("w_out", xavier(rng, d, 2, 1, d, 2));
+        SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
-        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, pointwise);
+        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, AttentionBlock.POINTWISE);
         sd.updateVariableNameAndReference(logits, "logits");
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, "surrogate");
         sd.setLossVariables("surrogate");
         return sd;
-    }
-
-    /** Xavier-uniform weights of the given shape for a layer with {@code fanIn} inputs and {@code fanOut} outputs. */
-    private static INDArray xavier(SplittableRandom rng, int fanIn, int fanOut, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        float[] w = new float[(int) n];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
-        }
-        return Nd4j.create(w, shape, 'c');
     }
 
     // ---- encoding -----------------------------------------------------------------------------------
