@@ -65,7 +65,7 @@ final class DistillCommand implements Callable<Integer> {
             + "same number of generated samples) (default: ${DEFAULT-VALUE}).")
     String feedback = "on";
 
-    @Option(names = "--student", description = "bag, cnn or encoder for classification (default bag); span-qa for "
+    @Option(names = "--student", description = "bag, cnn or encoder for classification (default bag), cross for sentence pairs too; span-qa for "
             + "extractive QA, seq2seq for math word problems and text generation (the defaults of those kinds); with "
             + "--resume: the run's.")
     String student;

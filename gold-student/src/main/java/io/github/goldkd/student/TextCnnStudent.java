@@ -240,7 +240,8 @@ public final class TextCnnStudent extends AbstractStudent<TextCnnStudent.Encoded
             if (task.isPair()) {
                 throw new StudentException("task '" + task.name() + "' is a sentence pair " + task.pairFields()
                         + ": the text CNN reads one text and cannot relate the two fields; use the bag-of-embeddings "
-                        + "student (--student bag) or the encoder student (--student encoder), which read pairs");
+                        + "student (--student bag), the encoder student (--student encoder) or the cross-reading student "
+                        + "(--student cross), which read pairs");
             }
             return new TextCnnStudent(task, options, config, Vocabulary.empty(), null, false);
         }
