@@ -4,7 +4,6 @@ import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.core.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -133,17 +132,7 @@ class ModelTest {
 
     /** A student that only predicts: with {@code predictor}, or with the interface's default when null. */
     private static Student studentPredicting(Task task, Function<List<Sample>, List<String>> predictor) {
-        return new Student() {
-            @Override
-            public Task task() {
-                return task;
-            }
-
-            @Override
-            public FitReport fit(Dataset data, int epochs, long seed) {
-                return FitReport.NOTHING;
-            }
-
+        return new UntrainedStudent(task) {
             @Override
             public List<Logits> logits(List<Sample> samples) {
                 return List.of();
@@ -151,11 +140,7 @@ class ModelTest {
 
             @Override
             public List<String> predict(List<Sample> samples) {
-                return predictor == null ? Student.super.predict(samples) : predictor.apply(samples);
-            }
-
-            @Override
-            public void save(Path file) {
+                return predictor == null ? super.predict(samples) : predictor.apply(samples);
             }
         };
     }

@@ -2,7 +2,6 @@ package io.github.goldkd.core;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,25 +28,14 @@ class PredictorTest {
      * Logits are a fixed function of the sample's inputs; each call sleeps a little so that concurrent calls
      * overlap, and a call made while another is running on the same instance is counted.
      */
-    static class HashStudent implements Student {
-        final Task task;
+    static class HashStudent extends UntrainedStudent {
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger overlaps = new AtomicInteger();
         final AtomicInteger calls = new AtomicInteger();
         volatile List<Sample> lastSamples;
 
         HashStudent(Task task) {
-            this.task = task;
-        }
-
-        @Override
-        public Task task() {
-            return task;
-        }
-
-        @Override
-        public FitReport fit(Dataset data, int epochs, long seed) {
-            return FitReport.NOTHING;
+            super(task);
         }
 
         @Override
@@ -62,7 +50,7 @@ class PredictorTest {
                 List<Logits> out = new ArrayList<>();
                 for (Sample s : samples) {
                     int h = s.inputs().toString().hashCode();
-                    float[] z = new float[task.labels().size()];
+                    float[] z = new float[task().labels().size()];
                     for (int k = 0; k < z.length; k++) {
                         z[k] = ((h >>> (k * 5)) & 31) / 4f;
                     }
@@ -74,11 +62,6 @@ class PredictorTest {
             } finally {
                 running.decrementAndGet();
             }
-        }
-
-        @Override
-        public void save(Path file) {
-            throw new UnsupportedOperationException();
         }
     }
 

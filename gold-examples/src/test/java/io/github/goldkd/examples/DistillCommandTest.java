@@ -11,12 +11,11 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import io.github.goldkd.examples.GoldCliTest.Run;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static io.github.goldkd.examples.GoldCliTest.gold;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,34 +35,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DistillCommandTest {
 
-    private static final Pattern LABEL = Pattern.compile("whose label is \\\\?\"(\\w+)\\\\?\"");
-
     @TempDir
     static Path data;
 
-    static Path task;
-    static Path pool;
-    static Path test;
+    /** The small sentiment files in {@link #data}, written once for all tests by {@link #smallFiles}. */
+    static Path task, pool, test;
 
     @BeforeAll
     static void smallFiles() {
-        task = data.resolve("task.json");
-        TaskJson.write(task, ShippedData.sentimentTask());
-        pool = data.resolve("pool.jsonl");
-        SampleJson.write(pool, ShippedData.sentimentPool().shuffle(1).head(200));
-        test = data.resolve("test.jsonl");
-        SampleJson.write(test, ShippedData.sentimentTest().shuffle(2).head(60));
-    }
-
-    record Run(int status, String out, String err) {
-    }
-
-    static Run gold(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = GoldCli.execute(args.toArray(String[]::new), new PrintWriter(out, true),
-                new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
+        task = GoldCliTest.writeSentimentFiles(data, 200, 60);
+        pool = data.resolve(GoldCliTest.POOL);
+        test = data.resolve(GoldCliTest.TEST);
     }
 
     private static List<String> corpus(Path out, String... extra) {
@@ -167,7 +148,7 @@ class DistillCommandTest {
             if (requests.incrementAndGet() > 8 && broken[0]) {
                 return chat("[]", "length");
             }
-            return answer(r);
+            return LlmTeacherRunTest.answer(r);
         })) {
             broken[0] = true;
             Path out = tmp.resolve("run");
@@ -435,20 +416,6 @@ class DistillCommandTest {
         });
         server.start();
         return server;
-    }
-
-    /** A usable answer: a distinct sentence with the label the prompt asks for. */
-    private static MockResponse answer(RecordedRequest r) {
-        JsonObject body = JsonParser.parseString(r.getBody().utf8()).getAsJsonObject();
-        JsonArray msgs = body.getAsJsonArray("messages");
-        String prompt = msgs.get(msgs.size() - 1).getAsJsonObject().get("content").getAsString();
-        Matcher m = LABEL.matcher(prompt);
-        String label = m.find() ? m.group(1) : "positive";
-        long seed = body.has("seed") ? body.get("seed").getAsLong() : 0;
-        JsonObject sample = new JsonObject();
-        sample.addProperty("text", "A " + label + " sentence for seed " + seed + " with words " + Long.toHexString(seed * 31));
-        sample.addProperty("label", label);
-        return chat(sample.toString(), "stop");
     }
 
     /** An OpenAI chat completion whose message is {@code content}, with 10 prompt and 5 completion tokens. */

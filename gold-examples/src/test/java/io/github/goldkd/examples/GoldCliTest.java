@@ -33,14 +33,28 @@ class GoldCliTest {
 
     @BeforeAll
     static void smallFiles() {
-        task = data.resolve("task.json");
-        TaskJson.write(task, ShippedData.sentimentTask());
-        pool = data.resolve("pool.jsonl");
-        SampleJson.write(pool, ShippedData.sentimentPool().shuffle(1).head(400));
-        test = data.resolve("test.jsonl");
-        SampleJson.write(test, ShippedData.sentimentTest().shuffle(2).head(200));
+        task = writeSentimentFiles(data, 400, 200);
+        pool = data.resolve(POOL);
+        test = data.resolve(TEST);
     }
 
+    static final String POOL = "pool.jsonl";
+    static final String TEST = "test.jsonl";
+
+    /**
+     * Writes the shipped sentiment task, the first {@code poolSize} of its shuffled pool and the first
+     * {@code testSize} of its shuffled test set into {@code dir} (as {@link #POOL} and {@link #TEST}), small so
+     * that a CLI test distills in seconds; returns the task file.
+     */
+    static Path writeSentimentFiles(Path dir, int poolSize, int testSize) {
+        Path taskFile = dir.resolve("task.json");
+        TaskJson.write(taskFile, ShippedData.sentimentTask());
+        SampleJson.write(dir.resolve(POOL), ShippedData.sentimentPool().shuffle(1).head(poolSize));
+        SampleJson.write(dir.resolve(TEST), ShippedData.sentimentTest().shuffle(2).head(testSize));
+        return taskFile;
+    }
+
+    /** What one in-process {@code gold} command returned and printed. */
     record Run(int status, String out, String err) {
     }
 
@@ -49,6 +63,10 @@ class GoldCliTest {
         StringWriter err = new StringWriter();
         int status = GoldCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(status, out.toString(), err.toString());
+    }
+
+    static Run gold(List<String> args) {
+        return gold(args.toArray(String[]::new));
     }
 
     private static List<String> distillArgs(Path out, String... extra) {

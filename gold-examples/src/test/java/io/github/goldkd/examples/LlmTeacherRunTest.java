@@ -119,22 +119,7 @@ class LlmTeacherRunTest {
         JsonObject sample = new JsonObject();
         sample.addProperty("text", "A sentence written for seed " + seed + " with words " + Long.toHexString(seed * 31));
         sample.addProperty("label", label);
-        JsonObject message = new JsonObject();
-        message.addProperty("role", "assistant");
-        message.addProperty("content", sample.toString());
-        JsonObject choice = new JsonObject();
-        choice.add("message", message);
-        choice.addProperty("finish_reason", "stop");
-        choice.addProperty("index", 0);
-        JsonArray choices = new JsonArray();
-        choices.add(choice);
-        JsonObject usage = new JsonObject();
-        usage.addProperty("prompt_tokens", 10);
-        usage.addProperty("completion_tokens", 5);
-        JsonObject out = new JsonObject();
-        out.add("choices", choices);
-        out.add("usage", usage);
-        return json(200, out.toString());
+        return DistillCommandTest.chat(sample.toString(), "stop");
     }
 
     private static MockResponse json(int code, String body) {

@@ -23,45 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.github.goldkd.llm.SequenceTasks.fields;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.goldkd.llm.SequenceTasks.fields;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link LlmGenerator} on the three sequence kinds, against a fake server that answers from a script. */
 class LlmGeneratorSequenceTest {
 
-    static Map<String, String> fields(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
-    static final Task QA = new Task("squad", TaskKind.EXTRACTIVE_QA, "Questions about a Wikipedia paragraph.",
-            List.of("context", "question"), List.of(), List.of(
-            Sample.withTarget("q1", fields("context", "Mount Kosciuszko rises 2,228 metres above sea level.",
-                    "question", "How high is Mount Kosciuszko?"), "2,228 metres", List.of(), Origin.REAL),
-            Sample.withTarget("q2", fields("context", "Penicillin was discovered by Alexander Fleming in 1928.",
-                    "question", "Who discovered penicillin?"), "Alexander Fleming", List.of(), Origin.REAL),
+    static final Task QA = SequenceTasks.qa(SequenceTasks.KOSCIUSZKO, SequenceTasks.PENICILLIN,
             Sample.withTarget("q3", fields("context", "The Danube flows through ten countries, more than any river.",
-                    "question", "How many countries does the Danube cross?"), "ten", List.of(), Origin.REAL)),
-            null, null);
-
-    static final Task MATH = Task.sequence("svamp", TaskKind.MATH_WORD_PROBLEM, "Simple math word problems.",
-            List.of("body", "question"), null, List.of(
-            Sample.withTarget("m1", fields("body", "Dan had $ 4. He bought a candy bar and has $ 3 left.",
-                    "question", "How much did the candy bar cost?"), "( 4.0 - 3.0 )", List.of("1.0"), Origin.REAL)));
-
-    static final Task NL4OPT = Task.sequence("nl4opt", TaskKind.TEXT_GENERATION, "Formulate a linear program.",
-            List.of("document"), "formulation", List.of(
-            Sample.withTarget("n1", fields("document", "A farmer grows wheat and corn on at most 50 acres."),
-                    "Variables: x: wheat, y: corn\nConstraints:\nx + y <= 50", List.of(), Origin.REAL)));
+                    "question", "How many countries does the Danube cross?"), "ten", List.of(), Origin.REAL));
+    static final Task MATH = SequenceTasks.MATH;
+    static final Task NL4OPT = SequenceTasks.NL4OPT;
 
     private MockWebServer server;
     private Script script;
