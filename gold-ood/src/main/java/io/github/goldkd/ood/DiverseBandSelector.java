@@ -1,12 +1,10 @@
 package io.github.goldkd.ood;
 
-import io.github.goldkd.core.FeedbackSelector;
 import io.github.goldkd.core.RankBandSelector;
 import io.github.goldkd.core.SelectionContext;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Diversity inside the unfamiliar part of the batch: as many samples as the band keeps, chosen among all
@@ -19,15 +17,10 @@ import java.util.Objects;
  * <p>TF-IDF is fitted on the probe batch itself: no encoder, no state between rounds, deterministic. The
  * chosen indices come back in rank order. Without a context (no texts) the rule is the plain band.
  */
-record DiverseBandSelector(RankBandSelector band) implements FeedbackSelector {
+record DiverseBandSelector(RankBandSelector band) implements BandRefinement {
 
     DiverseBandSelector {
-        Objects.requireNonNull(band, "band");
-    }
-
-    @Override
-    public int[] select(double[] scores, long seed) {
-        return band.select(scores, seed);
+        BandRefinement.required(band);
     }
 
     @Override

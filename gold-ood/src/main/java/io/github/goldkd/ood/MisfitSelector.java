@@ -1,13 +1,11 @@
 package io.github.goldkd.ood;
 
-import io.github.goldkd.core.FeedbackSelector;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.RankBandSelector;
 import io.github.goldkd.core.SelectionContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Error-driven feedback without real labels: the probe samples the student gets wrong against the
@@ -28,15 +26,10 @@ import java.util.Objects;
  * the likeliest to be the teacher's error rather than the student's. The chosen indices come back in rank
  * order. Without a context (scores only) nothing can be compared, and the rule is the plain band.
  */
-record MisfitSelector(RankBandSelector band) implements FeedbackSelector {
+record MisfitSelector(RankBandSelector band) implements BandRefinement {
 
     MisfitSelector {
-        Objects.requireNonNull(band, "band");
-    }
-
-    @Override
-    public int[] select(double[] scores, long seed) {
-        return band.select(scores, seed);
+        BandRefinement.required(band);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.goldkd.ood;
 
-import io.github.goldkd.core.FeedbackSelector;
 import io.github.goldkd.core.RankBandSelector;
 import io.github.goldkd.core.SelectionContext;
 
@@ -9,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The rank band computed within each teacher label: the probe samples of one label are ranked among
@@ -21,15 +19,10 @@ import java.util.Objects;
  * <p>The chosen indices come back in the package's rank order (ascending score, ties by batch index).
  * Without a context (scores only) there are no labels, and the rule is the plain band.
  */
-record PerClassBandSelector(RankBandSelector band) implements FeedbackSelector {
+record PerClassBandSelector(RankBandSelector band) implements BandRefinement {
 
     PerClassBandSelector {
-        Objects.requireNonNull(band, "band");
-    }
-
-    @Override
-    public int[] select(double[] scores, long seed) {
-        return band.select(scores, seed);
+        BandRefinement.required(band);
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +25,7 @@ import java.util.regex.Pattern;
  * the problem has ({@link PrefixExpressionConstraint}); the output is rendered back into the data's infix form
  * with the numbers substituted ({@link PrefixNotation}).
  */
-final class MathCodec implements SeqCodec {
+final class MathCodec extends VocabularyCodec {
 
     private static final Logger log = LoggerFactory.getLogger(MathCodec.class);
 
@@ -41,17 +40,11 @@ final class MathCodec implements SeqCodec {
     private static final Pattern TOKEN = Pattern.compile("\\d+(?:,\\d{3})*(?:\\.\\d+)?|\\.\\d+|[\\p{L}]+|[^\\s\\p{L}\\d]");
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:,\\d{3})*(?:\\.\\d+)?|\\.\\d+");
 
-    private final List<String> inputFields;
-    private final int minTokenCount;
-    private final int maxVocabulary;
-    private Map<String, Integer> sourceIds;
     private List<String> outputs;
     private double[] constants;
 
     MathCodec(List<String> inputFields, int minTokenCount, int maxVocabulary) {
-        this.inputFields = List.copyOf(inputFields);
-        this.minTokenCount = minTokenCount;
-        this.maxVocabulary = maxVocabulary;
+        super(inputFields, minTokenCount, maxVocabulary);
     }
 
     @Override
@@ -62,11 +55,6 @@ final class MathCodec implements SeqCodec {
     @Override
     public boolean copies() {
         return false;
-    }
-
-    @Override
-    public boolean prepared() {
-        return sourceIds != null;
     }
 
     @Override
@@ -94,11 +82,7 @@ final class MathCodec implements SeqCodec {
         for (int i = 0; i < MAX_SLOTS; i++) {
             source.add(slot(i));
         }
-        counts.entrySet().stream()
-                .filter(e -> e.getValue() >= minTokenCount)
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(Math.max(0, maxVocabulary - source.size()))
-                .forEach(e -> source.add(e.getKey()));
+        source.addAll(frequent(counts, maxVocabulary - source.size()));
         List<Double> kept = new ArrayList<>();
         outside.entrySet().stream()
                 .filter(e -> e.getValue() >= MIN_CONSTANT_COUNT)
@@ -109,10 +93,8 @@ final class MathCodec implements SeqCodec {
     }
 
     private void init(List<String> source, double[] constantValues) {
-        sourceIds = new LinkedHashMap<>();
-        for (String t : source) {
-            sourceIds.put(t, sourceIds.size());
-        }
+        // the source list is distinct (reserved tokens, slots, then non-number words), so ids are its positions
+        indexSource(source);
         constants = constantValues;
         outputs = new ArrayList<>();
         outputs.add("<eos>");
@@ -126,18 +108,8 @@ final class MathCodec implements SeqCodec {
     }
 
     @Override
-    public int sourceVocabularySize() {
-        return sourceIds.size();
-    }
-
-    @Override
     public int outputVocabularySize() {
         return outputs.size();
-    }
-
-    @Override
-    public int eos() {
-        return 0;
     }
 
     private static int operatorId(String op) {
@@ -276,10 +248,7 @@ final class MathCodec implements SeqCodec {
 
     @Override
     public JsonObject toJson() {
-        JsonObject o = new JsonObject();
-        JsonArray src = new JsonArray();
-        sourceIds.keySet().forEach(src::add);
-        o.add("source", src);
+        JsonObject o = sourceJson();
         JsonArray cs = new JsonArray();
         for (double c : constants) {
             cs.add(c);
@@ -290,8 +259,7 @@ final class MathCodec implements SeqCodec {
 
     static MathCodec fromJson(JsonObject o, List<String> inputFields, int minTokenCount, int maxVocabulary) {
         MathCodec codec = new MathCodec(inputFields, minTokenCount, maxVocabulary);
-        List<String> source = new ArrayList<>();
-        o.getAsJsonArray("source").forEach(e -> source.add(e.getAsString()));
+        List<String> source = strings(o.getAsJsonArray("source"));
         JsonArray cs = o.getAsJsonArray("constants");
         double[] constants = new double[cs.size()];
         for (int i = 0; i < constants.length; i++) {
@@ -308,14 +276,7 @@ final class MathCodec implements SeqCodec {
      * token of {@link #TOKEN} spans a space, so its numbers are those of {@link #source}, in the same order.
      */
     String text(Sample s) {
-        List<String> parts = new ArrayList<>();
-        for (String field : inputFields) {
-            String text = s.inputs().get(field);
-            if (text != null) {
-                parts.add(text);
-            }
-        }
-        return String.join(" ", parts);
+        return joinedInputs(s, " ");
     }
 
     /**

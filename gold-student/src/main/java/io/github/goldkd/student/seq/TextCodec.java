@@ -6,7 +6,6 @@ import io.github.goldkd.core.Sample;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
  * problem therefore come from copying. Decoded tokens are joined back into text without a space before
  * closing punctuation and around newlines, so the text metrics compare words, not spacing.
  */
-final class TextCodec implements SeqCodec {
+final class TextCodec extends VocabularyCodec {
 
     private static final String PAD = "<pad>";
     private static final String UNK = "<unk>";
@@ -34,17 +33,11 @@ final class TextCodec implements SeqCodec {
     private static final Set<String> NO_SPACE_BEFORE = Set.of(",", ".", ":", ";", ")", "%", "?", "!", "'");
     private static final Set<String> NO_SPACE_AFTER = Set.of("(", "$");
 
-    private final List<String> inputFields;
-    private final int minTokenCount;
-    private final int maxVocabulary;
-    private Map<String, Integer> sourceIds;
     private List<String> outputs;
     private Map<String, Integer> outputIds;
 
     TextCodec(List<String> inputFields, int minTokenCount, int maxVocabulary) {
-        this.inputFields = List.copyOf(inputFields);
-        this.minTokenCount = minTokenCount;
-        this.maxVocabulary = maxVocabulary;
+        super(inputFields, minTokenCount, maxVocabulary);
     }
 
     @Override
@@ -55,11 +48,6 @@ final class TextCodec implements SeqCodec {
     @Override
     public boolean copies() {
         return true;
-    }
-
-    @Override
-    public boolean prepared() {
-        return sourceIds != null;
     }
 
     @Override
@@ -83,21 +71,8 @@ final class TextCodec implements SeqCodec {
         init(source, output);
     }
 
-    private List<String> frequent(Map<String, Integer> counts, int limit) {
-        List<String> out = new ArrayList<>();
-        counts.entrySet().stream()
-                .filter(e -> e.getValue() >= minTokenCount)
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(Math.max(0, limit))
-                .forEach(e -> out.add(e.getKey()));
-        return out;
-    }
-
     private void init(List<String> source, List<String> output) {
-        sourceIds = new LinkedHashMap<>();
-        for (String t : source) {
-            sourceIds.putIfAbsent(t, sourceIds.size());
-        }
+        indexSource(source);
         outputs = List.copyOf(output);
         outputIds = new HashMap<>();
         for (String t : outputs) {
@@ -106,18 +81,8 @@ final class TextCodec implements SeqCodec {
     }
 
     @Override
-    public int sourceVocabularySize() {
-        return sourceIds.size();
-    }
-
-    @Override
     public int outputVocabularySize() {
         return outputs.size();
-    }
-
-    @Override
-    public int eos() {
-        return 0;
     }
 
     @Override
@@ -210,22 +175,12 @@ final class TextCodec implements SeqCodec {
     }
 
     private String sourceText(Sample s) {
-        List<String> parts = new ArrayList<>();
-        for (String field : inputFields) {
-            String text = s.inputs().get(field);
-            if (text != null) {
-                parts.add(text);
-            }
-        }
-        return String.join("\n", parts);
+        return joinedInputs(s, "\n");
     }
 
     @Override
     public JsonObject toJson() {
-        JsonObject o = new JsonObject();
-        JsonArray src = new JsonArray();
-        sourceIds.keySet().forEach(src::add);
-        o.add("source", src);
+        JsonObject o = sourceJson();
         JsonArray out = new JsonArray();
         outputs.forEach(out::add);
         o.add("outputs", out);
@@ -234,11 +189,7 @@ final class TextCodec implements SeqCodec {
 
     static TextCodec fromJson(JsonObject o, List<String> inputFields, int minTokenCount, int maxVocabulary) {
         TextCodec codec = new TextCodec(inputFields, minTokenCount, maxVocabulary);
-        List<String> source = new ArrayList<>();
-        o.getAsJsonArray("source").forEach(e -> source.add(e.getAsString()));
-        List<String> output = new ArrayList<>();
-        o.getAsJsonArray("outputs").forEach(e -> output.add(e.getAsString()));
-        codec.init(source, output);
+        codec.init(strings(o.getAsJsonArray("source")), strings(o.getAsJsonArray("outputs")));
         return codec;
     }
 }

@@ -2,12 +2,10 @@ package io.github.goldkd.student.seq;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
-import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.core.metric.Metrics;
@@ -15,9 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,17 +47,8 @@ class Seq2SeqBgeStudentTest {
 
     @BeforeAll
     static void train() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            student = Seq2SeqStudent.factory(BGE_CONFIG).create(SeqToyData.MATH,
-                    new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
-            student.fit(TRAIN, 8, 7);
-        } finally {
-            System.setOut(original);
-        }
-        stdout = captured.toString(StandardCharsets.UTF_8);
+        stdout = SeqStudentFixture.printedBy(
+                () -> student = SeqStudentFixture.trained(BGE_CONFIG, SeqToyData.MATH, TRAIN, 8));
     }
 
     @Test
@@ -126,17 +113,12 @@ class Seq2SeqBgeStudentTest {
     @Test
     void saveAndLoadRecordTheEncoderAndGiveIdenticalLogitsAndPredictions(@TempDir Path dir) {
         Path file = dir.resolve("bge.zip");
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        Seq2SeqStudent back;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        SeqStudentFixture.Printed<Seq2SeqStudent> loaded = SeqStudentFixture.printing(() -> {
             student.save(file);
-            back = Seq2SeqStudent.factory().load(file);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+            return Seq2SeqStudent.factory().load(file);
+        });
+        assertThat(loaded.stdout()).isEmpty();
+        Seq2SeqStudent back = loaded.value();
         assertThat(back.config()).isEqualTo(BGE_CONFIG);
         List<Sample> probe = TEST.samples().subList(0, 6);
         assertSameLogits(student.logits(probe), back.logits(probe));

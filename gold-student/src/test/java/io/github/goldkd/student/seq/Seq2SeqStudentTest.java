@@ -18,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,20 +52,10 @@ class Seq2SeqStudentTest {
 
     @BeforeAll
     static void train() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            math = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH,
-                    new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
-            math.fit(MATH_TRAIN, 8, 7);
-            text = Seq2SeqStudent.factory(TEXT_CONFIG).create(SeqToyData.TEXT,
-                    new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
-            text.fit(TEXT_TRAIN, 16, 7);
-        } finally {
-            System.setOut(original);
-        }
-        stdout = captured.toString(StandardCharsets.UTF_8);
+        stdout = SeqStudentFixture.printedBy(() -> {
+            math = SeqStudentFixture.trained(MATH_CONFIG, SeqToyData.MATH, MATH_TRAIN, 8);
+            text = SeqStudentFixture.trained(TEXT_CONFIG, SeqToyData.TEXT, TEXT_TRAIN, 16);
+        });
     }
 
     // ---- learning -------------------------------------------------------------------------------------
@@ -200,18 +187,14 @@ class Seq2SeqStudentTest {
         Seq2SeqStudent a = Seq2SeqStudent.factory(TEXT_CONFIG).create(SeqToyData.TEXT, TrainingOptions.defaults(5));
         a.fit(TEXT_TRAIN.head(64), 1, 3);
         Path file = dir.resolve("s.zip");
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        Seq2SeqStudent b;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        SeqStudentFixture.Printed<Seq2SeqStudent> loaded = SeqStudentFixture.printing(() -> {
             a.save(file);
-            b = Seq2SeqStudent.factory().load(file);
-            b.fit(TEXT_TRAIN.head(32), 1, 4);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+            Seq2SeqStudent continued = Seq2SeqStudent.factory().load(file);
+            continued.fit(TEXT_TRAIN.head(32), 1, 4);
+            return continued;
+        });
+        assertThat(loaded.stdout()).isEmpty();
+        Seq2SeqStudent b = loaded.value();
         Seq2SeqStudent c = Seq2SeqStudent.factory().load(file);
         List<Sample> probe = TEXT_TEST.samples().subList(0, 6);
         assertSameLogits(a.logits(probe), c.logits(probe));

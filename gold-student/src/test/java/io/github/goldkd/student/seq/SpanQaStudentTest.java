@@ -17,9 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -214,18 +211,13 @@ class SpanQaStudentTest {
 
     @Test
     void nothingReachesStandardOutputDuringFitSaveAndLoad(@TempDir Path dir) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        String printed = SeqStudentFixture.printedBy(() -> {
             SpanQaStudent s = fresh(8);
             s.fit(DATA, 1, 1);
             s.save(dir.resolve("s.zip"));
             factory.load(dir.resolve("s.zip")).fit(DATA, 1, 2);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+        });
+        assertThat(printed).isEmpty();
     }
 
     @Test

@@ -1,0 +1,57 @@
+package io.github.goldkd.student.seq;
+
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TrainingOptions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * What the sequence student tests share: training a class-wide student the same way (SCE, no batch filter,
+ * seed 1, fit seed 7), and running code with standard output captured, so a test can assert the house rule
+ * that library code prints nothing.
+ */
+final class SeqStudentFixture {
+
+    /** What an action returned and what it printed to standard output meanwhile. */
+    record Printed<T>(T value, String stdout) {
+    }
+
+    private SeqStudentFixture() {
+    }
+
+    /** A seq2seq student of {@code config} for {@code task}, trained on {@code train} for {@code epochs}. */
+    static Seq2SeqStudent trained(Seq2SeqConfig config, Task task, Dataset train, int epochs) {
+        Seq2SeqStudent student = Seq2SeqStudent.factory(config).create(task,
+                new TrainingOptions(SymmetricCrossEntropyLoss.defaults(), BatchFilter.NONE, 1));
+        student.fit(train, epochs, 7);
+        return student;
+    }
+
+    /** Runs {@code action} and returns what it printed to standard output; System.out is restored after. */
+    static String printedBy(Runnable action) {
+        return printing(() -> {
+            action.run();
+            return null;
+        }).stdout();
+    }
+
+    /** Runs {@code action} with standard output captured; System.out is restored after, also on a throw. */
+    static <T> Printed<T> printing(Supplier<T> action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        T value;
+        try {
+            value = action.get();
+        } finally {
+            System.setOut(original);
+        }
+        return new Printed<>(value, captured.toString(StandardCharsets.UTF_8));
+    }
+}
