@@ -368,7 +368,7 @@ public final class PairCrossStudent implements Student {
         double[] row = new double[classes];
         double[] grad = new double[classes];
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = SeqStudents.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trainedRows = 0;
             for (int from = 0; from < n; from += batchSize) {
@@ -382,7 +382,7 @@ public final class PairCrossStudent implements Student {
                 for (int i = 0; i < batch.size(); i++) {
                     logits.add(logitsOf(batch.get(i), z, i));
                 }
-                int[] keep = filter == BatchFilter.NONE ? range(batch.size())
+                int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size())
                         : checked(filter, filter.keep(logits), batch.size());
                 if (keep.length == 0) {
                     continue;
@@ -444,16 +444,7 @@ public final class PairCrossStudent implements Student {
         meta.addProperty("kind", KIND);
         meta.add("task", TaskJson.toJson(task));
         meta.add("config", new Gson().toJsonTree(config));
-        GoldLossFunction lf = GoldLossFunction.of(options.loss());
-        JsonObject lossJson = new JsonObject();
-        lossJson.addProperty("kind", lf.getKind());
-        lossJson.addProperty("alpha", lf.getAlpha());
-        lossJson.addProperty("beta", lf.getBeta());
-        lossJson.addProperty("labelClamp", lf.getLabelClamp());
-        if (lf.getLossClass() != null) {
-            lossJson.addProperty("lossClass", lf.getLossClass());
-        }
-        meta.add("lossFunction", lossJson);
+        meta.add("lossFunction", SeqStudents.lossJson(options));
         meta.addProperty("loss", options.loss().name());
         meta.addProperty("batchFilter", options.batchFilter().name());
         meta.addProperty("seed", options.seed());
@@ -477,25 +468,7 @@ public final class PairCrossStudent implements Student {
         return m;
     }
 
-    private static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
-        }
-        return r;
-    }
 
-    private static int[] permutation(int n, long seed) {
-        int[] p = range(n);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
     /**
      * Restores a saved pair cross-reading student for {@code Students.load} (registered in

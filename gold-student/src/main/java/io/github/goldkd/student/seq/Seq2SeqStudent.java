@@ -41,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -202,7 +201,7 @@ public final class Seq2SeqStudent implements Student {
         int batch = Math.min(config.batchSize(), n);
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = SeqStudents.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trained = 0;
             for (int from = 0; from < n; from += batch) {
@@ -299,20 +298,6 @@ public final class Seq2SeqStudent implements Student {
         }
     }
 
-    private static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
-    }
 
     // ---- the graph ------------------------------------------------------------------------------------
 
@@ -603,12 +588,12 @@ public final class Seq2SeqStudent implements Student {
         if (sd == null) {
             // a run checkpoints its in-loop student before the first update: save what there is
             meta.addProperty("seed", options.seed());
-            meta.add("loss", lossJson(options));
+            meta.add("loss", SeqStudents.lossJson(options));
             StudentArchive.write(file, meta, null, out -> new ZipOutputStream(out).finish());
             return;
         }
         meta.add("vocabularies", codec.toJson());
-        meta.add("loss", lossJson(options));
+        meta.add("loss", SeqStudents.lossJson(options));
         meta.addProperty("seed", options.seed());
         meta.addProperty("steps", steps);
         StudentArchive.write(file, meta, null, out -> {
@@ -632,16 +617,6 @@ public final class Seq2SeqStudent implements Student {
         });
     }
 
-    private static JsonObject lossJson(TrainingOptions options) {
-        GoldLossFunction lf = GoldLossFunction.of(options.loss());
-        JsonObject loss = new JsonObject();
-        loss.addProperty("kind", lf.getKind());
-        loss.addProperty("alpha", lf.getAlpha());
-        loss.addProperty("beta", lf.getBeta());
-        loss.addProperty("labelClamp", lf.getLabelClamp());
-        loss.addProperty("lossClass", lf.getLossClass());
-        return loss;
-    }
 
     static Seq2SeqStudent load(Path file) {
         Objects.requireNonNull(file, "file");
