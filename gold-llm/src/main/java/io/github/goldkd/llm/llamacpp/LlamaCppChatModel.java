@@ -54,7 +54,8 @@ import java.util.function.Function;
  *
  * <p><b>Constrained output.</b> When a request asks for JSON, the answer is constrained by a GBNF grammar, so
  * that it always parses: a {@link ResponseFormat.Type#JSON_SCHEMA} schema is converted by
- * {@link GbnfGrammar#fromJsonSchema} (schemas outside its subset by llama.cpp's own converter),
+ * {@link GbnfGrammar#fromJsonSchema} (schemas outside its subset by llama.cpp's own converter, run in a child
+ * JVM because it ends the process on a schema it cannot convert),
  * {@link ResponseFormat.Type#JSON_OBJECT} gets {@link GbnfGrammar#jsonObject}. Strings are bounded by
  * {@link Builder#maxStringLength} so that even a weak model finishes. {@link Builder#grammar} replaces this
  * with a grammar per request (e.g. {@link GbnfGrammar#forSample} with the label fixed).
@@ -225,7 +226,7 @@ public final class LlamaCppChatModel implements ChatModel {
         if (grammarProvider != null) {
             String g = grammarProvider.apply(request);
             if (g != null) {
-                return g;
+                return checked(g, "the grammar of Builder.grammar's provider");
             }
         }
         ResponseFormat f = request.responseFormat();
@@ -240,17 +241,32 @@ public final class LlamaCppChatModel implements ChatModel {
         try {
             return GbnfGrammar.fromJsonSchema(schema, maxStringLength);
         } catch (GbnfGrammar.UnsupportedSchemaException e) {
-            // llama.cpp's converter covers all of JSON Schema but bounds no strings; only a fallback.
+            // llama.cpp's converter covers all of JSON Schema but bounds no strings; only a fallback, and run in a
+            // child JVM: on a schema it cannot convert it ends the process (see IsolatedSchemaConverter).
             LOG.debug("{}; converting the schema with llama.cpp's converter instead", e.getMessage());
             try {
-                return LlamaModel.jsonSchemaToGrammar(schema);
-            } catch (RuntimeException ex) {
+                return checked(IsolatedSchemaConverter.convert(schema), "llama.cpp's grammar for the schema");
+            } catch (IllegalArgumentException | IllegalStateException ex) {
                 LlamaCppInvalidRequestException failure = new LlamaCppInvalidRequestException("cannot turn the "
                         + "response format's JSON schema into a grammar: " + e.getMessage() + "; llama.cpp: "
                         + ex.getMessage(), ex.getMessage(), ex);
                 failure.addSuppressed(e); // why our own converter declined: the second half of the story
                 throw failure;
             }
+        }
+    }
+
+    /**
+     * {@code grammar} if llama.cpp will parse it. llama.cpp itself only logs a grammar it cannot parse and then
+     * generates unconstrained text, so a bad grammar is refused here, with where it goes wrong.
+     */
+    private static String checked(String grammar, String what) {
+        try {
+            GbnfSyntax.check(grammar);
+            return grammar;
+        } catch (IllegalArgumentException e) {
+            throw new LlamaCppInvalidRequestException(what + " is not one llama.cpp can use: " + e.getMessage(),
+                    e.getMessage(), e);
         }
     }
 
@@ -562,7 +578,9 @@ public final class LlamaCppChatModel implements ChatModel {
 
         /**
          * A grammar per request (GBNF text), replacing the one derived from the response format when it
-         * returns non-null; e.g. {@code r -> GbnfGrammar.forSample(task, label, 200)}.
+         * returns non-null; e.g. {@code r -> GbnfGrammar.forSample(task, label, 200)}. A grammar llama.cpp could
+         * not parse fails the request with a {@link LlamaCppInvalidRequestException} naming the line and column
+         * (llama.cpp itself would only log it and generate unconstrained text).
          */
         public Builder grammar(Function<ChatRequest, String> provider) {
             this.grammarProvider = provider;

@@ -171,9 +171,58 @@ class LlamaCppChatModelTest {
     }
 
     /**
+     * llama.cpp only logs a grammar it cannot parse and then writes unconstrained text (seen with this file: a
+     * JSON request answered with random bytes); the model refuses such a grammar before generating.
+     */
+    @Test
+    void aGrammarLlamaCppCannotParseIsRefusedNotSilentlyIgnored() {
+        try (LlamaCppChatModel m = LlamaCppChatModel.builder().modelPath(dir.resolve("tiny.gguf")).contextSize(256)
+                .threads(1).maxTokens(5).grammar(r -> "root ::= \"{\" (\"a\" | \"b\"").build()) {
+            assertThatThrownBy(() -> m.chat(ChatRequest.of(ChatMessage.user("hi"))))
+                    .isInstanceOf(LlamaCppInvalidRequestException.class)
+                    .hasMessageContaining("grammar of Builder.grammar's provider")
+                    .hasMessageContaining("expecting ')' to close the group opened at line 1, column 14")
+                    .satisfies(e -> assertThat(((LlmException) e).isRetriable()).isFalse());
+        }
+    }
+
+    /**
+     * A schema outside this library's converter goes to llama.cpp's, in a child JVM: in process, a schema that
+     * converter cannot handle ends the JVM ("terminate called after throwing ... Unrecognized schema").
+     */
+    @Test
+    void llamaCppsSchemaConverterRunsOutsideThisJvm() {
+        ChatRequest anyOf = schemaRequest("{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}");
+        assertThat(model.grammarFor(anyOf)).contains("root ::= string | integer");
+
+        assertThatThrownBy(() -> model.chat(schemaRequest("{\"type\":\"strange\"}")))
+                .isInstanceOf(LlamaCppInvalidRequestException.class)
+                .hasMessageContaining("type 'strange' at root is not supported")
+                .hasMessageContaining("llama.cpp: JSON schema conversion failed: Unrecognized schema");
+        assertThatThrownBy(() -> model.chat(schemaRequest("{\"$ref\":\"#/definitions/missing\"}")))
+                .isInstanceOf(LlamaCppInvalidRequestException.class)
+                .hasMessageContaining("Error resolving ref #/definitions/missing");
+        // and this JVM, with its model, lives on
+        assertThat(model.chat(jsonRequest(3)).finishReason()).isEqualTo(FinishReason.STOP);
+    }
+
+    /** llama.cpp's converter writes {@code \d} of a pattern into a literal, which its own parser rejects. */
+    @Test
+    void aGrammarLlamaCppsConverterWritesWrongIsRefusedToo() {
+        assertThatThrownBy(() -> model.chat(schemaRequest("{\"type\":\"string\",\"pattern\":\"^a\\\\d$\"}")))
+                .isInstanceOf(LlamaCppInvalidRequestException.class)
+                .hasMessageContaining("llama.cpp's grammar for the schema is not one llama.cpp can use")
+                .hasMessageContaining("unknown escape '\\d'");
+    }
+
+    private static ChatRequest schemaRequest(String schema) {
+        return ChatRequest.builder().addMessage(ChatMessage.user("Answer as JSON."))
+                .responseFormat(ResponseFormat.jsonSchema("answer", schema)).build();
+    }
+
+    /**
      * How llama.cpp's own exceptions are mapped. (Unit level: the binding's failures cannot be provoked safely
-     * end to end; an unparsable grammar is only logged by llama.cpp, and an unconvertible schema or template
-     * aborts the process from native code.)
+     * end to end in process; a bad chat template aborts the process from native code.)
      */
     @Test
     void llamaCppFailuresGetTheirOwnTypesWithLlamaCppsExceptionAsTheCause() {
