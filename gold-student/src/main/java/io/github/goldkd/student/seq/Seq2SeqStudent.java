@@ -73,7 +73,8 @@ import java.util.zip.ZipOutputStream;
  * that sample (padding columns are cut, so the width does not depend on the batch). A sample without a target is
  * scored on a one-position target (the first step) and carries no targets. Predictions: greedy or beam search
  * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation;
- * the encoder runs once per sample, then only the decoder per step.
+ * the encoder runs once per chunk of 64 samples, then the decoder once per step for the live hypotheses of all
+ * the chunk's samples together (the prefix re-read whole each step; no key-value cache).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
  * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
@@ -102,6 +103,7 @@ public final class Seq2SeqStudent implements Student {
     private List<String> parameters;
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
     private long steps;
+    private long decoderCalls;
 
     private Seq2SeqStudent(Task task, TrainingOptions options, Seq2SeqConfig config, SeqCodec codec) {
         this.task = task;
@@ -495,6 +497,150 @@ public final class Seq2SeqStudent implements Student {
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
                 items.add(new Encoded(source(s), null));
             }
+            INDArray memory = sd.output(placeholders(items), Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
+            out.addAll(decodeTogether(search, items, memory));
+        }
+        return out;
+    }
+
+    /**
+     * Decodes the sources of a chunk in lockstep: one search per source ({@link BeamSearch#start}), and per step
+     * one decoder call for the pending prefixes of every source still searching (a source whose search ended
+     * drops out). Each call costs SameDiff some 20 ms whatever its size, so this is one call per step instead of
+     * one per step and source. All prefixes of a step have the same length (the searches started together), so
+     * only the sources are padded, to the longest live one, and masked through the source bias as in training.
+     */
+    private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory) {
+        int b = items.size();
+        int padded = (int) (memory.size(0) / b);
+        float[] mem = memory.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        BeamSearch.Run[] runs = new BeamSearch.Run[b];
+        for (int i = 0; i < b; i++) {
+            runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), 1);
+        }
+        while (true) {
+            List<Integer> rowSource = new ArrayList<>();
+            List<int[]> prefixes = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                for (int[] p : runs[i].pending()) {
+                    rowSource.add(i);
+                    prefixes.add(p);
+                }
+            }
+            if (prefixes.isEmpty()) {
+                break;
+            }
+            float[][] rows = stepLogProbabilities(mem, padded, items, rowSource, prefixes);
+            int r = 0;
+            for (int i = 0; i < b; i++) {
+                int n = runs[i].pending().size();
+                if (n > 0) {
+                    runs[i].accept(Arrays.copyOfRange(rows, r, r + n));
+                    r += n;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            out.add(codec.render(runs[i].best().tokens(), items.get(i).source()));
+        }
+        return out;
+    }
+
+    /**
+     * One decoder call for prefixes of equal length, row i continuing source {@code rowSource.get(i)} of the chunk
+     * whose memory is {@code mem} ([b * padded, d], row-major). Returns per row the log-softmax of the next
+     * position over the output vocabulary and, for a copy codec, that source's own positions.
+     */
+    private float[][] stepLogProbabilities(float[] mem, int padded, List<Encoded> items, List<Integer> rowSource,
+                                           List<int[]> prefixes) {
+        int n = prefixes.size();
+        int t = prefixes.get(0).length + 1;
+        int d = config.dModel();
+        int v = codec.outputVocabularySize();
+        int s = 1;
+        for (int src : rowSource) {
+            s = Math.max(s, items.get(src).source().length());
+        }
+        float[] memIn = new float[n * s * d];
+        float[] bias = new float[n * s];
+        int[] tgt = new int[n * t];
+        for (int i = 0; i < n; i++) {
+            int src = rowSource.get(i);
+            SeqCodec.Source source = items.get(src).source();
+            System.arraycopy(mem, src * padded * d, memIn, i * s * d, s * d);
+            int len = source.length();
+            if (len == 0) {
+                // an empty source attends to its first (padding) row alone, as when decoded by itself
+                Arrays.fill(bias, i * s, (i + 1) * s, 2 * Seq2SeqGraph.MASKED);
+                bias[i * s] = Seq2SeqGraph.MASKED;
+            } else {
+                Arrays.fill(bias, i * s + len, (i + 1) * s, Seq2SeqGraph.MASKED);
+            }
+            int[] p = prefixes.get(i);
+            tgt[i * t] = v;
+            for (int j = 0; j < p.length; j++) {
+                tgt[i * t + j + 1] = decoderId(p[j], source);
+            }
+        }
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(Seq2SeqGraph.MEMORY_IN, Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
+        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
+        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
+        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+        decoderCalls++;
+        int w = (int) out.size(2);
+        float[] last = out.get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all())
+                .castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int len = items.get(rowSource.get(i)).source().length();
+            rows[i] = logSoftmax(last, i * w, codec.copies() ? v + len : v);
+        }
+        return rows;
+    }
+
+    /** log-softmax of {@code width} values from {@code base}, in double as the reference scorer computes it. */
+    private static float[] logSoftmax(float[] all, int base, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < width; k++) {
+            max = Math.max(max, all[base + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < width; k++) {
+            sum += Math.exp(all[base + k] - max);
+        }
+        double lse = max + Math.log(sum);
+        float[] row = new float[width];
+        for (int k = 0; k < width; k++) {
+            row[k] = (float) (all[base + k] - lse);
+        }
+        return row;
+    }
+
+    /** Decoder calls made by predictions so far (each is one {@code SameDiff.output} of the decoder branch). */
+    long decoderCalls() {
+        return decoderCalls;
+    }
+
+    /**
+     * The decoding before lockstep batching, kept as the reference the batched one is tested against: the
+     * encoder over the chunk, then each source decoded alone through its own {@link #scorer}, one decoder call
+     * per step and source.
+     */
+    List<String> predictEachAlone(List<Sample> samples, int beamWidth) {
+        int maxLength = config.maxTargetTokens() - 1;
+        BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
+        List<String> out = new ArrayList<>(samples.size());
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            List<Encoded> items = new ArrayList<>();
+            for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
+                items.add(new Encoded(source(s), null));
+            }
             Map<String, INDArray> ph = placeholders(items);
             INDArray memory = sd.output(ph, Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
             long padded = memory.size(0) / items.size();
@@ -545,6 +691,7 @@ public final class Seq2SeqStudent implements Student {
             ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
             ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
             INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+            decoderCalls++;
             float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
             int w = (int) out.size(2);
             float[][] rows = new float[n][width];
