@@ -53,6 +53,22 @@ class Seq2SeqTest(unittest.TestCase):
             last = s.train_step(m, opt, sched, 1.0, batch, "s2s")
         self.assertLess(last, first * 0.5)
 
+    def test_lockstep_greedy_writes_what_each_sequence_alone_writes(self):
+        for copy in (True, False):
+            c = tiny(copy)
+            m = s.Seq2Seq(c).eval()
+            src, src_mask, _, _, _ = s.s2s_batches(c, 4, 1, torch.Generator().manual_seed(6))[0]
+            src_mask[1, 4:] = 0.0
+            src_mask[3, 2:] = 0.0
+            steps = [4, 2, 5, 3]
+            with torch.no_grad():
+                memory, src_bias = m.encode(src, src_mask)
+                together = s.greedy_together(m, c, src, memory, src_bias, steps)
+                for i, n in enumerate(steps):
+                    ln = int(src_mask[i].sum())
+                    alone = s.greedy_from_memory(m, c, src[i:i + 1, :ln], memory[i:i + 1, :ln], n)
+                    self.assertEqual(together[i, : n + 1].tolist(), alone[0].tolist())
+
     def test_one_hot_embedding_equals_lookup(self):
         e = s.Embedding(30, 16, onehot=False)
         ids = torch.tensor([[1, 29, 3]])

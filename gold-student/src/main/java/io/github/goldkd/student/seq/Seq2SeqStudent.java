@@ -3,12 +3,14 @@ package io.github.goldkd.student.seq;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Seeds;
 import io.github.goldkd.core.Student;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
@@ -20,6 +22,7 @@ import io.github.goldkd.student.StudentException;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,11 +61,15 @@ import java.util.zip.ZipOutputStream;
  * by trainable layers. The states are computed once per problem text and kept in one bounded float16 cache for the
  * process (one onnxruntime session, created by the first such student); bge is never trained.
  *
- * <p>Training: each mini-batch runs forward once for its logits, which feed {@code options.batchFilter()};
- * {@code options.loss()} gives the gradient of every kept sample's mean per-token loss with respect to its
- * logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a surrogate {@code sum(logits * G)}
- * is backpropagated: its parameter gradient is the real loss's, so any gold-core loss (CE, SCE) trains the
- * network exactly. The batch loss is the mean over kept samples. Adam with warm-up and gradient clipping (see
+ * <p>Training: with {@link BatchFilter#NONE} and gold-core's cross-entropy or symmetric cross-entropy (the
+ * defaults), each mini-batch is one forward and backward pass of the loss written in the graph (per target
+ * position, softmax over the row's real columns, mean over real positions and samples, as
+ * {@link Loss#value(Logits)}). Any other filter or loss takes the generic path: a forward pass for the logits,
+ * which feed {@code options.batchFilter()}; {@code options.loss()} gives the gradient of every kept sample's mean
+ * per-token loss with respect to its logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a
+ * surrogate {@code sum(logits * G)} is backpropagated: its parameter gradient is the real loss's, so any loss
+ * trains the network exactly (the two paths agree to float rounding). The batch loss is the mean over kept
+ * samples. Adam with warm-up and gradient clipping (see
  * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
  * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
  * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
@@ -223,15 +230,106 @@ public final class Seq2SeqStudent implements Student {
 
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
     private double[] step(List<Encoded> items) {
+        Loss loss = options.loss();
+        Gradients g = inGraphLoss() ? inGraph(items, loss) : throughSurrogate(items, loss, options.batchFilter());
+        if (g.kept() > 0) {
+            update(g.parameters());
+        }
+        return new double[] {g.lossSum(), g.kept()};
+    }
+
+    /** A step's parameter gradients, the summed per-sample loss of the samples it kept and their count. */
+    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
+    }
+
+    /**
+     * The gradients a step would apply to a batch of {@code samples} (with targets), by the in-graph loss or by
+     * the host path with {@link BatchFilter#NONE}; nothing is updated. For tests comparing the two.
+     */
+    Gradients gradients(List<Sample> samples, Loss loss, boolean inGraph) {
+        List<Encoded> items = new ArrayList<>();
+        for (Sample s : samples) {
+            SeqCodec.Source src = source(s);
+            items.add(new Encoded(src, Objects.requireNonNull(codec.target(s, src, config.maxTargetTokens()),
+                    "a sample without a writable target")));
+        }
+        return inGraph ? inGraph(items, loss) : throughSurrogate(items, loss, BatchFilter.NONE);
+    }
+
+    /**
+     * Whether a step can compute its loss inside the graph: the batch filter keeps everything (so no logits are
+     * needed before the step) and the loss is one of gold-core's two, which the graph writes out
+     * ({@link Seq2SeqGraph#addTokenLoss}). Any other loss or filter takes the host path.
+     */
+    private boolean inGraphLoss() {
+        Loss loss = options.loss();
+        return options.batchFilter() == BatchFilter.NONE
+                && (loss instanceof CrossEntropyLoss || loss instanceof SymmetricCrossEntropyLoss);
+    }
+
+    /**
+     * One forward and backward pass: the loss of every sample, in the graph, and its parameter gradient. The
+     * surrogate's G is fed zeros. Equals {@link #throughSurrogate} with {@link BatchFilter#NONE} up to float
+     * rounding (the host computes the loss gradient in double).
+     */
+    private Gradients inGraph(List<Encoded> items, Loss loss) {
+        Map<String, INDArray> ph = placeholders(items);
+        int b = items.size();
+        int t = (int) ph.get(Seq2SeqGraph.TGT_SHAPE).getLong(1);
+        int w = codec.outputVocabularySize() + (codec.copies() ? (int) ph.get(Seq2SeqGraph.SRC_SHAPE).getLong(1) : 0);
+        double ceScale;
+        double boundedScale;
+        float cap;
+        if (loss instanceof SymmetricCrossEntropyLoss sce) {
+            ceScale = sce.alpha();
+            boundedScale = sce.beta() * -Math.log(sce.labelClamp());
+            cap = (float) -Math.log(SymmetricCrossEntropyLoss.PROBABILITY_CLAMP);
+        } else if (loss instanceof CrossEntropyLoss) {
+            ceScale = 1;
+            boundedScale = 0;
+            cap = Float.MAX_VALUE; // ce - cap never reaches 0: no cap
+        } else {
+            throw new IllegalArgumentException("the in-graph loss is CE or SCE, not " + loss.name());
+        }
+        float[] target = new float[b * t * w];
+        float[] ceWeight = new float[b * t];
+        float[] boundedWeight = new float[b * t];
+        float[] caps = new float[b * t];
+        Arrays.fill(caps, cap);
+        for (int i = 0; i < b; i++) {
+            int[] tgt = items.get(i).target();
+            double share = 1.0 / ((double) tgt.length * b);
+            for (int p = 0; p < tgt.length; p++) {
+                target[(i * t + p) * w + tgt[p]] = 1f;
+                ceWeight[i * t + p] = (float) (ceScale * share);
+                boundedWeight[i * t + p] = (float) (boundedScale * share);
+            }
+        }
+        ph.put(Seq2SeqGraph.GRAD, Nd4j.zeros(DataType.FLOAT, b, t, w));
+        ph.put(Seq2SeqGraph.TARGET, Nd4j.create(target, new long[] {b, t, w}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.CE_WEIGHT, Nd4j.create(ceWeight, new long[] {b, t}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.BOUNDED_WEIGHT, Nd4j.create(boundedWeight, new long[] {b, t}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.CE_CAP, Nd4j.create(caps, new long[] {b, t}, DataType.FLOAT));
+        OutAndGrad result = sd.calculateGradientsAndOutputs(ph, List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
+        // the token loss is the mean over samples; the caller sums per-sample losses
+        double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+        return new Gradients(result.getGradients(), mean * b, b);
+    }
+
+    /**
+     * The generic path: a forward pass for the logits, which feed the batch filter; the loss gradient on the host
+     * ({@link Loss#gradient(Logits)}); then the surrogate {@code sum(logits * G)} backpropagated (the in-graph
+     * loss's weights fed zeros).
+     */
+    private Gradients throughSurrogate(List<Encoded> items, Loss loss, BatchFilter filter) {
         Map<String, INDArray> ph = placeholders(items);
         INDArray out = sd.output(ph, Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
         List<Logits> logits = toLogits(out, items);
-        int[] keep = options.batchFilter().keep(logits);
+        int[] keep = filter.keep(logits);
         validateKeep(keep, items.size());
         if (keep.length == 0) {
-            return new double[] {0, 0};
+            return new Gradients(Map.of(), 0, 0);
         }
-        Loss loss = options.loss();
         long[] shape = out.shape();
         int t = (int) shape[1];
         int w = (int) shape[2];
@@ -249,9 +347,11 @@ public final class Seq2SeqStudent implements Student {
             }
         }
         ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
-        Map<String, INDArray> grads = sd.calculateGradients(ph, parameters);
-        update(grads);
-        return new double[] {lossSum, keep.length};
+        ph.put(Seq2SeqGraph.TARGET, Nd4j.zeros(DataType.FLOAT, items.size(), t, w));
+        for (String weight : List.of(Seq2SeqGraph.CE_WEIGHT, Seq2SeqGraph.BOUNDED_WEIGHT, Seq2SeqGraph.CE_CAP)) {
+            ph.put(weight, Nd4j.zeros(DataType.FLOAT, items.size(), t));
+        }
+        return new Gradients(sd.calculateGradients(ph, parameters), lossSum, keep.length);
     }
 
     private static void validateKeep(int[] keep, int size) {
@@ -322,7 +422,7 @@ public final class Seq2SeqStudent implements Student {
                 parameters.add(v.name());
             }
         }
-        sd.setLossVariables(Seq2SeqGraph.LOSS);
+        Seq2SeqGraph.addTokenLoss(sd);
         QuietStdout.run(() -> {
             sd.createGradFunction();
             return null;

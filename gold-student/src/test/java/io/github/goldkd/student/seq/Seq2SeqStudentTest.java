@@ -331,6 +331,45 @@ class Seq2SeqStudentTest {
     }
 
     @Test
+    void theInGraphLossHasTheSurrogatesGradientsForCeAndSce() {
+        // a text batch with padded targets, and copy columns past the shorter sources' lengths
+        List<Sample> textBatch = new ArrayList<>(TEXT_TEST.samples().subList(0, 5));
+        Sample other = TEXT_TEST.get(5);
+        textBatch.add(Sample.withTarget("long", java.util.Map.of("document", other.text()
+                        + " Each needs 3 hours and there are 40 hours."), other.target()
+                        + "\nconstraints:\n3 x + 3 y <= 40", List.of(), io.github.goldkd.core.Origin.REAL));
+        SeqCodec codec = text.codec();
+        assertThat(textBatch.stream().mapToInt(x -> codec.source(x, 512).length()).distinct().count()).isGreaterThan(1);
+        assertThat(textBatch.stream().mapToInt(x -> codec.target(x, codec.source(x, 512), 32).length).distinct()
+                .count()).isGreaterThan(1);
+        List<Sample> mathBatch = MATH_TEST.samples().subList(0, 12);
+        for (Loss loss : List.of(new CrossEntropyLoss(), SymmetricCrossEntropyLoss.defaults(),
+                new SymmetricCrossEntropyLoss(0.5, 2.0, 1e-3))) {
+            for (Seq2SeqStudent student : List.of(text, math)) {
+                List<Sample> batch = student == text ? textBatch : mathBatch;
+                Seq2SeqStudent.Gradients host = student.gradients(batch, loss, false);
+                Seq2SeqStudent.Gradients graph = student.gradients(batch, loss, true);
+                String what = loss.name() + ", " + student.codec().name();
+                assertThat(graph.kept()).isEqualTo(host.kept()).isEqualTo(batch.size());
+                assertThat(graph.lossSum()).as(what).isCloseTo(host.lossSum(), within(1e-4 * host.lossSum()));
+                assertThat(graph.parameters().keySet()).as(what).isEqualTo(host.parameters().keySet());
+                assertThat(host.parameters()).containsKey("dec.emb");
+                if (student == text) {
+                    assertThat(host.parameters()).containsKey("copy.w");
+                }
+                for (String p : host.parameters().keySet()) {
+                    org.nd4j.linalg.api.ndarray.INDArray h = host.parameters().get(p);
+                    org.nd4j.linalg.api.ndarray.INDArray g = graph.parameters().get(p);
+                    double norm = h.norm2Number().doubleValue();
+                    double difference = g.sub(h).norm2Number().doubleValue();
+                    assertThat(norm).as(what + ": " + p).isGreaterThan(0);
+                    assertThat(difference / norm).as(what + ": relative difference of " + p).isLessThan(1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
     void invalidFilterIndicesAreReportedWithTheFilterAndBatch() {
         BatchFilter bad = new BatchFilter() {
             @Override
