@@ -109,6 +109,8 @@ public final class Seq2SeqStudent implements Student {
     private SameDiff sd;
     private List<String> parameters;
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
+    /** Per parameter, two arrays of its shape that {@link #update} reuses every step (not saved). */
+    private final Map<String, INDArray[]> scratch = new LinkedHashMap<>();
     private long steps;
     private long decoderCalls;
 
@@ -387,16 +389,22 @@ public final class Seq2SeqStudent implements Student {
             if (g == null) {
                 continue;
             }
-            if (clip != 1.0) {
-                g = g.mul(clip);
-            }
             INDArray param = sd.getVariable(p).getArr();
             INDArray[] state = adam.computeIfAbsent(p, k -> new INDArray[] {
                     Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
-            state[0].muli(BETA1).addi(g.mul(1 - BETA1));
-            state[1].muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-            INDArray denominator = Transforms.sqrt(state[1].div(c2), false).addi(EPSILON);
-            param.subi(state[0].div(c1).divi(denominator).muli(lr));
+            // two scratch arrays per parameter, reused every step: the same operations in the same order as
+            // the allocating form (m += (1 - b1) g, v += (1 - b2) g^2, p -= lr (m / c1) / (sqrt(v / c2) + eps)),
+            // so the same bits, without five fresh off-heap arrays per parameter and step
+            INDArray[] tmp = scratch.computeIfAbsent(p, k -> new INDArray[] {
+                    Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
+            INDArray clipped = tmp[0].assign(g);
+            if (clip != 1.0) {
+                clipped.muli(clip);
+            }
+            state[1].muli(BETA2).addi(tmp[1].assign(clipped).muli(clipped).muli(1 - BETA2));
+            state[0].muli(BETA1).addi(clipped.muli(1 - BETA1));
+            INDArray denominator = Transforms.sqrt(tmp[1].assign(state[1]).divi(c2), false).addi(EPSILON);
+            param.subi(tmp[0].assign(state[0]).divi(c1).divi(denominator).muli(lr));
         }
     }
 
