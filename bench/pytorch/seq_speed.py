@@ -317,6 +317,10 @@ def decode_s2s(model, c, d, n, gen, together=True):
     model.eval()
     eb = int(d.get("encode_batch", 64))
     step_list = d.get("steps") or [c["tgt_len"]]
+    longest = max(int(x) for x in step_list) + 1
+    if longest > model.pos.shape[0]:
+        # a student may decode past the longest training target (up to its maxTargetTokens): more positions
+        model.pos = sinusoids(longest, model.d)
     src_lens = lengths(c.get("src_lengths"), n, c["src_len"])
     src_all = torch.randint(4, c["src_vocab"], (n, c["src_len"]), generator=gen)
     with torch.no_grad():

@@ -69,6 +69,13 @@ class Seq2SeqTest(unittest.TestCase):
                     alone = s.greedy_from_memory(m, c, src[i:i + 1, :ln], memory[i:i + 1, :ln], n)
                     self.assertEqual(together[i, : n + 1].tolist(), alone[0].tolist())
 
+    def test_decoding_past_the_training_target_length_extends_the_positions(self):
+        c = tiny()
+        m = s.Seq2Seq(c)
+        took, tokens = s.decode_s2s(m, c, {"encode_batch": 2, "steps": [12, 3]}, 3, torch.Generator().manual_seed(7))
+        self.assertEqual(tokens, 12 + 3 + 12)
+        self.assertGreaterEqual(m.pos.shape[0], 13)
+
     def test_one_hot_embedding_equals_lookup(self):
         e = s.Embedding(30, 16, onehot=False)
         ids = torch.tensor([[1, 29, 3]])
