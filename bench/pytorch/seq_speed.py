@@ -17,8 +17,10 @@ The spec (all sizes as the DL4J student uses them; see README.md):
   qa:  state_dim, features (per-token input width: state, segment, match features), d, heads, ffn, seq_len,
        context_start, lr, betas, eps, clip, warmup
   decode: s2s: sequences, encode_batch (sources encoded together), steps (greedy steps per sequence, a
-          list cycled); each sequence is then decoded alone, re-running the decoder on its whole prefix at
-          every step (no key/value cache), as Seq2SeqStudent.predict does.
+          list cycled); the sequences of a chunk are then decoded in lockstep, one decoder call per step for
+          those still decoding, re-running the decoder on the whole prefix (no key/value cache), as
+          Seq2SeqStudent.predict does since its batched decoding; each_sequences (optional, default 0): also
+          time the first that many sequences decoded one at a time (batch 1, the student's former way).
           qa: sequences, batch, max_answer: one forward pass per batch, then the best span.
 """
 import argparse
@@ -308,12 +310,17 @@ def train_step(model, opt, sched, clip, batch, kind):
     return loss.item()
 
 
-def decode_s2s(model, c, d, n, gen):
-    """As Seq2SeqStudent.predict: the encoder over chunks of `encode_batch` sources, then each sequence decoded
-    alone (batch 1) on its memory cut to its real length, `steps[i]` greedy steps (cycled)."""
+def decode_s2s(model, c, d, n, gen, together=True):
+    """As Seq2SeqStudent.predict: the encoder over chunks of `encode_batch` sources, then `steps[i]` greedy
+    steps (cycled) for sequence i: together, the chunk's sequences in lockstep (one decoder call per step for the
+    rows still decoding); else each sequence alone (batch 1) on its memory cut to its real length."""
     model.eval()
     eb = int(d.get("encode_batch", 64))
     step_list = d.get("steps") or [c["tgt_len"]]
+    longest = max(int(x) for x in step_list) + 1
+    if longest > model.pos.shape[0]:
+        # a student may decode past the longest training target (up to its maxTargetTokens): more positions
+        model.pos = sinusoids(longest, model.d)
     src_lens = lengths(c.get("src_lengths"), n, c["src_len"])
     src_all = torch.randint(4, c["src_vocab"], (n, c["src_len"]), generator=gen)
     with torch.no_grad():
@@ -328,13 +335,36 @@ def decode_s2s(model, c, d, n, gen):
             mask = torch.zeros(chunk.shape)
             for i in range(chunk.shape[0]):
                 mask[i, : src_lens[start + i]] = 1.0
-            memory, _ = model.encode(chunk, mask)
-            for i in range(chunk.shape[0]):
-                ln = src_lens[start + i]
-                steps = int(step_list[(start + i) % len(step_list)])
-                greedy_from_memory(model, c, chunk[i:i + 1, :ln], memory[i:i + 1, :ln], steps)
-                tokens += steps
+            memory, src_bias = model.encode(chunk, mask)
+            steps = [int(step_list[(start + i) % len(step_list)]) for i in range(chunk.shape[0])]
+            if together:
+                greedy_together(model, c, chunk, memory, src_bias, steps)
+            else:
+                for i in range(chunk.shape[0]):
+                    ln = src_lens[start + i]
+                    greedy_from_memory(model, c, chunk[i:i + 1, :ln], memory[i:i + 1, :ln], steps[i])
+            tokens += sum(steps)
     return time.perf_counter() - t0, tokens
+
+
+@torch.no_grad()
+def greedy_together(model, c, src, memory, src_bias, steps):
+    """Greedy decoding of a chunk in lockstep: at step j one decoder call over the rows with steps[i] > j (a
+    finished sequence drops out), each on its whole prefix; padded source positions masked by src_bias."""
+    b = src.shape[0]
+    remaining = torch.tensor(steps)
+    dec_in = torch.full((b, 1), c["out_vocab"], dtype=torch.long)
+    for j in range(max(steps)):
+        live = (remaining > j).nonzero().squeeze(1)
+        logits = model.decode(dec_in[live], memory[live], src_bias[live])[:, -1]
+        nxt = torch.log_softmax(logits, -1).argmax(-1)
+        copied = nxt >= c["out_vocab"]
+        src_ids = torch.gather(src[live], 1, (nxt - c["out_vocab"]).clamp(min=0, max=src.shape[1] - 1).unsqueeze(1))
+        nxt = torch.where(copied, c["out_vocab"] + 1 + src_ids.squeeze(1), nxt)
+        column = torch.zeros(b, dtype=torch.long)  # finished rows: a filler token nobody reads
+        column[live] = nxt
+        dec_in = torch.cat([dec_in, column.unsqueeze(1)], dim=1)
+    return dec_in
 
 
 @torch.no_grad()
@@ -416,6 +446,15 @@ def run(spec):
                 took, tokens = decode_s2s(model, c, d, n, torch.Generator().manual_seed(seed + 1))
                 seconds = min(seconds, took)
             emit(**common, measure="decode", sequences=n, steps=tokens, seconds=seconds, per_second=n / seconds)
+            each = min(n, int(d.get("each_sequences", 0)))
+            if each > 0:
+                seconds = float("inf")
+                for _ in range(repeats):
+                    took, tokens = decode_s2s(model, c, d, each, torch.Generator().manual_seed(seed + 1),
+                                              together=False)
+                    seconds = min(seconds, took)
+                emit(**common, measure="decode_each", sequences=each, steps=tokens, seconds=seconds,
+                     per_second=each / seconds)
         else:
             db = int(d.get("batch", batch))
             with torch.no_grad():
@@ -453,7 +492,7 @@ EXAMPLES = {
             "s2s": {"d": 128, "heads": 4, "ffn": 256, "enc_layers": 2, "dec_layers": 2, "src_vocab": 2000,
                     "out_vocab": 24, "copy": True, "src_len": 64, "tgt_len": 16, "lr": 0.001, "warmup": 200,
                     "clip": 1.0, "onehot": False},
-            "decode": {"sequences": 32, "encode_batch": 64, "steps": [16]}},
+            "decode": {"sequences": 32, "encode_batch": 64, "steps": [16, 9, 12], "each_sequences": 8}},
     "qa": {"name": "squad-qa", "model": "qa", "threads": 1, "seed": 7, "batch": 16, "train_steps": 10,
            "warmup_steps": 3,
            "qa": {"state_dim": 384, "d": 128, "heads": 4, "ffn": 256, "seq_len": 160, "context_start": 13,

@@ -53,6 +53,29 @@ class Seq2SeqTest(unittest.TestCase):
             last = s.train_step(m, opt, sched, 1.0, batch, "s2s")
         self.assertLess(last, first * 0.5)
 
+    def test_lockstep_greedy_writes_what_each_sequence_alone_writes(self):
+        for copy in (True, False):
+            c = tiny(copy)
+            m = s.Seq2Seq(c).eval()
+            src, src_mask, _, _, _ = s.s2s_batches(c, 4, 1, torch.Generator().manual_seed(6))[0]
+            src_mask[1, 4:] = 0.0
+            src_mask[3, 2:] = 0.0
+            steps = [4, 2, 5, 3]
+            with torch.no_grad():
+                memory, src_bias = m.encode(src, src_mask)
+                together = s.greedy_together(m, c, src, memory, src_bias, steps)
+                for i, n in enumerate(steps):
+                    ln = int(src_mask[i].sum())
+                    alone = s.greedy_from_memory(m, c, src[i:i + 1, :ln], memory[i:i + 1, :ln], n)
+                    self.assertEqual(together[i, : n + 1].tolist(), alone[0].tolist())
+
+    def test_decoding_past_the_training_target_length_extends_the_positions(self):
+        c = tiny()
+        m = s.Seq2Seq(c)
+        took, tokens = s.decode_s2s(m, c, {"encode_batch": 2, "steps": [12, 3]}, 3, torch.Generator().manual_seed(7))
+        self.assertEqual(tokens, 12 + 3 + 12)
+        self.assertGreaterEqual(m.pos.shape[0], 13)
+
     def test_one_hot_embedding_equals_lookup(self):
         e = s.Embedding(30, 16, onehot=False)
         ids = torch.tensor([[1, 29, 3]])

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
+import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.core.TrainingOptions;
@@ -55,11 +56,27 @@ import java.util.function.Function;
  * the peak RSS then covers every case measured before), {@code --torch-onehot} (the harness embeds by one-hot x
  * matrix as the DL4J students must, instead of a lookup: for profiling), {@code --jfr DIR} (each child JVM records
  * a Java Flight Recording there, {@code CASE-tTHREADS.jfr}: where the DL4J time goes), {@code --out FILE} (also
- * write the table there).
+ * write the table there), {@code --decode-each N} (also time the first N of the decoded samples one per
+ * {@code predict} call: a seq2seq student then decodes each source alone, as before its batched decoding; the
+ * harness does the same with batch 1), {@code --keep-all-filter} (also time training with a filter that keeps
+ * every sample but is not {@link BatchFilter#NONE}: the seq2seq student's generic host-loss path instead of its
+ * in-graph loss).
  */
 public final class SequenceSpeedBenchmark {
 
     static final String RESULT_PREFIX = "@@seq-speed ";
+    /** Keeps every sample, and is not {@link BatchFilter#NONE}: what {@code --keep-all-filter} trains with. */
+    static final BatchFilter KEEP_ALL = new BatchFilter() {
+        @Override
+        public int[] keep(List<Logits> batch) {
+            return BatchFilter.NONE.keep(batch);
+        }
+
+        @Override
+        public String name() {
+            return "keep-all";
+        }
+    };
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private SequenceSpeedBenchmark() {
@@ -69,7 +86,7 @@ public final class SequenceSpeedBenchmark {
     record Settings(List<String> cases, List<Integer> threads, int trainSteps, int decode, int repeats, long seed,
                     String python,
                     Path harness, String childXmx, boolean inProcess, boolean torchOnehot, Path out,
-                    String child, Path jfr) {
+                    String child, Path jfr, int decodeEach, boolean keepAllFilter) {
 
         Settings {
             if (threads.isEmpty()) {
@@ -89,6 +106,10 @@ public final class SequenceSpeedBenchmark {
             if (repeats < 1 || repeats > 100) {
                 throw new IllegalArgumentException("--repeats must be in [1, 100], was " + repeats);
             }
+            if (decodeEach < 0 || decodeEach > decode) {
+                throw new IllegalArgumentException("--decode-each must be in [0, --decode=" + decode + "], was "
+                        + decodeEach);
+            }
             if (!childXmx.matches("\\d+[kmgKMG]?")) {
                 throw new IllegalArgumentException("--child-xmx must be a JVM heap size such as 4g, was " + childXmx);
             }
@@ -98,12 +119,15 @@ public final class SequenceSpeedBenchmark {
             Map<String, String> o = new LinkedHashMap<>();
             boolean inProcess = false;
             boolean torchOnehot = false;
+            boolean keepAllFilter = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--in-process")) {
                     inProcess = true;
                 } else if (a.equals("--torch-onehot")) {
                     torchOnehot = true;
+                } else if (a.equals("--keep-all-filter")) {
+                    keepAllFilter = true;
                 } else if (a.startsWith("--") && i + 1 < args.length) {
                     o.put(a, args[++i]);
                 } else {
@@ -112,11 +136,11 @@ public final class SequenceSpeedBenchmark {
                 }
             }
             List<String> allowed = List.of("--cases", "--threads", "--train-steps", "--decode", "--repeats", "--seed", "--python",
-                    "--harness", "--child-xmx", "--out", "--child", "--jfr");
+                    "--harness", "--child-xmx", "--out", "--child", "--jfr", "--decode-each");
             for (String k : o.keySet()) {
                 if (!allowed.contains(k)) {
                     throw new IllegalArgumentException("unknown option '" + k + "', allowed: " + allowed
-                            + ", --in-process and --torch-onehot");
+                            + ", --in-process, --torch-onehot and --keep-all-filter");
                 }
             }
             List<String> cases = new ArrayList<>();
@@ -138,7 +162,8 @@ public final class SequenceSpeedBenchmark {
                     intOption("--seed", o.getOrDefault("--seed", "7")), python, harness,
                     o.getOrDefault("--child-xmx", "4g"), inProcess, torchOnehot,
                     o.containsKey("--out") ? Path.of(o.get("--out")) : null, o.get("--child"),
-                    o.containsKey("--jfr") ? Path.of(o.get("--jfr")) : null);
+                    o.containsKey("--jfr") ? Path.of(o.get("--jfr")) : null,
+                    intOption("--decode-each", o.getOrDefault("--decode-each", "0")), keepAllFilter);
         }
 
         private static int intOption(String name, String value) {
@@ -220,16 +245,31 @@ public final class SequenceSpeedBenchmark {
         Student student = c.factory(threads).create(c.task(),
                 new TrainingOptions(new CrossEntropyLoss(), BatchFilter.NONE, seed));
         Dataset data = Dataset.of(train);
+        // the same training with a filter that keeps everything but is not BatchFilter.NONE: a student that
+        // specialises NONE (the seq2seq student's in-graph loss) takes its generic path there
+        Student generic = settings.keepAllFilter()
+                ? c.factory(threads).create(c.task(), new TrainingOptions(new CrossEntropyLoss(), KEEP_ALL, seed))
+                : null;
         long t0 = System.nanoTime();
         // warm-up: vocabularies, graph, JIT, the student's caches (the QA student's frozen token states)
         student.fit(data, 1, seed);
         double warmSeconds = seconds(t0);
-        // best of --repeats: on a shared machine the fastest repeat is the one least slowed by other processes
+        if (generic != null) {
+            generic.fit(data, 1, seed);
+        }
+        // best of --repeats: on a shared machine the fastest repeat is the one least slowed by other processes;
+        // the two students' epochs alternate, so that both see the same spells of load
         double trainSeconds = Double.POSITIVE_INFINITY;
+        double keepAllSeconds = Double.NaN;
         for (int i = 0; i < settings.repeats(); i++) {
             t0 = System.nanoTime();
             student.fit(data, 1, seed + 1 + i);
             trainSeconds = Math.min(trainSeconds, seconds(t0));
+            if (generic != null) {
+                t0 = System.nanoTime();
+                generic.fit(data, 1, seed + 1 + i);
+                keepAllSeconds = i == 0 ? seconds(t0) : Math.min(keepAllSeconds, seconds(t0));
+            }
         }
         List<Sample> oneBatch = train.subList(0, Math.min(train.size(), c.batchSize()));
         student.logits(oneBatch);
@@ -247,6 +287,19 @@ public final class SequenceSpeedBenchmark {
             decoded = student.predict(decode);
             decodeSeconds = Math.min(decodeSeconds, seconds(t0));
         }
+        // one sample per predict call: a seq2seq student then decodes each source alone, as it did before its
+        // batched decoding (the encoder per sample instead of per chunk, a small part)
+        double eachSeconds = Double.NaN;
+        if (settings.decodeEach() > 0) {
+            eachSeconds = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < settings.repeats(); i++) {
+                t0 = System.nanoTime();
+                for (Sample s : decode.subList(0, settings.decodeEach())) {
+                    student.predict(List.of(s));
+                }
+                eachSeconds = Math.min(eachSeconds, seconds(t0));
+            }
+        }
 
         JsonObject r = new JsonObject();
         r.addProperty("name", c.name());
@@ -261,6 +314,13 @@ public final class SequenceSpeedBenchmark {
         r.addProperty("decode_sequences", decode.size());
         r.addProperty("decode_seconds", decodeSeconds);
         r.addProperty("decode_per_second", decode.size() / decodeSeconds);
+        if (settings.decodeEach() > 0) {
+            r.addProperty("decode_each_sequences", settings.decodeEach());
+            r.addProperty("decode_each_per_second", settings.decodeEach() / eachSeconds);
+        }
+        if (settings.keepAllFilter()) {
+            r.addProperty("train_keep_all_per_second", settings.trainSteps() / keepAllSeconds);
+        }
         r.addProperty("peak_rss_mb", peakRssMb());
         r.addProperty("first_prediction", decoded.isEmpty() ? "" : decoded.get(0));
 
@@ -277,6 +337,7 @@ public final class SequenceSpeedBenchmark {
         @SuppressWarnings("unchecked")
         Map<String, Object> dec = new LinkedHashMap<>((Map<String, Object>) model.getOrDefault("decode", Map.of()));
         dec.put("sequences", decode.size());
+        dec.put("each_sequences", settings.decodeEach());
         model.put("decode", dec);
         spec.putAll(model);
         if (settings.torchOnehot() && model.get("s2s") instanceof Map<?, ?> s2s) {
@@ -326,7 +387,11 @@ public final class SequenceSpeedBenchmark {
         cmd.addAll(List.of("-cp", classPath(),
                 SequenceSpeedBenchmark.class.getName(), "--child", name, "--threads", String.valueOf(threads),
                 "--train-steps", String.valueOf(s.trainSteps()), "--decode", String.valueOf(s.decode()),
-                "--repeats", String.valueOf(s.repeats()), "--seed", String.valueOf(s.seed()), "--harness", s.harness().toString()));
+                "--repeats", String.valueOf(s.repeats()), "--seed", String.valueOf(s.seed()), "--harness", s.harness().toString(),
+                "--decode-each", String.valueOf(s.decodeEach())));
+        if (s.keepAllFilter()) {
+            cmd.add("--keep-all-filter");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         threadEnvironment(pb.environment(), threads);
         Process p = pb.start();
@@ -442,20 +507,22 @@ public final class SequenceSpeedBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append("| student | threads | batch | DL4J steps/s | PyTorch steps/s | train time DL4J/PyTorch "
                 + "| DL4J fwd ms | PyTorch fwd ms | DL4J decode seq/s | PyTorch decode seq/s "
-                + "| decode time DL4J/PyTorch | DL4J peak RSS MB | PyTorch peak RSS MB |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| decode time DL4J/PyTorch | DL4J peak RSS MB | PyTorch peak RSS MB "
+                + "| DL4J steps/s, keep-all filter | DL4J one-at-a-time seq/s | PyTorch one-at-a-time seq/s |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> notes = new ArrayList<>();
         for (Row r : rows) {
             double dl4jTrain = r.dl4j().get("train_per_second").getAsDouble();
             double dl4jDecode = r.dl4j().get("decode_per_second").getAsDouble();
             double torchTrain = r.torch().get("train", "per_second");
             double torchDecode = r.torch().get("decode", "per_second");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.name(), r.threads(), r.dl4j().get("batch").getAsInt(), num(dl4jTrain), num(torchTrain),
                     ratio(torchTrain / dl4jTrain), num(r.dl4j().get("forward_ms").getAsDouble()),
                     num(r.torch().get("forward", "ms")), num(dl4jDecode), num(torchDecode),
                     ratio(torchDecode / dl4jDecode), num(r.dl4j().get("peak_rss_mb").getAsDouble()),
-                    num(r.torch().get("peak_rss", "mb"))));
+                    num(r.torch().get("peak_rss", "mb")), num(optional(r.dl4j(), "train_keep_all_per_second")),
+                    num(optional(r.dl4j(), "decode_each_per_second")), num(r.torch().get("decode_each", "per_second"))));
             if (r.torch().error() != null) {
                 notes.add(r.name() + " (" + r.threads() + " thread(s)): PyTorch not measured: " + r.torch().error());
             }
@@ -464,6 +531,11 @@ public final class SequenceSpeedBenchmark {
             sb.append("\n").append(n);
         }
         return sb.toString();
+    }
+
+    /** A measure the child wrote only when asked for: NaN when absent. */
+    private static double optional(JsonObject o, String field) {
+        return o.has(field) && o.get(field).isJsonPrimitive() ? o.get(field).getAsDouble() : Double.NaN;
     }
 
     /** DL4J time / PyTorch time = PyTorch rate / DL4J rate, e.g. {@code 1.37x}. */

@@ -129,6 +129,37 @@ class SequenceSpeedBenchmarkTest {
     }
 
     @Test
+    void decodingOneAtATimeAndTheKeepAllFilterAreMeasuredWhenAsked() throws Exception {
+        Path seen = tmp.resolve("seen-each-spec.json");
+        Path python = script("cp \"$3\" " + seen + "\n"
+                + "echo '{\"measure\": \"train\", \"per_second\": 4.0}'\n"
+                + "echo '{\"measure\": \"decode\", \"per_second\": 100.0}'\n"
+                + "echo '{\"measure\": \"decode_each\", \"per_second\": 30.0}'\n");
+        Path harness = Files.writeString(tmp.resolve("seq_speed.py"), "");
+        FakeCase fake = new FakeCase(tmp);
+        Map<String, Function<Integer, SpeedCase>> cases = Map.of("fake", t -> fake);
+        SequenceSpeedBenchmark.Settings s = SequenceSpeedBenchmark.Settings.parse(new String[] {"--train-steps", "3",
+                "--decode", "5", "--decode-each", "2", "--keep-all-filter", "--repeats", "2", "--python",
+                python.toString(), "--harness", harness.toString(), "--in-process"}, cases);
+        assertThatThrownBy(() -> SequenceSpeedBenchmark.Settings.parse(new String[] {"--decode", "5",
+                "--decode-each", "6"}, cases)).hasMessageContaining("--decode-each must be in [0, --decode=5]");
+
+        String table = SequenceSpeedBenchmark.run(s, cases, quiet());
+
+        // the fake factory returns the same student: warm-up + 2 timed epochs, twice (NONE, then keep-all)
+        assertThat(fake.student.fitCalls).isEqualTo(2 * (1 + 2));
+        // two warm-up samples, 2 x 5 batched, 2 x 2 one at a time
+        assertThat(fake.student.predicted).isEqualTo(2 + 2 * 5 + 2 * 2);
+        JsonObject spec = JsonParser.parseString(Files.readString(seen)).getAsJsonObject();
+        assertThat(spec.getAsJsonObject("decode").get("each_sequences").getAsInt()).isEqualTo(2);
+        String row = table.lines().filter(l -> l.startsWith("| fake |")).findFirst().orElseThrow();
+        String[] cells = row.split("\\|");
+        assertThat(Double.parseDouble(cells[14].strip())).isGreaterThan(0);
+        assertThat(Double.parseDouble(cells[15].strip())).isGreaterThan(0);
+        assertThat(cells[16].strip()).isEqualTo("30.0");
+    }
+
+    @Test
     void theTableSaysWhyPyTorchWasNotMeasured() {
         JsonObject dl4j = new JsonObject();
         dl4j.addProperty("train_per_second", 2.0);

@@ -29,7 +29,9 @@ import java.util.List;
  * by its current logP over the largest length penalty it could reach.
  *
  * <p>Deterministic: ties are broken by hypothesis order, then by the lower token id. The search keeps no
- * state between calls: concurrent calls are safe when their scorers and constraints are.
+ * state between calls: concurrent calls are safe when their scorers and constraints are. A search can also be
+ * driven from outside, one {@link Run} per source ({@link #start}), so that a caller decoding many sources
+ * scores the live hypotheses of all of them in one model call per step; the hypotheses are the same.
  */
 final class BeamSearch {
 
@@ -106,10 +108,14 @@ final class BeamSearch {
      *         unfinished hypothesis with log-probability and score -infinity
      */
     Hypothesis decode(NextTokenScorer scorer, DecodingConstraint constraint) {
-        List<Hypothesis> top = decodeTop(scorer, constraint, 1);
-        return top.isEmpty()
-                ? new Hypothesis(new int[0], Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, false)
-                : top.get(0);
+        if (scorer == null) {
+            throw new IllegalArgumentException("scorer must not be null");
+        }
+        Run run = start(constraint, 1);
+        while (!run.done()) {
+            run.accept(scorer.logProbabilities(run.pending()));
+        }
+        return run.best();
     }
 
     /**
@@ -121,22 +127,71 @@ final class BeamSearch {
         if (scorer == null) {
             throw new IllegalArgumentException("scorer must not be null");
         }
+        Run run = start(constraint, k);
+        while (!run.done()) {
+            run.accept(scorer.logProbabilities(run.pending()));
+        }
+        return run.top();
+    }
+
+    /**
+     * A search of one source driven from outside, step by step: {@link Run#pending()} are the prefixes to
+     * score, {@link Run#accept} takes their rows. A caller decoding many sources gathers the pending prefixes
+     * of all of them into one model call per step; each source's result is the same as {@link #decodeTop}'s,
+     * which drives one run alone.
+     *
+     * @param constraint the source's constraint ({@link DecodingConstraint#NONE} for none)
+     * @param k          how many hypotheses {@link Run#top()} returns, in [1, beamWidth]
+     */
+    Run start(DecodingConstraint constraint, int k) {
         if (constraint == null) {
             throw new IllegalArgumentException("constraint must not be null (use DecodingConstraint.NONE)");
         }
         if (k < 1 || k > beamWidth) {
             throw new IllegalArgumentException("k must be in [1, beamWidth=" + beamWidth + "], was " + k);
         }
-        List<Hypothesis> finished = new ArrayList<>();
-        List<Hypothesis> unfinished = new ArrayList<>();
-        List<int[]> live = new ArrayList<>();
-        List<Double> liveLogP = new ArrayList<>();
-        live.add(new int[0]);
-        liveLogP.add(0.0);
-        while (!live.isEmpty()) {
+        return new Run(constraint, k);
+    }
+
+    /**
+     * The state of one source's search between steps. All pending prefixes of a run have the same length,
+     * the number of steps taken; so do those of every run started together and stepped together.
+     */
+    final class Run {
+        private final DecodingConstraint constraint;
+        private final int k;
+        private final List<Hypothesis> finished = new ArrayList<>();
+        private final List<Hypothesis> unfinished = new ArrayList<>();
+        private List<int[]> live = new ArrayList<>();
+        private List<Double> liveLogP = new ArrayList<>();
+        private boolean done;
+
+        private Run(DecodingConstraint constraint, int k) {
+            this.constraint = constraint;
+            this.k = k;
+            live.add(new int[0]);
+            liveLogP.add(0.0);
+        }
+
+        /** Whether the search has ended; then {@link #pending()} is empty. */
+        boolean done() {
+            return done;
+        }
+
+        /** The live prefixes whose next-token rows {@link #accept} expects, in order (read-only). */
+        List<int[]> pending() {
+            return done ? List.of() : Collections.unmodifiableList(live);
+        }
+
+        /**
+         * One step: {@code rows} holds, per pending prefix in order, the log-probabilities of the next token.
+         */
+        void accept(float[][] rows) {
+            if (done) {
+                throw new IllegalStateException("the search has ended: no prefix is pending");
+            }
             int length = live.get(0).length;
             boolean lastStep = length == maxLength;
-            float[][] rows = scorer.logProbabilities(Collections.unmodifiableList(live));
             checkRows(rows, live.size());
             // Each hypothesis contributes at most beamWidth + 1 candidates to the step's top beamWidth (one
             // more than the width, so that an end-of-sequence candidate cannot starve the live beam).
@@ -169,22 +224,41 @@ final class BeamSearch {
                                 normalise(liveLogP.get(h), length), false));
                     }
                 }
-                break;
+                done = true;
+                return;
             }
             live = nextLive;
             liveLogP = nextLogP;
-            if (cannotImprove(finished, liveLogP, k)) {
-                break;
+            done = live.isEmpty() || cannotImprove(finished, liveLogP, k);
+        }
+
+        /**
+         * @return up to k hypotheses, best first: finished ones by score, then unfinished ones by score; empty
+         *         if every hypothesis was dropped
+         */
+        List<Hypothesis> top() {
+            if (!done) {
+                throw new IllegalStateException("the search has not ended: prefixes are still pending");
             }
+            Comparator<Hypothesis> byScore = Comparator.comparingDouble(Hypothesis::score).reversed();
+            List<Hypothesis> f = new ArrayList<>(finished);
+            List<Hypothesis> u = new ArrayList<>(unfinished);
+            f.sort(byScore);
+            u.sort(byScore);
+            List<Hypothesis> result = new ArrayList<>(f.subList(0, Math.min(k, f.size())));
+            for (int i = 0; i < u.size() && result.size() < k; i++) {
+                result.add(u.get(i));
+            }
+            return result;
         }
-        Comparator<Hypothesis> byScore = Comparator.comparingDouble(Hypothesis::score).reversed();
-        finished.sort(byScore);
-        unfinished.sort(byScore);
-        List<Hypothesis> result = new ArrayList<>(finished.subList(0, Math.min(k, finished.size())));
-        for (int i = 0; i < unfinished.size() && result.size() < k; i++) {
-            result.add(unfinished.get(i));
+
+        /** The best hypothesis, as {@link BeamSearch#decode} returns it. */
+        Hypothesis best() {
+            List<Hypothesis> top = top();
+            return top.isEmpty()
+                    ? new Hypothesis(new int[0], Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, false)
+                    : top.get(0);
         }
-        return result;
     }
 
     /** GNMT's length penalty divides the log-probability; n is the number of scored tokens. */

@@ -35,6 +35,18 @@ final class Seq2SeqGraph {
     static final String LOGITS = "logits";
     static final String STEP_LOGITS = "stepLogits";
     static final String LOSS = "surrogate";
+    /** One-hot targets [B, T, W] of the in-graph token loss (zero rows on padding). */
+    static final String TARGET = "lossTarget";
+    /** Per-position weight of the CE term [B, T]: alpha / (real positions * B) on real positions, else 0. */
+    static final String CE_WEIGHT = "lossCeWeight";
+    /** Per-position weight of the bounded term 1 - p_y [B, T]: beta * -log(labelClamp) / (real * B), or 0. */
+    static final String BOUNDED_WEIGHT = "lossBoundedWeight";
+    /** Per-position cap of the CE term [B, T] (SCE: -log 1e-7; CE: no cap in effect). */
+    static final String CE_CAP = "lossCeCap";
+    /** The in-graph token loss: sum over positions of weight * loss. */
+    static final String TOKEN_LOSS = "tokenLoss";
+    /** What training differentiates: the surrogate plus the in-graph token loss (each fed zeros when unused). */
+    static final String TRAIN_LOSS = "trainLoss";
     /** Additive bias that removes a position from a softmax. */
     static final float MASKED = -1e9f;
 
@@ -104,6 +116,39 @@ final class Seq2SeqGraph {
         SDVariable grad = sd.placeHolder(GRAD, DataType.FLOAT, -1, -1, -1);
         sd.sum(LOSS, logits.mul(grad));
         sd.setLossVariables(LOSS);
+    }
+
+    /**
+     * Adds the in-graph token loss and {@link #TRAIN_LOSS} = surrogate + token loss to a graph that lacks them (a
+     * new one, or one saved before they existed), and makes {@link #TRAIN_LOSS} the loss. Per position, with
+     * p = softmax over the row (copy columns past a source's length carry the {@link #MASKED} bias, so their p is
+     * exactly 0, as if cut), {@code ce = -log p_y}: {@code CE_WEIGHT * (ce - relu(ce - CE_CAP)) + BOUNDED_WEIGHT *
+     * (1 - p_y)}, summed. That is gold-core's cross-entropy (bounded weight 0, cap out of reach) or symmetric
+     * cross-entropy ({@code alpha * min(ce, -log 1e-7) + beta * -log(labelClamp) * (1 - p_y)}, the CE term's
+     * gradient zero where the cap holds, as in its host gradient); the weights carry the mean over real positions
+     * and samples. One term is always fed zeros: the surrogate's G for the in-graph loss, the weights for the
+     * surrogate, so one gradient function serves both.
+     */
+    static void addTokenLoss(SameDiff sd) {
+        if (!sd.hasVariable(TRAIN_LOSS)) {
+            SDVariable logits = sd.getVariable(LOGITS);
+            SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, -1, -1);
+            SDVariable ceWeight = sd.placeHolder(CE_WEIGHT, DataType.FLOAT, -1, -1);
+            SDVariable boundedWeight = sd.placeHolder(BOUNDED_WEIGHT, DataType.FLOAT, -1, -1);
+            SDVariable cap = sd.placeHolder(CE_CAP, DataType.FLOAT, -1, -1);
+            // log-softmax written out: M2.1's LogSoftMax op with an axis cannot be copied into the gradient
+            // function ("Error setting property"); the shift by the row maximum keeps exp finite, and its own
+            // gradient cancels (1 - sum p = 0)
+            SDVariable shifted = logits.sub(sd.max(logits, true, 2));
+            SDVariable logSumExp = sd.math.log(sd.sum(sd.math.exp(shifted), true, 2));
+            SDVariable logPy = sd.sum(shifted.sub(logSumExp).mul(target), 2);
+            SDVariable ce = logPy.neg();
+            SDVariable capped = ce.sub(sd.nn.relu(ce.sub(cap), 0));
+            SDVariable bounded = sd.math.exp(logPy).rsub(1.0);
+            SDVariable tokenLoss = sd.sum(TOKEN_LOSS, capped.mul(ceWeight).add(bounded.mul(boundedWeight)));
+            sd.getVariable(LOSS).add(TRAIN_LOSS, tokenLoss);
+        }
+        sd.setLossVariables(TRAIN_LOSS);
     }
 
     /** The decoder's weights, created once and applied to both memories. */

@@ -3,12 +3,14 @@ package io.github.goldkd.student.seq;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Seeds;
 import io.github.goldkd.core.Student;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
@@ -20,6 +22,7 @@ import io.github.goldkd.student.StudentException;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,11 +61,15 @@ import java.util.zip.ZipOutputStream;
  * by trainable layers. The states are computed once per problem text and kept in one bounded float16 cache for the
  * process (one onnxruntime session, created by the first such student); bge is never trained.
  *
- * <p>Training: each mini-batch runs forward once for its logits, which feed {@code options.batchFilter()};
- * {@code options.loss()} gives the gradient of every kept sample's mean per-token loss with respect to its
- * logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a surrogate {@code sum(logits * G)}
- * is backpropagated: its parameter gradient is the real loss's, so any gold-core loss (CE, SCE) trains the
- * network exactly. The batch loss is the mean over kept samples. Adam with warm-up and gradient clipping (see
+ * <p>Training: with {@link BatchFilter#NONE} and gold-core's cross-entropy or symmetric cross-entropy (the
+ * defaults), each mini-batch is one forward and backward pass of the loss written in the graph (per target
+ * position, softmax over the row's real columns, mean over real positions and samples, as
+ * {@link Loss#value(Logits)}). Any other filter or loss takes the generic path: a forward pass for the logits,
+ * which feed {@code options.batchFilter()}; {@code options.loss()} gives the gradient of every kept sample's mean
+ * per-token loss with respect to its logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a
+ * surrogate {@code sum(logits * G)} is backpropagated: its parameter gradient is the real loss's, so any loss
+ * trains the network exactly (the two paths agree to float rounding). The batch loss is the mean over kept
+ * samples. Adam with warm-up and gradient clipping (see
  * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
  * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
  * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
@@ -73,7 +80,8 @@ import java.util.zip.ZipOutputStream;
  * that sample (padding columns are cut, so the width does not depend on the batch). A sample without a target is
  * scored on a one-position target (the first step) and carries no targets. Predictions: greedy or beam search
  * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation;
- * the encoder runs once per sample, then only the decoder per step.
+ * the encoder runs once per chunk of 64 samples, then the decoder once per step for the live hypotheses of all
+ * the chunk's samples together (the prefix re-read whole each step; no key-value cache).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
  * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
@@ -101,7 +109,10 @@ public final class Seq2SeqStudent implements Student {
     private SameDiff sd;
     private List<String> parameters;
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
+    /** Per parameter, two arrays of its shape that {@link #update} reuses every step (not saved). */
+    private final Map<String, INDArray[]> scratch = new LinkedHashMap<>();
     private long steps;
+    private long decoderCalls;
 
     private Seq2SeqStudent(Task task, TrainingOptions options, Seq2SeqConfig config, SeqCodec codec) {
         this.task = task;
@@ -221,15 +232,106 @@ public final class Seq2SeqStudent implements Student {
 
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
     private double[] step(List<Encoded> items) {
+        Loss loss = options.loss();
+        Gradients g = inGraphLoss() ? inGraph(items, loss) : throughSurrogate(items, loss, options.batchFilter());
+        if (g.kept() > 0) {
+            update(g.parameters());
+        }
+        return new double[] {g.lossSum(), g.kept()};
+    }
+
+    /** A step's parameter gradients, the summed per-sample loss of the samples it kept and their count. */
+    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
+    }
+
+    /**
+     * The gradients a step would apply to a batch of {@code samples} (with targets), by the in-graph loss or by
+     * the host path with {@link BatchFilter#NONE}; nothing is updated. For tests comparing the two.
+     */
+    Gradients gradients(List<Sample> samples, Loss loss, boolean inGraph) {
+        List<Encoded> items = new ArrayList<>();
+        for (Sample s : samples) {
+            SeqCodec.Source src = source(s);
+            items.add(new Encoded(src, Objects.requireNonNull(codec.target(s, src, config.maxTargetTokens()),
+                    "a sample without a writable target")));
+        }
+        return inGraph ? inGraph(items, loss) : throughSurrogate(items, loss, BatchFilter.NONE);
+    }
+
+    /**
+     * Whether a step can compute its loss inside the graph: the batch filter keeps everything (so no logits are
+     * needed before the step) and the loss is one of gold-core's two, which the graph writes out
+     * ({@link Seq2SeqGraph#addTokenLoss}). Any other loss or filter takes the host path.
+     */
+    private boolean inGraphLoss() {
+        Loss loss = options.loss();
+        return options.batchFilter() == BatchFilter.NONE
+                && (loss instanceof CrossEntropyLoss || loss instanceof SymmetricCrossEntropyLoss);
+    }
+
+    /**
+     * One forward and backward pass: the loss of every sample, in the graph, and its parameter gradient. The
+     * surrogate's G is fed zeros. Equals {@link #throughSurrogate} with {@link BatchFilter#NONE} up to float
+     * rounding (the host computes the loss gradient in double).
+     */
+    private Gradients inGraph(List<Encoded> items, Loss loss) {
+        Map<String, INDArray> ph = placeholders(items);
+        int b = items.size();
+        int t = (int) ph.get(Seq2SeqGraph.TGT_SHAPE).getLong(1);
+        int w = codec.outputVocabularySize() + (codec.copies() ? (int) ph.get(Seq2SeqGraph.SRC_SHAPE).getLong(1) : 0);
+        double ceScale;
+        double boundedScale;
+        float cap;
+        if (loss instanceof SymmetricCrossEntropyLoss sce) {
+            ceScale = sce.alpha();
+            boundedScale = sce.beta() * -Math.log(sce.labelClamp());
+            cap = (float) -Math.log(SymmetricCrossEntropyLoss.PROBABILITY_CLAMP);
+        } else if (loss instanceof CrossEntropyLoss) {
+            ceScale = 1;
+            boundedScale = 0;
+            cap = Float.MAX_VALUE; // ce - cap never reaches 0: no cap
+        } else {
+            throw new IllegalArgumentException("the in-graph loss is CE or SCE, not " + loss.name());
+        }
+        float[] target = new float[b * t * w];
+        float[] ceWeight = new float[b * t];
+        float[] boundedWeight = new float[b * t];
+        float[] caps = new float[b * t];
+        Arrays.fill(caps, cap);
+        for (int i = 0; i < b; i++) {
+            int[] tgt = items.get(i).target();
+            double share = 1.0 / ((double) tgt.length * b);
+            for (int p = 0; p < tgt.length; p++) {
+                target[(i * t + p) * w + tgt[p]] = 1f;
+                ceWeight[i * t + p] = (float) (ceScale * share);
+                boundedWeight[i * t + p] = (float) (boundedScale * share);
+            }
+        }
+        ph.put(Seq2SeqGraph.GRAD, Nd4j.zeros(DataType.FLOAT, b, t, w));
+        ph.put(Seq2SeqGraph.TARGET, Nd4j.create(target, new long[] {b, t, w}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.CE_WEIGHT, Nd4j.create(ceWeight, new long[] {b, t}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.BOUNDED_WEIGHT, Nd4j.create(boundedWeight, new long[] {b, t}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.CE_CAP, Nd4j.create(caps, new long[] {b, t}, DataType.FLOAT));
+        OutAndGrad result = sd.calculateGradientsAndOutputs(ph, List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
+        // the token loss is the mean over samples; the caller sums per-sample losses
+        double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+        return new Gradients(result.getGradients(), mean * b, b);
+    }
+
+    /**
+     * The generic path: a forward pass for the logits, which feed the batch filter; the loss gradient on the host
+     * ({@link Loss#gradient(Logits)}); then the surrogate {@code sum(logits * G)} backpropagated (the in-graph
+     * loss's weights fed zeros).
+     */
+    private Gradients throughSurrogate(List<Encoded> items, Loss loss, BatchFilter filter) {
         Map<String, INDArray> ph = placeholders(items);
         INDArray out = sd.output(ph, Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
         List<Logits> logits = toLogits(out, items);
-        int[] keep = options.batchFilter().keep(logits);
+        int[] keep = filter.keep(logits);
         validateKeep(keep, items.size());
         if (keep.length == 0) {
-            return new double[] {0, 0};
+            return new Gradients(Map.of(), 0, 0);
         }
-        Loss loss = options.loss();
         long[] shape = out.shape();
         int t = (int) shape[1];
         int w = (int) shape[2];
@@ -247,9 +349,11 @@ public final class Seq2SeqStudent implements Student {
             }
         }
         ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
-        Map<String, INDArray> grads = sd.calculateGradients(ph, parameters);
-        update(grads);
-        return new double[] {lossSum, keep.length};
+        ph.put(Seq2SeqGraph.TARGET, Nd4j.zeros(DataType.FLOAT, items.size(), t, w));
+        for (String weight : List.of(Seq2SeqGraph.CE_WEIGHT, Seq2SeqGraph.BOUNDED_WEIGHT, Seq2SeqGraph.CE_CAP)) {
+            ph.put(weight, Nd4j.zeros(DataType.FLOAT, items.size(), t));
+        }
+        return new Gradients(sd.calculateGradients(ph, parameters), lossSum, keep.length);
     }
 
     private static void validateKeep(int[] keep, int size) {
@@ -285,16 +389,22 @@ public final class Seq2SeqStudent implements Student {
             if (g == null) {
                 continue;
             }
-            if (clip != 1.0) {
-                g = g.mul(clip);
-            }
             INDArray param = sd.getVariable(p).getArr();
             INDArray[] state = adam.computeIfAbsent(p, k -> new INDArray[] {
                     Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
-            state[0].muli(BETA1).addi(g.mul(1 - BETA1));
-            state[1].muli(BETA2).addi(g.mul(g).muli(1 - BETA2));
-            INDArray denominator = Transforms.sqrt(state[1].div(c2), false).addi(EPSILON);
-            param.subi(state[0].div(c1).divi(denominator).muli(lr));
+            // two scratch arrays per parameter, reused every step: the same operations in the same order as
+            // the allocating form (m += (1 - b1) g, v += (1 - b2) g^2, p -= lr (m / c1) / (sqrt(v / c2) + eps)),
+            // so the same bits, without five fresh off-heap arrays per parameter and step
+            INDArray[] tmp = scratch.computeIfAbsent(p, k -> new INDArray[] {
+                    Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
+            INDArray clipped = tmp[0].assign(g);
+            if (clip != 1.0) {
+                clipped.muli(clip);
+            }
+            state[1].muli(BETA2).addi(tmp[1].assign(clipped).muli(clipped).muli(1 - BETA2));
+            state[0].muli(BETA1).addi(clipped.muli(1 - BETA1));
+            INDArray denominator = Transforms.sqrt(tmp[1].assign(state[1]).divi(c2), false).addi(EPSILON);
+            param.subi(tmp[0].assign(state[0]).divi(c1).divi(denominator).muli(lr));
         }
     }
 
@@ -320,7 +430,7 @@ public final class Seq2SeqStudent implements Student {
                 parameters.add(v.name());
             }
         }
-        sd.setLossVariables(Seq2SeqGraph.LOSS);
+        Seq2SeqGraph.addTokenLoss(sd);
         QuietStdout.run(() -> {
             sd.createGradFunction();
             return null;
@@ -495,6 +605,150 @@ public final class Seq2SeqStudent implements Student {
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
                 items.add(new Encoded(source(s), null));
             }
+            INDArray memory = sd.output(placeholders(items), Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
+            out.addAll(decodeTogether(search, items, memory));
+        }
+        return out;
+    }
+
+    /**
+     * Decodes the sources of a chunk in lockstep: one search per source ({@link BeamSearch#start}), and per step
+     * one decoder call for the pending prefixes of every source still searching (a source whose search ended
+     * drops out). Each call costs SameDiff some 20 ms whatever its size, so this is one call per step instead of
+     * one per step and source. All prefixes of a step have the same length (the searches started together), so
+     * only the sources are padded, to the longest live one, and masked through the source bias as in training.
+     */
+    private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory) {
+        int b = items.size();
+        int padded = (int) (memory.size(0) / b);
+        float[] mem = memory.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        BeamSearch.Run[] runs = new BeamSearch.Run[b];
+        for (int i = 0; i < b; i++) {
+            runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), 1);
+        }
+        while (true) {
+            List<Integer> rowSource = new ArrayList<>();
+            List<int[]> prefixes = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                for (int[] p : runs[i].pending()) {
+                    rowSource.add(i);
+                    prefixes.add(p);
+                }
+            }
+            if (prefixes.isEmpty()) {
+                break;
+            }
+            float[][] rows = stepLogProbabilities(mem, padded, items, rowSource, prefixes);
+            int r = 0;
+            for (int i = 0; i < b; i++) {
+                int n = runs[i].pending().size();
+                if (n > 0) {
+                    runs[i].accept(Arrays.copyOfRange(rows, r, r + n));
+                    r += n;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            out.add(codec.render(runs[i].best().tokens(), items.get(i).source()));
+        }
+        return out;
+    }
+
+    /**
+     * One decoder call for prefixes of equal length, row i continuing source {@code rowSource.get(i)} of the chunk
+     * whose memory is {@code mem} ([b * padded, d], row-major). Returns per row the log-softmax of the next
+     * position over the output vocabulary and, for a copy codec, that source's own positions.
+     */
+    private float[][] stepLogProbabilities(float[] mem, int padded, List<Encoded> items, List<Integer> rowSource,
+                                           List<int[]> prefixes) {
+        int n = prefixes.size();
+        int t = prefixes.get(0).length + 1;
+        int d = config.dModel();
+        int v = codec.outputVocabularySize();
+        int s = 1;
+        for (int src : rowSource) {
+            s = Math.max(s, items.get(src).source().length());
+        }
+        float[] memIn = new float[n * s * d];
+        float[] bias = new float[n * s];
+        int[] tgt = new int[n * t];
+        for (int i = 0; i < n; i++) {
+            int src = rowSource.get(i);
+            SeqCodec.Source source = items.get(src).source();
+            System.arraycopy(mem, src * padded * d, memIn, i * s * d, s * d);
+            int len = source.length();
+            if (len == 0) {
+                // an empty source attends to its first (padding) row alone, as when decoded by itself
+                Arrays.fill(bias, i * s, (i + 1) * s, 2 * Seq2SeqGraph.MASKED);
+                bias[i * s] = Seq2SeqGraph.MASKED;
+            } else {
+                Arrays.fill(bias, i * s + len, (i + 1) * s, Seq2SeqGraph.MASKED);
+            }
+            int[] p = prefixes.get(i);
+            tgt[i * t] = v;
+            for (int j = 0; j < p.length; j++) {
+                tgt[i * t + j + 1] = decoderId(p[j], source);
+            }
+        }
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(Seq2SeqGraph.MEMORY_IN, Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
+        ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
+        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
+        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
+        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+        decoderCalls++;
+        int w = (int) out.size(2);
+        float[] last = out.get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all())
+                .castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int len = items.get(rowSource.get(i)).source().length();
+            rows[i] = logSoftmax(last, i * w, codec.copies() ? v + len : v);
+        }
+        return rows;
+    }
+
+    /** log-softmax of {@code width} values from {@code base}, in double as the reference scorer computes it. */
+    private static float[] logSoftmax(float[] all, int base, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < width; k++) {
+            max = Math.max(max, all[base + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < width; k++) {
+            sum += Math.exp(all[base + k] - max);
+        }
+        double lse = max + Math.log(sum);
+        float[] row = new float[width];
+        for (int k = 0; k < width; k++) {
+            row[k] = (float) (all[base + k] - lse);
+        }
+        return row;
+    }
+
+    /** Decoder calls made by predictions so far (each is one {@code SameDiff.output} of the decoder branch). */
+    long decoderCalls() {
+        return decoderCalls;
+    }
+
+    /**
+     * The decoding before lockstep batching, kept as the reference the batched one is tested against: the
+     * encoder over the chunk, then each source decoded alone through its own {@link #scorer}, one decoder call
+     * per step and source.
+     */
+    List<String> predictEachAlone(List<Sample> samples, int beamWidth) {
+        int maxLength = config.maxTargetTokens() - 1;
+        BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
+        List<String> out = new ArrayList<>(samples.size());
+        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
+            List<Encoded> items = new ArrayList<>();
+            for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
+                items.add(new Encoded(source(s), null));
+            }
             Map<String, INDArray> ph = placeholders(items);
             INDArray memory = sd.output(ph, Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
             long padded = memory.size(0) / items.size();
@@ -545,6 +799,7 @@ public final class Seq2SeqStudent implements Student {
             ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
             ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
             INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+            decoderCalls++;
             float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
             int w = (int) out.size(2);
             float[][] rows = new float[n][width];

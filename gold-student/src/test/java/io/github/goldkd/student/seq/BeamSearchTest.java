@@ -236,4 +236,51 @@ class BeamSearchTest {
         assertThatThrownBy(() -> new BeamSearch(2, 5, 0, 0).decode(prefixes -> new float[0][], DecodingConstraint.NONE))
                 .hasMessageContaining("one row per prefix");
     }
+
+    @Test
+    void runsSteppedTogetherFindWhatEachSearchFindsAlone() {
+        // several sources (each its own scorer and constraint) stepped in lockstep, their pending prefixes
+        // answered together per step, as the seq2seq student batches them: the same hypotheses as decodeTop
+        for (int width : new int[] {1, 3}) {
+            BeamSearch search = new BeamSearch(width, 6, EOS, 0.6);
+            List<NextTokenScorer> scorers = new ArrayList<>();
+            List<DecodingConstraint> constraints = new ArrayList<>();
+            List<BeamSearch.Run> runs = new ArrayList<>();
+            for (int source = 0; source < 5; source++) {
+                scorers.add(randomScorer(100 + source, 5));
+                int banned = 1 + source % 4;
+                constraints.add(source == 2 ? DecodingConstraint.NONE : (prefix, token) -> token != banned);
+                runs.add(search.start(constraints.get(source), width));
+            }
+            int steps = 0;
+            while (runs.stream().anyMatch(r -> !r.done())) {
+                steps++;
+                for (int source = 0; source < runs.size(); source++) {
+                    BeamSearch.Run run = runs.get(source);
+                    if (!run.done()) {
+                        assertThat(run.pending()).allSatisfy(p -> assertThat(p).hasSize(run.pending().get(0).length));
+                        run.accept(scorers.get(source).logProbabilities(run.pending()));
+                    }
+                }
+            }
+            assertThat(steps).isLessThanOrEqualTo(7);
+            for (int source = 0; source < runs.size(); source++) {
+                List<BeamSearch.Hypothesis> alone = search.decodeTop(scorers.get(source), constraints.get(source), width);
+                List<BeamSearch.Hypothesis> together = runs.get(source).top();
+                assertThat(together).hasSameSizeAs(alone);
+                for (int h = 0; h < alone.size(); h++) {
+                    assertThat(together.get(h).tokens()).isEqualTo(alone.get(h).tokens());
+                    assertThat(together.get(h).score()).isEqualTo(alone.get(h).score());
+                }
+                assertThat(runs.get(source).best().tokens())
+                        .isEqualTo(search.decode(scorers.get(source), constraints.get(source)).tokens());
+            }
+            BeamSearch.Run ended = runs.get(0);
+            assertThat(ended.pending()).isEmpty();
+            assertThatThrownBy(() -> ended.accept(new float[0][])).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no prefix is pending");
+        }
+        assertThatThrownBy(() -> new BeamSearch(2, 5, EOS, 0).start(DecodingConstraint.NONE, 3))
+                .hasMessageContaining("k must be in [1, beamWidth=2]");
+    }
 }

@@ -119,6 +119,51 @@ class Seq2SeqStudentTest {
         }
     }
 
+    // ---- batched decoding -----------------------------------------------------------------------------
+
+    @Test
+    void decodingAChunksSourcesTogetherGivesWhatDecodingEachAloneGivesWithOneDecoderCallPerStep() {
+        // sources of many lengths (the toy shapes differ, and some get an extra sentence), one of them empty
+        List<Sample> mathProbe = new ArrayList<>(MATH_TEST.samples().subList(0, 16));
+        List<Sample> textProbe = new ArrayList<>(TEXT_TEST.samples().subList(0, 8));
+        for (int i = 0; i < 4; i++) {
+            Sample m = MATH_TEST.get(16 + i);
+            mathProbe.add(Sample.withTarget("long-m" + i, java.util.Map.of("body", m.inputs().get("body")
+                    + " it rains on " + (3 + i) + " days .".repeat(i + 1), "question", m.inputs().get("question")),
+                    m.target(), m.references(), io.github.goldkd.core.Origin.REAL));
+            Sample t = TEXT_TEST.get(8 + i);
+            textProbe.add(Sample.withTarget("long-t" + i, java.util.Map.of("document", t.text()
+                    + " The store opens at 9 and closes at 17.".repeat(i + 1)), t.target(), List.of(),
+                    io.github.goldkd.core.Origin.REAL));
+        }
+        mathProbe.add(Sample.withTarget("empty-m", java.util.Map.of("body", "", "question", ""), "( 1.0 + 1.0 )",
+                List.of("2.0"), io.github.goldkd.core.Origin.REAL));
+        textProbe.add(Sample.withTarget("empty-t", java.util.Map.of("document", ""), "x", List.of(),
+                io.github.goldkd.core.Origin.REAL));
+        for (Seq2SeqStudent student : List.of(math, text)) {
+            List<Sample> probe = student == math ? mathProbe : textProbe;
+            assertThat(probe.stream().mapToInt(s -> student.codec().source(s, 512).length()).distinct().count())
+                    .as("distinct source lengths").isGreaterThanOrEqualTo(4);
+            assertThat(probe.stream().mapToInt(s -> student.codec().source(s, 512).length()).min().orElseThrow())
+                    .isZero();
+            int steps = student.config().maxTargetTokens();
+            for (int width : new int[] {1, 3}) {
+                long before = student.decoderCalls();
+                List<String> together = student.predict(probe, width);
+                long calls = student.decoderCalls() - before;
+                List<String> alone = student.predictEachAlone(probe, width);
+                assertThat(together).as("beam " + width).isEqualTo(alone);
+                // one call per step for the whole chunk, not one per step and source
+                assertThat(calls).as("decoder calls, beam " + width).isBetween(1L, (long) steps);
+                assertThat(student.decoderCalls() - before - calls).as("calls decoding each alone")
+                        .isGreaterThan((long) probe.size());
+            }
+        }
+        // more samples than a chunk of 64: each chunk decodes together, the order is kept
+        List<Sample> many = SeqToyData.math(66, 3).samples();
+        assertThat(math.predict(many, 1)).isEqualTo(math.predictEachAlone(many, 1));
+    }
+
     // ---- logits contract ------------------------------------------------------------------------------
 
     @Test
@@ -283,6 +328,45 @@ class Seq2SeqStudentTest {
         // the reported loss is the configured loss's value: SCE's bounded term makes it differ from CE's
         assertThat(rc.trainLoss()).isNotCloseTo(rs.trainLoss(), within(1e-3));
         assertThat(rc.trainLoss()).isFinite();
+    }
+
+    @Test
+    void theInGraphLossHasTheSurrogatesGradientsForCeAndSce() {
+        // a text batch with padded targets, and copy columns past the shorter sources' lengths
+        List<Sample> textBatch = new ArrayList<>(TEXT_TEST.samples().subList(0, 5));
+        Sample other = TEXT_TEST.get(5);
+        textBatch.add(Sample.withTarget("long", java.util.Map.of("document", other.text()
+                        + " Each needs 3 hours and there are 40 hours."), other.target()
+                        + "\nconstraints:\n3 x + 3 y <= 40", List.of(), io.github.goldkd.core.Origin.REAL));
+        SeqCodec codec = text.codec();
+        assertThat(textBatch.stream().mapToInt(x -> codec.source(x, 512).length()).distinct().count()).isGreaterThan(1);
+        assertThat(textBatch.stream().mapToInt(x -> codec.target(x, codec.source(x, 512), 32).length).distinct()
+                .count()).isGreaterThan(1);
+        List<Sample> mathBatch = MATH_TEST.samples().subList(0, 12);
+        for (Loss loss : List.of(new CrossEntropyLoss(), SymmetricCrossEntropyLoss.defaults(),
+                new SymmetricCrossEntropyLoss(0.5, 2.0, 1e-3))) {
+            for (Seq2SeqStudent student : List.of(text, math)) {
+                List<Sample> batch = student == text ? textBatch : mathBatch;
+                Seq2SeqStudent.Gradients host = student.gradients(batch, loss, false);
+                Seq2SeqStudent.Gradients graph = student.gradients(batch, loss, true);
+                String what = loss.name() + ", " + student.codec().name();
+                assertThat(graph.kept()).isEqualTo(host.kept()).isEqualTo(batch.size());
+                assertThat(graph.lossSum()).as(what).isCloseTo(host.lossSum(), within(1e-4 * host.lossSum()));
+                assertThat(graph.parameters().keySet()).as(what).isEqualTo(host.parameters().keySet());
+                assertThat(host.parameters()).containsKey("dec.emb");
+                if (student == text) {
+                    assertThat(host.parameters()).containsKey("copy.w");
+                }
+                for (String p : host.parameters().keySet()) {
+                    org.nd4j.linalg.api.ndarray.INDArray h = host.parameters().get(p);
+                    org.nd4j.linalg.api.ndarray.INDArray g = graph.parameters().get(p);
+                    double norm = h.norm2Number().doubleValue();
+                    double difference = g.sub(h).norm2Number().doubleValue();
+                    assertThat(norm).as(what + ": " + p).isGreaterThan(0);
+                    assertThat(difference / norm).as(what + ": relative difference of " + p).isLessThan(1e-4);
+                }
+            }
+        }
     }
 
     @Test
