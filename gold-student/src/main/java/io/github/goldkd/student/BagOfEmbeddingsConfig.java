@@ -14,11 +14,21 @@ package io.github.goldkd.student;
  *                      mini-batch, decayed linearly to 0 over each fit call as fastText does: fastText's default
  *                      rate of 0.1 per sample times the default batch of 8; batch 8; validation share 0.1;
  *                      patience 3)
+ * @param pairWide      sentence-pair tasks only: whether the {@link LexicalOverlap} features take the wide path
+ *                      (standardised, their own linear map added to the logits, warm-started at their logistic
+ *                      regression: see {@link WidePath}) instead of entering the layers above the bags beside
+ *                      [u, v, |u - v|, u * v] (default PAIR_WIDE_DEFAULT; files saved without this setting read false,
+ *                      as they were trained)
+ * @param wideLearningRate sentence-pair tasks with {@code pairWide} only: the SGD learning rate of the wide path's
+ *                      weights, decayed as the rest, >= 0; 0 keeps the warm start (default WIDE_RATE_DEFAULT)
  */
 public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLength, int bigramBuckets, int minCount,
-                                    boolean lowercase, TrainingSettings training) implements StudentConfig {
+                                    boolean lowercase, TrainingSettings training, boolean pairWide,
+                                    double wideLearningRate) implements StudentConfig {
 
     static final TrainingSettings DEFAULT_TRAINING = new TrainingSettings(0.8, 8, 0.1, 3);
+    static final boolean PAIR_WIDE_DEFAULT = false;
+    static final double WIDE_RATE_DEFAULT = 0.8;
 
     public BagOfEmbeddingsConfig {
         Checks.atLeast("embeddingDim", embeddingDim, 1);
@@ -27,6 +37,7 @@ public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLen
         Checks.atLeast("bigramBuckets", bigramBuckets, 0);
         Checks.atLeast("minCount", minCount, 1);
         Checks.notNull("training", training);
+        Checks.nonNegative("wideLearningRate", wideLearningRate);
     }
 
     /** All defaults. */
@@ -41,7 +52,8 @@ public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLen
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         return new Builder().embeddingDim(embeddingDim).hiddenSize(hiddenSize).maxLength(maxLength)
-                .bigramBuckets(bigramBuckets).minCount(minCount).lowercase(lowercase).training(training);
+                .bigramBuckets(bigramBuckets).minCount(minCount).lowercase(lowercase).training(training)
+                .pairWide(pairWide).wideLearningRate(wideLearningRate);
     }
 
     /** Builder of {@link BagOfEmbeddingsConfig}; validation happens in {@link #build()}. */
@@ -52,6 +64,8 @@ public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLen
         private int bigramBuckets = 50_000;
         private int minCount = 1;
         private boolean lowercase = true;
+        private boolean pairWide = PAIR_WIDE_DEFAULT;
+        private double wideLearningRate = WIDE_RATE_DEFAULT;
 
         private Builder() {
             super(DEFAULT_TRAINING);
@@ -87,9 +101,19 @@ public record BagOfEmbeddingsConfig(int embeddingDim, int hiddenSize, int maxLen
             return this;
         }
 
+        public Builder pairWide(boolean v) {
+            pairWide = v;
+            return this;
+        }
+
+        public Builder wideLearningRate(double v) {
+            wideLearningRate = v;
+            return this;
+        }
+
         public BagOfEmbeddingsConfig build() {
             return new BagOfEmbeddingsConfig(embeddingDim, hiddenSize, maxLength, bigramBuckets, minCount, lowercase,
-                    training());
+                    training(), pairWide, wideLearningRate);
         }
     }
 }
