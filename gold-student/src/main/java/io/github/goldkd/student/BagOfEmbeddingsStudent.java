@@ -424,6 +424,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         Map<String, Object> m = super.describe();
         m.put("vocabulary", featurizer.vocabulary().size());
         m.put("pair", pair ? task.pairFields() : List.of());
+        m.put("wide", wide);
         return m;
     }
 

@@ -134,10 +134,15 @@ class PairStudentTest {
     }
 
     static EncoderStudent.Factory encoder(boolean overlap) {
+        return encoder(overlap, false);
+    }
+
+    /** {@code wide}: the overlap features take the wide path. */
+    static EncoderStudent.Factory encoder(boolean overlap, boolean wide) {
         // a small fake encoder: each of its buckets (word hashes) then occurs often enough in training for the
         // head to weigh every bucket alike, which is what carries over to the unseen test words
         return EncoderStudent.factory(new FakeEncoder(32), EncoderStudentConfig.builder().learningRate(0.05).patience(0)
-                .pairOverlap(overlap).build());
+                .pairOverlap(overlap).pairWide(wide).build());
     }
 
     static double accuracy(StudentFactory f, Task task, Dataset train, Dataset test, int epochs) {
@@ -199,6 +204,46 @@ class PairStudentTest {
         for (float w : frozen.parameters().wo) {
             assertThat(Math.abs(w)).isLessThan(1e-6f);
         }
+    }
+
+    /** The same for the encoder student: its wide path against the encoder without overlap features. */
+    @Test
+    void wideEncoderFollowsTheOverlapWhereATopicWordMisleads() {
+        Dataset train = withTopicWord(TRAIN, 0.9, 21);
+        Dataset test = withTopicWord(TEST, 0.0, 22);
+        assertThat(accuracy(encoder(true, true), REPEAT, train, test, 10)).isGreaterThanOrEqualTo(0.95);
+        assertThat(accuracy(encoder(false, false), REPEAT, train, test, 10)).isLessThan(0.85);
+    }
+
+    @Test
+    void theEncodersWidePathNeedsALinearHeadAndOverlapAndIsItsDefault() {
+        assertThat(EncoderStudentConfig.defaults().pairWide()).isEqualTo(EncoderStudentConfig.PAIR_WIDE_DEFAULT);
+        assertThat(EncoderStudentConfig.builder().hiddenSize(8).build().pairWide()).isFalse();
+        assertThat(EncoderStudentConfig.builder().pairOverlap(false).build().pairWide()).isFalse();
+        assertThatThrownBy(() -> EncoderStudentConfig.builder().hiddenSize(8).pairWide(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hiddenSize 0")
+                .hasMessageContaining("pairWide(false)");
+        assertThatThrownBy(() -> EncoderStudentConfig.builder().deepScale(1.5).build())
+                .hasMessageContaining("deepScale must be in (0, 1]");
+        assertThat(EncoderStudentConfig.defaults().toBuilder().build()).isEqualTo(EncoderStudentConfig.defaults());
+    }
+
+    @Test
+    void wideEncoderIsTheSameForTheSameSeed() {
+        float[][] first = null;
+        for (int run = 0; run < 2; run++) {
+            EncoderStudent s = encoder(true, true).create(REPEAT, TrainingOptions.defaults(4));
+            s.fit(TRAIN, 2, 5);
+            float[][] z = values(s.logits(TEST.samples()));
+            if (first == null) {
+                first = z;
+            } else {
+                assertThat(z).isDeepEqualTo(first);
+            }
+        }
+        EncoderStudent other = encoder(true, true).create(REPEAT, TrainingOptions.defaults(4));
+        other.fit(TRAIN, 2, 6);
+        assertThat(values(other.logits(TEST.samples()))).isNotEqualTo(first);
     }
 
     @Test
@@ -364,7 +409,8 @@ class PairStudentTest {
     void pairStudentsSaveAndLoadWithIdenticalLogitsAndKeepTraining(@TempDir Path dir) {
         TrainingOptions options = new TrainingOptions(new SymmetricCrossEntropyLoss(0.1, 1.0, 1e-3),
                 BatchFilter.NONE, 5);
-        List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true), bag(0, true), bag(8, true));
+        List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true), bag(0, true), bag(8, true),
+                encoder(true, true));
         for (int i = 0; i < factories.size(); i++) {
             StudentFactory f = factories.get(i);
             AbstractStudent<?> s = (AbstractStudent<?>) f.create(REPEAT, options);
@@ -441,6 +487,24 @@ class PairStudentTest {
         rewriteMeta(wide, broken, meta -> meta.remove(WidePath.META));
         assertThatThrownBy(() -> bag(0, true).load(broken)).isInstanceOf(StudentException.class)
                 .hasMessageContaining(WidePath.META);
+    }
+
+    /** The same for the encoder student: a pair file without the wide settings loads as it was trained. */
+    @Test
+    void aPairEncoderFileFromBeforeTheWidePathLoadsWithoutIt(@TempDir Path dir) throws IOException {
+        EncoderStudent s = encoder(true, false).create(REPEAT, TrainingOptions.defaults(3));
+        s.fit(TRAIN, 2, 1);
+        Path now = dir.resolve("now.zip");
+        s.save(now);
+        Path old = dir.resolve("old.zip");
+        rewriteMeta(now, old, meta -> {
+            meta.getAsJsonObject("config").remove("pairWide");
+            meta.getAsJsonObject("config").remove("deepScale");
+        });
+        EncoderStudent back = encoder(true, true).load(old);
+        assertThat(back.config().pairWide()).isFalse();
+        assertThat(back.describe().get("wide")).isEqualTo(false);
+        assertThat(values(back.logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
     }
 
     static void rewriteMeta(Path from, Path to, java.util.function.Consumer<JsonObject> change) throws IOException {
