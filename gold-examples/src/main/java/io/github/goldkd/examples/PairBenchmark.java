@@ -8,6 +8,7 @@ import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.ood.OodScores;
+import io.github.goldkd.student.BagOfEmbeddingsConfig;
 import io.github.goldkd.student.BagOfEmbeddingsStudent;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.EncoderStudentConfig;
@@ -55,9 +56,14 @@ final class PairBenchmark {
     /** Every variant by its command-line name. */
     static Map<String, Variant> variants() {
         Map<String, Variant> m = new LinkedHashMap<>();
-        m.put("bag", new Variant("bag, pair", BagOfEmbeddingsStudent::factory, false));
+        m.put("bag", new Variant("bag, pair, wide path (the default)", BagOfEmbeddingsStudent::factory, false));
+        m.put("bag-concat", new Variant("bag, pair, overlap in the deep input", () -> BagOfEmbeddingsStudent.factory(
+                BagOfEmbeddingsConfig.builder().pairWide(false).build()), false));
         m.put("bag-joined", new Variant("bag, joined text", BagOfEmbeddingsStudent::factory, true));
-        m.put("encoder", new Variant("encoder, pair + overlap", () -> StudentChoice.ENCODER.factory(), false));
+        m.put("encoder", new Variant("encoder, pair, wide path (the default)", () -> StudentChoice.ENCODER.factory(),
+                false));
+        m.put("encoder-concat", new Variant("encoder, pair, overlap in the input", () -> EncoderStudent.factory(
+                StudentChoice.encoder(), EncoderStudentConfig.builder().pairWide(false).build()), false));
         m.put("encoder-embeddings", new Variant("encoder, pair, embeddings only", () -> EncoderStudent.factory(
                 StudentChoice.encoder(), EncoderStudentConfig.builder().pairOverlap(false).build()), false));
         m.put("encoder-relations", new Variant("encoder, pair, without u and v", () -> EncoderStudent.factory(
@@ -207,8 +213,9 @@ final class PairBenchmark {
                 + "${DEFAULT-VALUE}).")
         String heldOut = "normans";
 
-        @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-joined, encoder, "
-                + "encoder-embeddings, encoder-relations, encoder-joined, cross, cross-tokens (default: all).")
+        @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-concat, bag-joined, "
+                + "encoder, encoder-concat, encoder-embeddings, encoder-relations, encoder-joined, cross, "
+                + "cross-tokens (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());
 
         @Option(names = "--out", description = "Output directory (default: runs/pairs-<time>).")

@@ -764,8 +764,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
         return Networks.restore(file, () -> {
             Task task = f.task();
-            BagOfEmbeddingsConfig saved = new Gson().fromJson(
-                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), BagOfEmbeddingsConfig.class);
+            BagOfEmbeddingsConfig saved = new Gson().fromJson(WidePath.withWideSettings(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), "wideLearningRate",
+                    BagOfEmbeddingsConfig.WIDE_RATE_DEFAULT), BagOfEmbeddingsConfig.class);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
             long seed = c.meta().get("seed").getAsLong();

@@ -393,8 +393,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                         encoder.name());
             }
             Task task = f.task();
-            EncoderStudentConfig saved = new Gson().fromJson(
-                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), EncoderStudentConfig.class);
+            EncoderStudentConfig saved = new Gson().fromJson(WidePath.withWideSettings(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), "deepScale",
+                    EncoderStudentConfig.DEEP_SCALE_DEFAULT), EncoderStudentConfig.class);
             MultiLayerNetwork net =
                     ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());

@@ -155,6 +155,25 @@ final class WidePath {
         return new WidePath(floats(o.getAsJsonArray("mean")), floats(o.getAsJsonArray("scale")));
     }
 
+    /**
+     * A saved configuration as the current code reads it: a file saved before the wide path existed has neither
+     * {@code pairWide} (read false: it was trained without one) nor {@code rateSetting}, which gets its default, so
+     * that the loaded configuration is a valid one whose builder can switch the wide path on.
+     */
+    static JsonObject withWideSettings(JsonObject savedConfig, String rateSetting, double rateDefault) {
+        if (savedConfig.has("pairWide") && savedConfig.has(rateSetting)) {
+            return savedConfig;
+        }
+        JsonObject config = savedConfig.deepCopy();
+        if (!config.has("pairWide")) {
+            config.addProperty("pairWide", false);
+        }
+        if (!config.has(rateSetting)) {
+            config.addProperty(rateSetting, rateDefault);
+        }
+        return config;
+    }
+
     private static JsonArray array(float[] values) {
         JsonArray a = new JsonArray();
         for (float v : values) {
