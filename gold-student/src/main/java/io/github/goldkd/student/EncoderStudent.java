@@ -40,7 +40,10 @@ import java.util.Objects;
  * InferSent / Sentence-BERT classification features, each block scaled to entries of about 1) and
  * cos(u, v), followed, by default, by the {@link LexicalOverlap} features; a joined text would give the head
  * no way to compare the two. A student file written before
- * pair-aware students existed reads its task as one joined text, as it was trained.
+ * pair-aware students existed reads its task as one joined text, as it was trained. With a linear head the overlap
+ * features take the wide path by default ({@link EncoderStudentConfig#pairWide()}, {@link WidePath}):
+ * standardised, the head warm-started at their logistic regression, the embedding blocks scaled down so that the
+ * deep part moves slower; a pair file written before it loads without it.
  *
  * <p>Any encoder works; {@link OnnxBgeEncoder} is the reference one. A saved student holds the head and the
  * encoder's name and dimension, not the encoder: load it through a factory given the same encoder.
