@@ -56,9 +56,9 @@ final class PairBenchmark {
     /** Every variant by its command-line name. */
     static Map<String, Variant> variants() {
         Map<String, Variant> m = new LinkedHashMap<>();
-        m.put("bag", new Variant("bag, pair, wide path (the default)", BagOfEmbeddingsStudent::factory, false));
-        m.put("bag-concat", new Variant("bag, pair, overlap in the deep input", () -> BagOfEmbeddingsStudent.factory(
-                BagOfEmbeddingsConfig.builder().pairWide(false).build()), false));
+        m.put("bag", new Variant("bag, pair", BagOfEmbeddingsStudent::factory, false));
+        m.put("bag-wide", new Variant("bag, pair, wide path", () -> BagOfEmbeddingsStudent.factory(
+                BagOfEmbeddingsConfig.builder().pairWide(true).build()), false));
         m.put("bag-joined", new Variant("bag, joined text", BagOfEmbeddingsStudent::factory, true));
         m.put("encoder", new Variant("encoder, pair, wide path (the default)", () -> StudentChoice.ENCODER.factory(),
                 false));
@@ -219,7 +219,7 @@ final class PairBenchmark {
                 + "${DEFAULT-VALUE}).")
         String heldOut = "normans";
 
-        @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-concat, bag-joined, "
+        @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-wide, bag-joined, "
                 + "encoder, encoder-concat, encoder-embeddings, encoder-relations, encoder-joined, cross, "
                 + "cross-tokens (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());

@@ -180,9 +180,8 @@ class PairTaskTest {
         assertThat(r.status()).as(r.err()).isZero();
         String md = Files.readString(dir.resolve("pairs.md"));
         assertThat(md).contains("majority class of the pool (entailment) | 0.6275")
-                .contains("lexical-overlap baseline").contains("bag, pair, wide path (the default): whole pool (ceiling)")
-                .contains("bag, pair, wide path (the default): GOLD")
-                .contains("bag, pair, wide path (the default): no feedback").doesNotContain("joined");
+                .contains("lexical-overlap baseline").contains("bag, pair: whole pool (ceiling)")
+                .contains("bag, pair: GOLD").contains("bag, pair: no feedback").doesNotContain("joined");
         assertThat(Files.readString(dir.resolve("summary.json"))).contains("\"seeds\": 1").contains("\"rounds\": 2");
         // --ceiling-only: the baselines and the ceiling rows alone
         Path ceilings = dir.resolve("ceilings");
@@ -190,7 +189,7 @@ class PairTaskTest {
                 "--final-epochs", "1", "--out", ceilings.toString());
         assertThat(c.status()).as(c.err()).isZero();
         assertThat(Files.readString(ceilings.resolve("pairs.md"))).contains("lexical-overlap baseline")
-                .contains("bag, pair, wide path (the default): whole pool (ceiling)").doesNotContain(": GOLD")
+                .contains("bag, pair: whole pool (ceiling)").doesNotContain(": GOLD")
                 .doesNotContain(": no feedback");
         // the benchmark options are the ablation's, validated the same way
         GoldCliTest.Run bad = GoldCliTest.gold("bench", "pairs", "--rounds", "0", "--out", dir.resolve("x").toString());

@@ -62,7 +62,7 @@ import java.util.Map;
  * bags side by side ([2n, d] → [n, 2d]) before they are split into u and v. A student file written before pair-aware students reads
  * its task as one joined text, as it was trained.
  *
- * <p>By default ({@link BagOfEmbeddingsConfig#pairWide()}) the overlap features take the wide path instead
+ * <p>With {@link BagOfEmbeddingsConfig#pairWide()} the overlap features take the wide path instead
  * ({@link WidePath}): standardised, they join just before the output layer, so the logits are the deep path's
  * (the bags, the optional hidden layer) plus their own linear map's, which starts as their logistic regression
  * and trains at its own rate. A pair file written before the wide path loads without it, as it was trained.

@@ -224,7 +224,8 @@ class PairStudentTest {
 
     @Test
     void theEncodersWidePathNeedsALinearHeadAndOverlapAndIsItsDefault() {
-        assertThat(EncoderStudentConfig.defaults().pairWide()).isEqualTo(EncoderStudentConfig.PAIR_WIDE_DEFAULT);
+        assertThat(EncoderStudentConfig.defaults().pairWide()).isTrue();
+        assertThat(BagOfEmbeddingsConfig.defaults().pairWide()).isFalse(); // measured level with it: an option
         assertThat(EncoderStudentConfig.builder().hiddenSize(8).build().pairWide()).isFalse();
         assertThat(EncoderStudentConfig.builder().pairOverlap(false).build().pairWide()).isFalse();
         assertThatThrownBy(() -> EncoderStudentConfig.builder().hiddenSize(8).pairWide(true).build())
