@@ -234,6 +234,9 @@ class PairStudentTest {
         assertThatThrownBy(() -> EncoderStudentConfig.builder().deepScale(1.5).build())
                 .hasMessageContaining("deepScale must be in (0, 1]");
         assertThat(EncoderStudentConfig.defaults().toBuilder().build()).isEqualTo(EncoderStudentConfig.defaults());
+        assertThat(EncoderStudentConfig.defaults().toBuilder().hiddenSize(8).build().pairWide()).isFalse();
+        EncoderStudentConfig off = EncoderStudentConfig.builder().pairWide(false).build();
+        assertThat(off.toBuilder().build()).isEqualTo(off);
     }
 
     @Test
