@@ -183,6 +183,14 @@ class PairTaskTest {
                 .contains("lexical-overlap baseline").contains("bag, pair: whole pool (ceiling)")
                 .contains("bag, pair: GOLD").contains("bag, pair: no feedback").doesNotContain("joined");
         assertThat(Files.readString(dir.resolve("summary.json"))).contains("\"seeds\": 1").contains("\"rounds\": 2");
+        // --ceiling-only: the baselines and the ceiling rows alone
+        Path ceilings = dir.resolve("ceilings");
+        GoldCliTest.Run c = GoldCliTest.gold("bench", "pairs", "--seeds", "1", "--variants", "bag", "--ceiling-only",
+                "--final-epochs", "1", "--out", ceilings.toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(Files.readString(ceilings.resolve("pairs.md"))).contains("lexical-overlap baseline")
+                .contains("bag, pair: whole pool (ceiling)").doesNotContain(": GOLD")
+                .doesNotContain(": no feedback");
         // the benchmark options are the ablation's, validated the same way
         GoldCliTest.Run bad = GoldCliTest.gold("bench", "pairs", "--rounds", "0", "--out", dir.resolve("x").toString());
         assertThat(bad.status()).isEqualTo(2);

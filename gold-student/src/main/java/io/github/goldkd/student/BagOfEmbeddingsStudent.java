@@ -62,6 +62,11 @@ import java.util.Map;
  * bags side by side ([2n, d] → [n, 2d]) before they are split into u and v. A student file written before pair-aware students reads
  * its task as one joined text, as it was trained.
  *
+ * <p>With {@link BagOfEmbeddingsConfig#pairWide()} the overlap features take the wide path instead
+ * ({@link WidePath}): standardised, they join just before the output layer, so the logits are the deep path's
+ * (the bags, the optional hidden layer) plus their own linear map's, which starts as their logistic regression
+ * and trains at its own rate. A pair file written before the wide path loads without it, as it was trained.
+ *
  * <p>The vocabulary is built on the first {@link #fit} from its training part and kept afterwards; unknown
  * tokens map to {@link Vocabulary#UNK}. Same seeds give the same model.
  */
@@ -80,6 +85,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     private Buffers buffers;
     /** Whether the task's two pair fields get a bag each (see the class comment). */
     private final boolean pair;
+    /** Whether the overlap features take the wide path ({@link BagOfEmbeddingsConfig#pairWide()}). */
+    private final boolean wide;
+    /** The wide path's standardisation: made on the first fit, null before it and without a wide path. */
+    private WidePath widePath;
 
     /**
      * Feature ids of each sample; for a pair, {@code features} are the first field's, {@code second} the
@@ -92,10 +101,13 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     }
 
     private BagOfEmbeddingsStudent(Task task, TrainingOptions options, BagOfEmbeddingsConfig config,
-                                   Vocabulary vocabulary, Params params, boolean trained, boolean pair) {
+                                   Vocabulary vocabulary, Params params, boolean trained, boolean pair,
+                                   WidePath widePath) {
         super(task, options);
         this.config = config;
         this.pair = pair;
+        this.wide = pair && config.pairWide();
+        this.widePath = widePath;
         this.tokenizer = new Tokenizer(config.lowercase());
         this.loss = options.loss();
         this.featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
@@ -141,12 +153,12 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     /** A graph of this model with DL4J's initial parameters for the options' seed. */
     private ComputationGraph newGraph() {
         return NetworkRandom.isolated(() -> buildGraph(featurizer.featureCount(), task.labels().size(), config,
-                GoldLossFunction.of(options.loss()), options.seed(), pair));
+                GoldLossFunction.of(options.loss()), options.seed(), pair, wide));
     }
 
     /** The parameters DL4J initialises (the same for the same seed); the graph is dropped after reading them. */
     private Params initialParams() {
-        return Params.read(newGraph(), config.hiddenSize() > 0, pair);
+        return Params.read(newGraph(), config.hiddenSize() > 0, pair, wide);
     }
 
     @Override
@@ -174,8 +186,31 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             Vocabulary vocabulary = Vocabulary.build(texts, config.minCount());
             featurizer = new TextFeaturizer(tokenizer, vocabulary, config.maxLength(), config.bigramBuckets());
             params = initialParams();
+            if (wide) {
+                warmStartWidePath(train);
+            }
         }
         buffers = new Buffers(params, config.training().batchSize());
+    }
+
+    /**
+     * Standardises the overlap features on {@code train} and sets the wide weights and the output bias to their
+     * logistic regression; the deep output weights start at zero, so the student starts as that regression.
+     */
+    private void warmStartWidePath(Dataset train) {
+        float[][] raw = new float[train.size()][];
+        for (int i = 0; i < raw.length; i++) {
+            List<String> ab = task.pairTexts(train.samples().get(i));
+            raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
+        }
+        widePath = WidePath.standardising(raw);
+        float[][] z = new float[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            z[i] = widePath.standardise(raw[i]);
+        }
+        float[] fitted = WidePath.fit(z, labelsOf(train.samples()), params.classes);
+        System.arraycopy(fitted, 0, params.ww, 0, params.ww.length);
+        System.arraycopy(fitted, params.ww.length, params.bo, 0, params.classes);
     }
 
     @Override
@@ -194,6 +229,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             f[i] = featurizer.features(ab.get(0));
             second[i] = featurizer.features(ab.get(1));
             overlap[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
+            if (wide) {
+                // before the first fit there is no standardisation yet: the wide weights are zero then
+                overlap[i] = widePath == null ? new float[LexicalOverlap.COUNT] : widePath.standardise(overlap[i]);
+            }
         }
         return new Encoded(f, second, overlap);
     }
@@ -213,6 +252,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         for (int t = 0; t < rows.length; t++) {
             float[] in = input(p, data, rows[t], x, a);
             p.logits(in, out[t]);
+            if (p.wide) {
+                WidePath.addLogits(p.ww, data.overlap[rows[t]], out[t]);
+            }
         }
         return out;
     }
@@ -238,6 +280,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         for (int t = 0; t < m; t++) {
             float[] input = input(p, data, rows[t], b.x, b.a);
             p.logits(input, zf);
+            if (p.wide) {
+                WidePath.addLogits(p.ww, data.overlap[rows[t]], zf);
+            }
             for (int k = 0; k < c; k++) {
                 z[k] = zf[k];
             }
@@ -257,6 +302,14 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             }
             for (int k = 0; k < c; k++) {
                 b.gbo[k] += (float) gz[k];
+            }
+            if (p.wide) {
+                float[] zo = data.overlap[rows[t]];
+                for (int j = 0; j < zo.length; j++) {
+                    for (int k = 0; k < c; k++) {
+                        b.gWw[j * c + k] += (float) (zo[j] * gz[k]);
+                    }
+                }
             }
             // gradient into the layer input x (the pooled bag, or the pair features)
             float[] gX = b.gX;
@@ -283,7 +336,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             if (!twoBags) {
                 System.arraycopy(gX, 0, b.gx, gxBase, d);
             } else {
-                // x = [u, v, |u - v|, u * v, overlap]: the chain rule back into u and v (|.|' = sign, 0 at 0)
+                // x = [u, v, |u - v|, u * v(, overlap)]: the chain rule back into u and v (|.|' = sign, 0 at 0)
                 for (int i = 0; i < d; i++) {
                     float u = b.x[i];
                     float v = b.x[d + i];
@@ -305,6 +358,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         }
         axpy(-scale, b.gWo, p.wo);
         axpy(-scale, b.gbo, p.bo);
+        if (p.wide) {
+            axpy((float) (-config.wideLearningRate() * (1.0 - progress) / m), b.gWw, p.ww);
+        }
         if (h > 0) {
             axpy(-scale, b.gW1, p.w1);
             axpy(-scale, b.gb1, p.b1);
@@ -360,6 +416,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
     public void save(Path file) {
         com.google.gson.JsonObject meta = metadata(trained);
         meta.addProperty("pair", pair);
+        if (widePath != null) {
+            widePath.save(meta);
+        }
         ComputationGraph graph = network();
         StudentArchive.write(file, meta, featurizer.vocabulary().tokens(),
                 out -> ModelSerializer.writeModel(graph, out, true));
@@ -370,16 +429,25 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         Map<String, Object> m = super.describe();
         m.put("vocabulary", featurizer.vocabulary().size());
         m.put("pair", pair ? task.pairFields() : List.of());
+        m.put("wide", wide);
         return m;
     }
 
-    /** Width of the layer above the bags: d for one bag, [u, v, |u - v|, u * v, overlap] for a pair. */
-    static int inputWidth(int d, boolean pair) {
-        return pair ? 4 * d + LexicalOverlap.COUNT : d;
+    /**
+     * Width of the layer above the bags: d for one bag, [u, v, |u - v|, u * v, overlap] for a pair, [u, v, |u - v|,
+     * u * v] for a pair whose overlap features take the wide path.
+     */
+    static int inputWidth(int d, boolean pair, boolean wide) {
+        return pair ? 4 * d + (wide ? 0 : LexicalOverlap.COUNT) : d;
     }
 
+    /**
+     * The graph. With the wide path the input {@code overlap} holds the standardised features and joins just before
+     * the output layer, whose W then stacks the deep weights over the wide ones: its logits are the deep path's
+     * plus the wide path's.
+     */
     static ComputationGraph buildGraph(int features, int classes, BagOfEmbeddingsConfig config,
-                                       GoldLossFunction lossFunction, long seed, boolean pair) {
+                                       GoldLossFunction lossFunction, long seed, boolean pair, boolean wide) {
         int d = config.embeddingDim();
         ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -404,10 +472,11 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                     .addLayer("relu(v-u)", new ActivationLayer.Builder().activation(Activation.RELU).build(), "v-u")
                     .addVertex("|u-v|", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu(u-v)", "relu(v-u)")
                     .addVertex("u*v", new ElementWiseVertex(ElementWiseVertex.Op.Product), "u", "v")
-                    .addVertex("pair", new MergeVertex(), "u", "v", "|u-v|", "u*v", "overlap");
+                    .addVertex("pair", new MergeVertex(), wide ? new String[] {"u", "v", "|u-v|", "u*v"}
+                            : new String[] {"u", "v", "|u-v|", "u*v", "overlap"});
             features0 = "pair";
         }
-        int in = inputWidth(d, pair);
+        int in = inputWidth(d, pair, wide);
         String last = features0;
         int width = in;
         if (config.hiddenSize() > 0) {
@@ -415,6 +484,11 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                     .activation(Activation.RELU).weightInit(WeightInit.RELU).build(), features0);
             last = "hidden";
             width = config.hiddenSize();
+        }
+        if (wide) {
+            gb.addVertex("deep+wide", new MergeVertex(), last, "overlap");
+            last = "deep+wide";
+            width += LexicalOverlap.COUNT;
         }
         // zero output weights, as fastText: the first steps then move the output layer only
         gb.addLayer("out", new OutputLayer.Builder().nIn(width).nOut(classes).activation(Activation.IDENTITY)
@@ -438,20 +512,26 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         /** Width of the layer input above the bag(s): {@link #inputWidth}. */
         final int width;
         final boolean pair;
+        /** Whether the overlap features take the wide path: then {@link #ww} holds its weights. */
+        final boolean wide;
         final int hidden;
         final int classes;
         final float[] emb;
         final float[] w1;
         final float[] b1;
+        /** The output layer's weights of the deep path: [width or hidden][classes]. */
         final float[] wo;
         final float[] bo;
+        /** The wide path's weights [overlap features][classes], or null without one. */
+        final float[] ww;
 
-        private Params(int features, int dim, boolean pair, int hidden, int classes, float[] emb, float[] w1,
-                       float[] b1, float[] wo, float[] bo) {
+        private Params(int features, int dim, boolean pair, boolean wide, int hidden, int classes, float[] emb,
+                       float[] w1, float[] b1, float[] wo, float[] bo, float[] ww) {
             this.features = features;
             this.dim = dim;
             this.pair = pair;
-            this.width = inputWidth(dim, pair);
+            this.wide = wide;
+            this.width = inputWidth(dim, pair, wide);
             this.hidden = hidden;
             this.classes = classes;
             this.emb = emb;
@@ -459,9 +539,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             this.b1 = b1;
             this.wo = wo;
             this.bo = bo;
+            this.ww = ww;
         }
 
-        static Params read(ComputationGraph g, boolean hasHidden, boolean pair) {
+        static Params read(ComputationGraph g, boolean hasHidden, boolean pair, boolean wide) {
             INDArray e = g.getLayer("emb").getParam("W");
             INDArray wo = g.getLayer("out").getParam("W");
             int features = (int) e.size(0);
@@ -476,8 +557,17 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 w1 = flat(w);
                 b1 = flat(g.getLayer("hidden").getParam("b"));
             }
-            return new Params(features, dim, pair, hidden, classes, flat(e), w1, b1, flat(wo),
-                    flat(g.getLayer("out").getParam("b")));
+            float[] out = flat(wo);
+            float[] deep = out;
+            float[] wideWeights = null;
+            if (wide) {
+                // W stacks the deep rows over the wide ones (the merge "deep+wide" of buildGraph)
+                int split = out.length - LexicalOverlap.COUNT * classes;
+                deep = Arrays.copyOfRange(out, 0, split);
+                wideWeights = Arrays.copyOfRange(out, split, out.length);
+            }
+            return new Params(features, dim, pair, wide, hidden, classes, flat(e), w1, b1, deep,
+                    flat(g.getLayer("out").getParam("b")), wideWeights);
         }
 
         void write(ComputationGraph g) {
@@ -486,7 +576,12 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 assign(g.getLayer("hidden").getParam("W"), w1);
                 assign(g.getLayer("hidden").getParam("b"), b1);
             }
-            assign(g.getLayer("out").getParam("W"), wo);
+            float[] out = wo;
+            if (wide) {
+                out = Arrays.copyOf(wo, wo.length + ww.length);
+                System.arraycopy(ww, 0, out, wo.length, ww.length);
+            }
+            assign(g.getLayer("out").getParam("W"), out);
             assign(g.getLayer("out").getParam("b"), bo);
         }
 
@@ -499,8 +594,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         }
 
         Params copy() {
-            return new Params(features, dim, pair, hidden, classes, emb.clone(), w1 == null ? null : w1.clone(),
-                    b1 == null ? null : b1.clone(), wo.clone(), bo.clone());
+            return new Params(features, dim, pair, wide, hidden, classes, emb.clone(), w1 == null ? null : w1.clone(),
+                    b1 == null ? null : b1.clone(), wo.clone(), bo.clone(), ww == null ? null : ww.clone());
         }
 
         /**
@@ -513,8 +608,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         }
 
         /**
-         * The pair features [u, v, |u - v|, u * v, overlap] of bags {@code fa} and {@code fb} into {@code x}; then as
-         * {@link #forward}.
+         * The pair features [u, v, |u - v|, u * v, overlap] of bags {@code fa} and {@code fb} into {@code x} (without
+         * overlap when it takes the wide path); then as {@link #forward}.
          */
         float[] forwardPair(int[] fa, int[] fb, float[] overlap, float[] x, float[] a) {
             pool(fa, x, 0);
@@ -525,7 +620,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 x[2 * dim + i] = Math.abs(u - v);
                 x[3 * dim + i] = u * v;
             }
-            System.arraycopy(overlap, 0, x, 4 * dim, overlap.length);
+            if (!wide) {
+                System.arraycopy(overlap, 0, x, 4 * dim, overlap.length);
+            }
             return hiddenOf(x, a);
         }
 
@@ -583,6 +680,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         final float[] gbo;
         final float[] gW1;
         final float[] gb1;
+        final float[] gWw;
         /** Gradient into the layer input of one row. */
         final float[] gX;
         /** Per row of the batch: the gradient into the mean embedding(s), u (and v). */
@@ -597,6 +695,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             gbo = new float[p.bo.length];
             gW1 = p.hidden > 0 ? new float[p.w1.length] : null;
             gb1 = p.hidden > 0 ? new float[p.b1.length] : null;
+            gWw = p.wide ? new float[p.ww.length] : null;
             gx = new float[batch * (p.pair ? 2 * p.dim : p.dim)];
         }
 
@@ -612,6 +711,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             if (gW1 != null) {
                 Arrays.fill(gW1, 0f);
                 Arrays.fill(gb1, 0f);
+            }
+            if (gWw != null) {
+                Arrays.fill(gWw, 0f);
             }
         }
     }
@@ -630,7 +732,8 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
 
         @Override
         public BagOfEmbeddingsStudent create(Task task, TrainingOptions options) {
-            return new BagOfEmbeddingsStudent(task, options, config, Vocabulary.empty(), null, false, task.isPair());
+            return new BagOfEmbeddingsStudent(task, options, config, Vocabulary.empty(), null, false, task.isPair(),
+                    null);
         }
 
         /**
@@ -666,8 +769,9 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
         return Networks.restore(file, () -> {
             Task task = f.task();
-            BagOfEmbeddingsConfig saved = new Gson().fromJson(
-                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), BagOfEmbeddingsConfig.class);
+            BagOfEmbeddingsConfig saved = new Gson().fromJson(WidePath.withWideSettings(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), "wideLearningRate",
+                    BagOfEmbeddingsConfig.WIDE_RATE_DEFAULT), BagOfEmbeddingsConfig.class);
             ComputationGraph g = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(g.getOutputLayer(0));
             long seed = c.meta().get("seed").getAsLong();
@@ -677,10 +781,18 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
                 throw new StudentException("student file " + file + ": its network "
                         + (pair ? "does not read" : "reads") + " a sentence pair, its metadata says otherwise");
             }
-            Params params = Params.read(g, saved.hiddenSize() > 0, pair);
+            boolean wide = pair && saved.pairWide();
+            if (wide != (g.getVertex("deep+wide") != null)) {
+                throw new StudentException("student file " + file + ": its network " + (wide ? "has no" : "has a")
+                        + " wide path, its configuration says otherwise");
+            }
+            Params params = Params.read(g, saved.hiddenSize() > 0, pair, wide);
+            boolean trained = c.meta().get("trained").getAsBoolean();
+            // an untrained student has no standardisation yet: its first fit makes one
+            WidePath widePath = wide && trained ? WidePath.read(c.meta(), "student file " + file) : null;
             BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
-                    new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, params,
-                    c.meta().get("trained").getAsBoolean(), pair);
+                    new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, params, trained, pair,
+                    widePath);
             if (s.featurizer.featureCount() != params.features) {
                 throw new StudentException("student file " + file + ": vocabulary and network do not match");
             }

@@ -40,7 +40,10 @@ import java.util.Objects;
  * InferSent / Sentence-BERT classification features, each block scaled to entries of about 1) and
  * cos(u, v), followed, by default, by the {@link LexicalOverlap} features; a joined text would give the head
  * no way to compare the two. A student file written before
- * pair-aware students existed reads its task as one joined text, as it was trained.
+ * pair-aware students existed reads its task as one joined text, as it was trained. With a linear head the overlap
+ * features take the wide path by default ({@link EncoderStudentConfig#pairWide()}, {@link WidePath}):
+ * standardised, the head warm-started at their logistic regression, the embedding blocks scaled down so that the
+ * deep part moves slower; a pair file written before it loads without it.
  *
  * <p>Any encoder works; {@link OnnxBgeEncoder} is the reference one. A saved student holds the head and the
  * encoder's name and dimension, not the encoder: load it through a factory given the same encoder.
@@ -55,13 +58,19 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     private final MultiLayerNetwork network;
     /** Whether each of the task's pair fields is embedded on its own (see the class comment). */
     private final boolean pair;
+    /** Whether the overlap features take the wide path ({@link EncoderStudentConfig#pairWide()}). */
+    private final boolean wide;
+    /** The wide path's standardisation: made on the first fit, null before it and without a wide path. */
+    private WidePath widePath;
 
     private EncoderStudent(Task task, TrainingOptions options, EncoderStudentConfig config, CachingEncoder encoder,
-                           MultiLayerNetwork network, boolean pair) {
+                           MultiLayerNetwork network, boolean pair, WidePath widePath) {
         super(task, options);
         this.config = config;
         this.encoder = encoder;
         this.pair = pair;
+        this.wide = pair && config.pairWide();
+        this.widePath = widePath;
         this.network = network != null ? network : NetworkRandom.isolated(() -> buildNetwork(
                 inputWidth(encoder.dimension(), pair, config), task.labels().size(), config,
                 GoldLossFunction.of(options.loss()), options.seed()));
@@ -111,7 +120,40 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
     @Override
     void prepare(Dataset train) {
-        // the head's input size is the encoder's dimension: nothing depends on the data
+        // the head's input size is the encoder's dimension: only the wide path's start depends on the data
+        if (wide && widePath == null) {
+            warmStartWidePath(train);
+        }
+    }
+
+    /**
+     * Standardises the overlap features on {@code train} and sets the head to their logistic regression: their
+     * output weights and the bias to its weights, every other weight to zero.
+     */
+    private void warmStartWidePath(Dataset train) {
+        float[][] raw = new float[train.size()][];
+        for (int i = 0; i < raw.length; i++) {
+            List<String> ab = task.pairTexts(train.samples().get(i));
+            raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
+        }
+        widePath = WidePath.standardising(raw);
+        float[][] z = new float[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            z[i] = widePath.standardise(raw[i]);
+        }
+        int classes = task.labels().size();
+        float[] fitted = WidePath.fit(z, labelsOf(train.samples()), classes);
+        INDArray w = network.getLayer(0).getParam("W");
+        int rows = (int) w.size(0);
+        float[][] start = new float[rows][classes];
+        for (int j = 0; j < LexicalOverlap.COUNT; j++) {
+            for (int k = 0; k < classes; k++) {
+                start[rows - LexicalOverlap.COUNT + j][k] = fitted[j * classes + k];
+            }
+        }
+        w.assign(Nd4j.createFromArray(start));
+        network.getLayer(0).getParam("b").assign(Nd4j.createFromArray(
+                java.util.Arrays.copyOfRange(fitted, LexicalOverlap.COUNT * classes, fitted.length)).reshape(1, classes));
     }
 
     /** Whether this student reads the task's two pair fields separately. */
@@ -144,7 +186,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         // Per dimension, a sentence vector's entries are about 1/sqrt(d) and u * v's about 1/d: scaled by sqrt(d)
         // and d, every block reads on the scale of the overlap features (about 1), so one learning rate suits
         // them all (unscaled, the default head stayed at the majority class after 10 epochs on QNLI pairs).
-        float root = (float) Math.sqrt(d);
+        // with the wide path the deep blocks are scaled down further (EncoderStudentConfig#deepScale)
+        float deep = (float) config.deepFactor();
+        float root = (float) Math.sqrt(d) * deep;
         int w = inputWidth(d, true, config);
         float[][] out = new float[n][w];
         for (int i = 0; i < n; i++) {
@@ -164,15 +208,20 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
             double nv = 0;
             for (int j = 0; j < d; j++) {
                 x[at + j] = root * Math.abs(u[j] - v[j]);
-                x[at + d + j] = d * u[j] * v[j];
+                x[at + d + j] = deep * d * u[j] * v[j];
                 cos += u[j] * v[j];
                 nu += u[j] * u[j];
                 nv += v[j] * v[j];
             }
             at += 2 * d;
-            x[at++] = nu > 0 && nv > 0 ? (float) (cos / Math.sqrt(nu * nv)) : 0f;
+            x[at++] = nu > 0 && nv > 0 ? deep * (float) (cos / Math.sqrt(nu * nv)) : 0f;
             if (config.pairOverlap()) {
-                System.arraycopy(LexicalOverlap.features(texts.get(i), seconds.get(i)), 0, x, at, LexicalOverlap.COUNT);
+                float[] overlap = LexicalOverlap.features(texts.get(i), seconds.get(i));
+                if (wide) {
+                    // before the first fit there is no standardisation yet (nor a trained head)
+                    overlap = widePath == null ? new float[LexicalOverlap.COUNT] : widePath.standardise(overlap);
+                }
+                System.arraycopy(overlap, 0, x, at, LexicalOverlap.COUNT);
             }
         }
         return out;
@@ -214,6 +263,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         meta.addProperty("encoder", encoder.name());
         meta.addProperty("encoderDimension", encoder.dimension());
         meta.addProperty("pair", pair);
+        if (widePath != null) {
+            widePath.save(meta);
+        }
         StudentArchive.write(file, meta, null, out -> ModelSerializer.writeModel(network, out, true));
     }
 
@@ -222,6 +274,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         Map<String, Object> m = super.describe();
         m.put("encoder", encoder.name());
         m.put("pair", pair ? task.pairFields() : List.of());
+        m.put("wide", wide);
         return m;
     }
 
@@ -276,7 +329,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
         @Override
         public EncoderStudent create(Task task, TrainingOptions options) {
-            return new EncoderStudent(task, options, config, encoder, null, task.isPair());
+            return new EncoderStudent(task, options, config, encoder, null, task.isPair(), null);
         }
 
         /**
@@ -343,8 +396,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                         encoder.name());
             }
             Task task = f.task();
-            EncoderStudentConfig saved = new Gson().fromJson(
-                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), EncoderStudentConfig.class);
+            EncoderStudentConfig saved = new Gson().fromJson(WidePath.withWideSettings(
+                    TrainingSettings.withNestedSettings(c.meta().getAsJsonObject("config")), "deepScale",
+                    EncoderStudentConfig.DEEP_SCALE_DEFAULT), EncoderStudentConfig.class);
             MultiLayerNetwork net =
                     ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(c.network()), true);
             GoldLossFunction lf = Networks.lossOf(net.getOutputLayer());
@@ -355,8 +409,11 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                 throw new StudentException("student file " + file + ": its head reads " + width
                         + " inputs, expected " + inputWidth(dim, pair, saved) + (pair ? " (a sentence pair)" : ""));
             }
+            // a student saved before its first fit has no standardisation yet: that fit makes one
+            WidePath widePath = pair && saved.pairWide() && c.meta().has(WidePath.META)
+                    ? WidePath.read(c.meta(), "student file " + file) : null;
             return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
-                    encoder, net, pair);
+                    encoder, net, pair, widePath);
         });
     }
 }

@@ -15,17 +15,51 @@ package io.github.goldkd.student;
  *                    the pair (default true; see BENCHMARKS.md, "sentence pairs")
  * @param pairVectors sentence-pair tasks only: whether the head reads the two vectors u and v themselves besides
  *                    |u - v|, u * v and their cosine (default true, the Sentence-BERT features)
+ * @param pairWide    sentence-pair tasks with {@code pairOverlap} only: whether the overlap features take the wide
+ *                    path (see {@link WidePath}): standardised with the first training data's statistics, their
+ *                    output weights and the bias warm-started at their logistic regression and the other weights at
+ *                    zero, so the head starts as that regression, and the embedding blocks scaled by
+ *                    {@code deepScale}. A linear head is then the sum of a wide and a deep linear map; a hidden layer
+ *                    would mix them, so it needs {@code pairWide} false (default: true for a linear head, false
+ *                    with a hidden layer; files saved without this setting read false, as they were trained)
+ * @param deepScale   with {@code pairWide}: the factor on the embedding blocks (u, v, |u - v|, u * v, cos), in (0, 1];
+ *                    Adam moves every weight by about its learning rate whatever its input, so a smaller factor makes
+ *                    the deep path's logits move that much slower than the wide path's (default 0.3)
  */
 public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, TrainingSettings training,
-                                   boolean pairOverlap, boolean pairVectors) implements StudentConfig {
+                                   boolean pairOverlap, boolean pairVectors, boolean pairWide, double deepScale)
+        implements StudentConfig {
 
     static final TrainingSettings DEFAULT_TRAINING = new TrainingSettings(0.001, 32, 0.1, 3);
+    /** The wide path for a linear head by default: on QNLI-style pairs it lifted the head by 7-9 points (BENCHMARKS.md). */
+    static final boolean PAIR_WIDE_DEFAULT = true;
+    /**
+     * Fixed on leave-one-article-out folds inside each QNLI-style pool (never the test article), ceiling, seeds 1-2:
+     * 1.0 0.7124, 0.3 0.7271, 0.1 0.7181, 0.03 0.7131; overlap in the input, no wide path 0.6391; overlap baseline
+     * 0.7096.
+     */
+    static final double DEEP_SCALE_DEFAULT = 0.3;
 
     public EncoderStudentConfig {
         Checks.atLeast("hiddenSize", hiddenSize, 0);
         Checks.dropout("dropout", dropout);
         Checks.nonNegative("l2", l2);
         Checks.notNull("training", training);
+        if (pairWide && hiddenSize > 0) {
+            throw new IllegalArgumentException("pairWide needs a linear head (hiddenSize 0), was hiddenSize "
+                    + hiddenSize + "; set pairWide(false) to give the overlap features to the hidden layer");
+        }
+        if (pairWide && !pairOverlap) {
+            throw new IllegalArgumentException("pairWide needs pairOverlap (the wide path reads the overlap features)");
+        }
+        if (!(deepScale > 0 && deepScale <= 1)) {
+            throw new IllegalArgumentException("deepScale must be in (0, 1], was " + deepScale);
+        }
+    }
+
+    /** The deep blocks' factor in effect: {@code deepScale} with the wide path, 1 without. */
+    double deepFactor() {
+        return pairWide ? deepScale : 1.0;
     }
 
     public static EncoderStudentConfig defaults() {
@@ -36,9 +70,23 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
         return new Builder();
     }
 
+    /**
+     * A builder starting from this configuration. A {@code pairWide} equal to the default for its head is left to
+     * the default, so that {@code defaults().toBuilder().hiddenSize(64)} builds a hidden layer without the wide
+     * path instead of failing.
+     */
     public Builder toBuilder() {
-        return new Builder().hiddenSize(hiddenSize).dropout(dropout).l2(l2).training(training)
-                .pairOverlap(pairOverlap).pairVectors(pairVectors);
+        Builder b = new Builder().hiddenSize(hiddenSize).dropout(dropout).l2(l2).training(training)
+                .pairOverlap(pairOverlap).pairVectors(pairVectors).deepScale(deepScale);
+        if (pairWide != defaultWide(hiddenSize, pairOverlap)) {
+            b.pairWide(pairWide);
+        }
+        return b;
+    }
+
+    /** The wide path's default: on for a linear head that reads the overlap features. */
+    static boolean defaultWide(int hiddenSize, boolean pairOverlap) {
+        return PAIR_WIDE_DEFAULT && hiddenSize == 0 && pairOverlap;
     }
 
     /** Builder of {@link EncoderStudentConfig}; validation happens in {@link #build()}. */
@@ -48,6 +96,9 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
         private double l2 = 1e-4;
         private boolean pairOverlap = true;
         private boolean pairVectors = true;
+        /** Null: the default, true for a linear head with overlap features. */
+        private Boolean pairWide;
+        private double deepScale = DEEP_SCALE_DEFAULT;
 
         private Builder() {
             super(DEFAULT_TRAINING);
@@ -78,8 +129,20 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
             return this;
         }
 
+        public Builder pairWide(boolean v) {
+            pairWide = v;
+            return this;
+        }
+
+        public Builder deepScale(double v) {
+            deepScale = v;
+            return this;
+        }
+
         public EncoderStudentConfig build() {
-            return new EncoderStudentConfig(hiddenSize, dropout, l2, training(), pairOverlap, pairVectors);
+            boolean wide = pairWide != null ? pairWide : defaultWide(hiddenSize, pairOverlap);
+            return new EncoderStudentConfig(hiddenSize, dropout, l2, training(), pairOverlap, pairVectors, wide,
+                    deepScale);
         }
     }
 }

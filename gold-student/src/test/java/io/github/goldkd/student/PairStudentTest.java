@@ -105,15 +105,44 @@ class PairStudentTest {
     }
 
     static BagOfEmbeddingsStudent.Factory bag(int hidden) {
+        return bag(hidden, false);
+    }
+
+    /** A small bag; {@code wide}: the overlap features take the wide path. */
+    static BagOfEmbeddingsStudent.Factory bag(int hidden, boolean wide) {
         return BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(16).hiddenSize(hidden)
-                .bigramBuckets(500).build());
+                .bigramBuckets(500).pairWide(wide).build());
+    }
+
+    /**
+     * The repeat task with a topic word appended to the second field: in training it agrees with the label in
+     * {@code agreeing} of the pairs (a word that fits the pool's topics), in the test data it disagrees. Only the
+     * overlap decides the label in both.
+     */
+    static Dataset withTopicWord(Dataset data, double agreeing, long seed) {
+        Random r = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : data) {
+            boolean repeat = s.label().equals("repeat");
+            boolean agree = r.nextDouble() < agreeing;
+            String topic = repeat == agree ? "castle" : "harbour";
+            Map<String, String> inputs = new LinkedHashMap<>(s.inputs());
+            inputs.put("second", inputs.get("second") + " " + topic);
+            out.add(Sample.of(s.id(), inputs, s.label(), Origin.REAL));
+        }
+        return Dataset.of(out);
     }
 
     static EncoderStudent.Factory encoder(boolean overlap) {
+        return encoder(overlap, false);
+    }
+
+    /** {@code wide}: the overlap features take the wide path. */
+    static EncoderStudent.Factory encoder(boolean overlap, boolean wide) {
         // a small fake encoder: each of its buckets (word hashes) then occurs often enough in training for the
         // head to weigh every bucket alike, which is what carries over to the unseen test words
         return EncoderStudent.factory(new FakeEncoder(32), EncoderStudentConfig.builder().learningRate(0.05).patience(0)
-                .pairOverlap(overlap).build());
+                .pairOverlap(overlap).pairWide(wide).build());
     }
 
     static double accuracy(StudentFactory f, Task task, Dataset train, Dataset test, int epochs) {
@@ -143,6 +172,111 @@ class PairStudentTest {
         }
     }
 
+    /**
+     * The wide path: on a task whose label one overlap feature decides, while a topic word agrees with the label
+     * on every training pair and disagrees on every test pair (a word that fits the pool's topics), the wide bag
+     * keeps to the overlap (it starts as their logistic regression); the bag without overlap features (the joined
+     * text) cannot see it, and the linear bag with the overlap features in its deep input (the old default,
+     * measured 0.11) learns the topic word instead.
+     */
+    @Test
+    void wideBagFollowsTheOverlapWhereATopicWordMisleads() {
+        Dataset train = withTopicWord(TRAIN, 1.0, 21);
+        Dataset test = withTopicWord(TEST, 0.0, 22);
+        for (int hidden : new int[] {0, 8}) {
+            double wide = accuracy(bag(hidden, true), REPEAT, train, test, 10);
+            double joined = accuracy(bag(hidden, false), JOINED, joined(train), joined(test), 10);
+            assertThat(wide).as("wide pair bag, hidden %d", hidden).isGreaterThanOrEqualTo(0.95);
+            assertThat(joined).as("joined-text bag, hidden %d", hidden).isLessThan(0.65);
+        }
+        assertThat(accuracy(bag(0, false), REPEAT, train, test, 10)).as("overlap in the deep input").isLessThan(0.5);
+    }
+
+    @Test
+    void wideBagBeforeTrainingIsZeroAndAfterItsFirstFitStartsAsTheOverlapRegression() {
+        BagOfEmbeddingsStudent s = bag(0, true).create(REPEAT, TrainingOptions.defaults(1));
+        for (float[] row : values(s.logits(TEST.samples()))) {
+            assertThat(row).containsOnly(0f);
+        }
+        // one epoch at a learning rate of almost 0 leaves the warm start as it is
+        BagOfEmbeddingsStudent frozen = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(16)
+                .bigramBuckets(500).pairWide(true).wideLearningRate(0).learningRate(1e-9).build())
+                .create(REPEAT, TrainingOptions.defaults(1));
+        frozen.fit(TRAIN, 1, 1);
+        assertThat(frozen.score(TEST, Metrics.accuracy())).isGreaterThanOrEqualTo(0.95);
+        for (float w : frozen.parameters().wo) {
+            assertThat(Math.abs(w)).isLessThan(1e-6f);
+        }
+    }
+
+    /**
+     * The same for the encoder student: its wide path against the encoder without overlap features and the one
+     * with them in its input (the old default; measured 0.12 and 0.12).
+     */
+    @Test
+    void wideEncoderFollowsTheOverlapWhereATopicWordMisleads() {
+        Dataset train = withTopicWord(TRAIN, 1.0, 21);
+        Dataset test = withTopicWord(TEST, 0.0, 22);
+        assertThat(accuracy(encoder(true, true), REPEAT, train, test, 10)).isGreaterThanOrEqualTo(0.95);
+        assertThat(accuracy(encoder(false, false), REPEAT, train, test, 10)).as("no overlap").isLessThan(0.5);
+        assertThat(accuracy(encoder(true, false), REPEAT, train, test, 10)).as("overlap in the input").isLessThan(0.5);
+    }
+
+    @Test
+    void theEncodersWidePathNeedsALinearHeadAndOverlapAndIsItsDefault() {
+        assertThat(EncoderStudentConfig.defaults().pairWide()).isTrue();
+        assertThat(BagOfEmbeddingsConfig.defaults().pairWide()).isFalse(); // measured level with it: an option
+        assertThat(EncoderStudentConfig.builder().hiddenSize(8).build().pairWide()).isFalse();
+        assertThat(EncoderStudentConfig.builder().pairOverlap(false).build().pairWide()).isFalse();
+        assertThatThrownBy(() -> EncoderStudentConfig.builder().hiddenSize(8).pairWide(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hiddenSize 0")
+                .hasMessageContaining("pairWide(false)");
+        assertThatThrownBy(() -> EncoderStudentConfig.builder().deepScale(1.5).build())
+                .hasMessageContaining("deepScale must be in (0, 1]");
+        assertThat(EncoderStudentConfig.defaults().toBuilder().build()).isEqualTo(EncoderStudentConfig.defaults());
+        assertThat(EncoderStudentConfig.defaults().toBuilder().hiddenSize(8).build().pairWide()).isFalse();
+        EncoderStudentConfig off = EncoderStudentConfig.builder().pairWide(false).build();
+        assertThat(off.toBuilder().build()).isEqualTo(off);
+    }
+
+    @Test
+    void wideEncoderIsTheSameForTheSameSeed() {
+        float[][] first = null;
+        for (int run = 0; run < 2; run++) {
+            EncoderStudent s = encoder(true, true).create(REPEAT, TrainingOptions.defaults(4));
+            s.fit(TRAIN, 2, 5);
+            float[][] z = values(s.logits(TEST.samples()));
+            if (first == null) {
+                first = z;
+            } else {
+                assertThat(z).isDeepEqualTo(first);
+            }
+        }
+        EncoderStudent other = encoder(true, true).create(REPEAT, TrainingOptions.defaults(4));
+        other.fit(TRAIN, 2, 6);
+        assertThat(values(other.logits(TEST.samples()))).isNotEqualTo(first);
+    }
+
+    @Test
+    void wideBagIsTheSameForTheSameSeed() {
+        for (int hidden : new int[] {0, 8}) {
+            float[][] first = null;
+            for (int run = 0; run < 2; run++) {
+                BagOfEmbeddingsStudent s = bag(hidden, true).create(REPEAT, TrainingOptions.defaults(4));
+                s.fit(TRAIN, 3, 5);
+                float[][] z = values(s.logits(TEST.samples()));
+                if (first == null) {
+                    first = z;
+                } else {
+                    assertThat(z).as("hidden %d", hidden).isDeepEqualTo(first);
+                }
+            }
+            BagOfEmbeddingsStudent other = bag(hidden, true).create(REPEAT, TrainingOptions.defaults(4));
+            other.fit(TRAIN, 3, 6);
+            assertThat(values(other.logits(TEST.samples()))).isNotEqualTo(first);
+        }
+    }
+
     @Test
     void pairEncoderSeparatesItFromTheEmbeddingsAloneAndWithOverlap() {
         // without the overlap features: only [u, v, |u - v|, u * v] of the two embeddings carry the relation
@@ -169,14 +303,16 @@ class PairStudentTest {
 
     @Test
     void pairBagHandWrittenPassAndDl4jGraphAgree() {
-        for (int hidden : new int[] {0, 8}) {
-            BagOfEmbeddingsStudent s = bag(hidden).create(REPEAT, TrainingOptions.defaults(1));
+        for (int variant = 0; variant < 4; variant++) {
+            int hidden = variant % 2 == 0 ? 0 : 8;
+            boolean wide = variant >= 2;
+            BagOfEmbeddingsStudent s = bag(hidden, wide).create(REPEAT, TrainingOptions.defaults(1));
             s.fit(TRAIN, 3, 1);
             float[][] java = s.forward(s.encode(TEST.samples()), AbstractStudent.range(TEST.size()));
             INDArray graph = BagOfEmbeddingsStudentTest.graphOutput(s, TEST.samples());
             for (int i = 0; i < TEST.size(); i++) {
                 for (int k = 0; k < 2; k++) {
-                    assertThat(java[i][k]).as("hidden=%d row %d class %d", hidden, i, k)
+                    assertThat(java[i][k]).as("hidden=%d wide=%s row %d class %d", hidden, wide, i, k)
                             .isCloseTo(graph.getFloat(i, k), within(1e-5f));
                 }
             }
@@ -189,9 +325,30 @@ class PairStudentTest {
      */
     @Test
     void pairBagGradientMatchesFiniteDifferences() {
+        checkPairBagGradient(false);
+    }
+
+    /** The same with the wide path: its weights' gradient too (its learning rate set to the deep one's). */
+    @Test
+    void wideBagGradientMatchesFiniteDifferences() {
+        checkPairBagGradient(true);
+    }
+
+    private static void checkPairBagGradient(boolean wide) {
         BagOfEmbeddingsStudent s = BagOfEmbeddingsStudent.factory(BagOfEmbeddingsConfig.builder().embeddingDim(6)
-                .hiddenSize(8).bigramBuckets(0).learningRate(0.1).build()).create(REPEAT, TrainingOptions.defaults(1));
+                .hiddenSize(8).bigramBuckets(0).learningRate(0.1).pairWide(wide).wideLearningRate(0.1).build())
+                .create(REPEAT, TrainingOptions.defaults(1));
         s.fit(TRAIN.head(40), 1, 1); // non-zero output weights, so that gradients reach the embeddings
+        if (wide) {
+            // the wide path's warm start already fits these pairs, so the deep output weights stay near zero after a
+            // fit: set them to random values, so that the check reaches the embeddings as it does without it
+            BagOfEmbeddingsStudent.Params p = s.parameters().copy();
+            Random r = new Random(3);
+            for (int i = 0; i < p.wo.length; i++) {
+                p.wo[i] = (float) (r.nextGaussian() * 0.1);
+            }
+            s.useParameters(p);
+        }
         List<Sample> one = TRAIN.samples().subList(3, 4);
         BagOfEmbeddingsStudent.Encoded enc = s.encode(one);
         // the wrong label: the fitted student is confident, so the loss and its gradient are far from zero
@@ -218,7 +375,16 @@ class PairStudentTest {
             checked.add(new float[][] {before.wo, after.wo});
             indices.add(i);
         }
-        double h = 1e-2;
+        int wideChecked = 0;
+        if (wide) {
+            for (int i = 0; i < before.ww.length; i++) {
+                checked.add(new float[][] {before.ww, after.ww});
+                indices.add(i);
+                wideChecked++;
+            }
+        }
+        assertThat(wideChecked).isEqualTo(wide ? LexicalOverlap.COUNT * 2 : 0);
+        double h = 1e-3; // small: a larger step can straddle the kink of |u - v| where u and v are close
         int nonZero = 0;
         for (int k = 0; k < indices.size(); k++) {
             int i = indices.get(k);
@@ -227,7 +393,8 @@ class PairStudentTest {
             double[] losses = new double[2];
             for (int sign = 0; sign < 2; sign++) {
                 BagOfEmbeddingsStudent.Params p = before.copy();
-                float[] target = arrays[0] == before.emb ? p.emb : arrays[0] == before.w1 ? p.w1 : p.wo;
+                float[] target = arrays[0] == before.emb ? p.emb : arrays[0] == before.w1 ? p.w1
+                        : arrays[0] == before.ww ? p.ww : p.wo;
                 target[i] += (float) (sign == 0 ? h : -h);
                 s.useParameters(p);
                 float[] z = s.forward(enc, new int[] {0})[0];
@@ -253,7 +420,8 @@ class PairStudentTest {
     void pairStudentsSaveAndLoadWithIdenticalLogitsAndKeepTraining(@TempDir Path dir) {
         TrainingOptions options = new TrainingOptions(new SymmetricCrossEntropyLoss(0.1, 1.0, 1e-3),
                 BatchFilter.NONE, 5);
-        List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true));
+        List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true), bag(0, true), bag(8, true),
+                encoder(true, true));
         for (int i = 0; i < factories.size(); i++) {
             StudentFactory f = factories.get(i);
             AbstractStudent<?> s = (AbstractStudent<?>) f.create(REPEAT, options);
@@ -298,6 +466,56 @@ class PairStudentTest {
             assertThat(values(same.logits(joined(TEST).samples())))
                     .isDeepEqualTo(values(single.logits(joined(TEST).samples())));
         }
+    }
+
+    /**
+     * A pair student file written before the wide path: no wide settings in its configuration, no standardisation.
+     * Made from a pair bag without the wide path by deleting what the old code did not write; it loads with the
+     * overlap features inside the deep input, as it was trained, whatever the factory's configuration says.
+     */
+    @Test
+    void aPairBagFileFromBeforeTheWidePathLoadsWithoutIt(@TempDir Path dir) throws IOException {
+        BagOfEmbeddingsStudent s = bag(0, false).create(REPEAT, TrainingOptions.defaults(3));
+        s.fit(TRAIN, 2, 1);
+        Path now = dir.resolve("now.zip");
+        s.save(now);
+        Path old = dir.resolve("old.zip");
+        rewriteMeta(now, old, meta -> {
+            meta.getAsJsonObject("config").remove("pairWide");
+            meta.getAsJsonObject("config").remove("wideLearningRate");
+            meta.remove(WidePath.META);
+        });
+        BagOfEmbeddingsStudent back = bag(0, true).load(old);
+        assertThat(back.config().pairWide()).isFalse();
+        assertThat(values(back.logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
+        assertThat(values(Students.load(old).logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
+        // a wide file that lost its standardisation is refused with a message that says so
+        BagOfEmbeddingsStudent w = bag(0, true).create(REPEAT, TrainingOptions.defaults(3));
+        w.fit(TRAIN, 1, 1);
+        Path wide = dir.resolve("wide.zip");
+        w.save(wide);
+        Path broken = dir.resolve("broken.zip");
+        rewriteMeta(wide, broken, meta -> meta.remove(WidePath.META));
+        assertThatThrownBy(() -> bag(0, true).load(broken)).isInstanceOf(StudentException.class)
+                .hasMessageContaining(WidePath.META);
+    }
+
+    /** The same for the encoder student: a pair file without the wide settings loads as it was trained. */
+    @Test
+    void aPairEncoderFileFromBeforeTheWidePathLoadsWithoutIt(@TempDir Path dir) throws IOException {
+        EncoderStudent s = encoder(true, false).create(REPEAT, TrainingOptions.defaults(3));
+        s.fit(TRAIN, 2, 1);
+        Path now = dir.resolve("now.zip");
+        s.save(now);
+        Path old = dir.resolve("old.zip");
+        rewriteMeta(now, old, meta -> {
+            meta.getAsJsonObject("config").remove("pairWide");
+            meta.getAsJsonObject("config").remove("deepScale");
+        });
+        EncoderStudent back = encoder(true, true).load(old);
+        assertThat(back.config().pairWide()).isFalse();
+        assertThat(back.describe().get("wide")).isEqualTo(false);
+        assertThat(values(back.logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
     }
 
     static void rewriteMeta(Path from, Path to, java.util.function.Consumer<JsonObject> change) throws IOException {

@@ -51,7 +51,8 @@ class SavedStudentFilesTest {
     void bagOfEmbeddingsFileLoadsWithItsSettingsAndLogits() throws Exception {
         BagOfEmbeddingsStudent s = (BagOfEmbeddingsStudent) Students.load(fixture("bag-of-embeddings.zip"));
         assertThat(s.config()).isEqualTo(BagOfEmbeddingsConfig.builder().embeddingDim(8).hiddenSize(4)
-                .bigramBuckets(16).learningRate(0.5).batchSize(6).validationFraction(0.2).patience(2).build());
+                .bigramBuckets(16).learningRate(0.5).batchSize(6).validationFraction(0.2).patience(2)
+                .pairWide(false).build()); // saved before the wide path: read without it
         assertThat(s.trainingOptions().loss()).isEqualTo(new SymmetricCrossEntropyLoss(0.1, 1.0, 1e-3));
         assertThat(s.trainingOptions().seed()).isEqualTo(5);
         // then the DL4J graph computed these logits; now the student's own forward pass over the same parameters
