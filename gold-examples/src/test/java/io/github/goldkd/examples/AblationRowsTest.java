@@ -43,8 +43,8 @@ class AblationRowsTest {
 
     @Test
     void pairedDifferenceIsTheMeanAndSdOfTheSeedBySeedDifferences() {
-        AblationBenchmark.Cell random = new AblationBenchmark.Cell(0, 0, List.of(0.50, 0.60, 0.70), 640, new double[0][]);
-        AblationBenchmark.Cell rule = new AblationBenchmark.Cell(0, 0, List.of(0.52, 0.63, 0.71), 640, new double[0][]);
+        AblationBenchmark.Cell random = new AblationBenchmark.Cell(0, 0, List.of(0.50, 0.60, 0.70), 640, new double[0][], 1.0);
+        AblationBenchmark.Cell rule = new AblationBenchmark.Cell(0, 0, List.of(0.52, 0.63, 0.71), 640, new double[0][], 1.0);
         double[] d = AblationBenchmark.paired(rule, random);
         assertThat(d[0]).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(d[1]).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
