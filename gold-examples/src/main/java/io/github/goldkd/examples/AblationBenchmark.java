@@ -399,7 +399,8 @@ final class AblationBenchmark {
                 Cell c = cells.get(row.name());
                 sb.append(String.format(Locale.ROOT, " %.4f ± %.4f |", c.mean(), c.sd()));
                 Cell base = cells.get(random);
-                if (base == null || row.name().equals(random)) {
+                // the ceiling is no selection rule: a difference to random feedback would only restate the gap
+                if (base == null || row.name().equals(random) || row.isCeiling()) {
                     sb.append(" |");
                 } else {
                     double[] d = paired(c, base);
