@@ -424,14 +424,14 @@ final class AblationBenchmark {
 
     /**
      * The row with the largest paired difference to random feedback for one student, among the rows that are
-     * not a baseline (no feedback, random, GOLD); null when there is none.
+     * not a baseline (no feedback, probes kept, random, GOLD, the ceiling); null when there is none.
      */
     static Row best(Map<String, Cell> cells, List<Row> rows) {
         Cell base = cells.get(named(RANDOM).name());
         Row best = null;
         double bestDiff = Double.NEGATIVE_INFINITY;
         for (Row r : rows) {
-            if (List.of(NONE, RANDOM, GOLD, CEILING).contains(r.cli()) || base == null) {
+            if (List.of(NONE, PROBES_KEPT, RANDOM, GOLD, CEILING).contains(r.cli()) || base == null) {
                 continue;
             }
             double d = paired(cells.get(r.name()), base)[0];

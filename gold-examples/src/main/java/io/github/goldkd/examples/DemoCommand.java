@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
      * tokens of the seq2seq text codec (a test counts them), plus the end token, instead of the default 192. A
      * barely trained decoder writes to its limit, and each step re-reads the whole prefix, so the default made
      * scoring 50 problems after one in-loop update take 131 s (21:03 UTC, 2026-11-30, load 5-6). The test set's
-     * longest formulation has 83 tokens: two of its 99 are cut by a few tokens.
+     * longest formulation has 83 tokens, the only one of its 99 that is cut.
      */
     static final int TEXT_TARGET_TOKENS = 80;
 
