@@ -9,6 +9,12 @@ import io.github.goldkd.core.RoundReport;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Selection;
 import io.github.goldkd.core.Task;
+import io.github.goldkd.core.TaskKind;
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.StudentFactory;
+import io.github.goldkd.core.SymmetricCrossEntropyLoss;
+import io.github.goldkd.core.Loss;
+import io.github.goldkd.core.metric.Metrics;
 import io.github.goldkd.ood.BatchFilters;
 import io.github.goldkd.ood.FeedbackSelectors;
 import io.github.goldkd.ood.OodScores;
@@ -26,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,6 +50,11 @@ final class AblationBenchmark {
      * @param change the builder change against the GOLD defaults
      */
     record Row(String cli, String name, UnaryOperator<GoldDistiller.Builder> change) {
+
+        /** Whether this row trains on the real pool instead of running the loop (its change is unused). */
+        boolean isCeiling() {
+            return cli.equals(CEILING);
+        }
     }
 
     /** The command-line name of the row every other row is paired with. */
@@ -51,14 +63,54 @@ final class AblationBenchmark {
     static final String GOLD = "gold";
     /** The command-line name of the no-feedback row (ZeroGen-style). */
     static final String NONE = "none";
+    /** The command-line name of the probes-kept row. */
+    static final String PROBES_KEPT = "probes-kept";
+    /**
+     * The command-line name of the ceiling row: no loop, a fresh student trained on the whole real pool like a
+     * final student (the final epochs and loss), one per seed.
+     */
+    static final String CEILING = "ceiling";
+    /** The rule that needs teacher labels, which sequence tasks do not have. */
+    static final String PER_CLASS = "per-class";
+
+    /**
+     * A shipped sequence task's ablation budget: smaller than its demo's, because the table runs every row at
+     * five seeds (issue 12: each task's whole table within about 25 minutes on the reference machine). The
+     * command line's loop options override it.
+     */
+    record Budget(int rounds, int batchSize, int updateEvery, int finalEpochs, int ceilingEpochs) {
+    }
+
+    /**
+     * The sequence tasks' ablation budgets, by shipped task name, chosen by cost (measured speeds of the demos)
+     * before any table was run: each task's table, rows times five seeds, in about 25 minutes of one core. The
+     * ceiling trains one epoch over the whole pool: 98 steps of 32 on SVAMP's 3,138 problems, already more
+     * steps than a generated run's final training gets (svamp: 192 samples, 4 epochs, 24 steps), where five
+     * seeds of four epochs would take longer than the rest of the table.
+     */
+    static final Map<String, Budget> BUDGETS = Map.of(
+            "squad", new Budget(6, 8, 3, 3, 1),
+            "svamp", new Budget(12, 8, 6, 4, 1),
+            "nl4opt", new Budget(6, 8, 3, 3, 1));
 
     /** Issue 17's soft-selection temperature: the least familiar probe e^4 times as likely as the most familiar. */
     static final double SOFT_TEMPERATURE = 0.25;
 
     /** The rows of the first ablation, in order: what {@code gold bench ablation} runs without --selectors. */
     static List<Row> rows() {
-        return List.of(named(NONE), named("probes-kept"), named(RANDOM), named(GOLD), named("max-softmax"),
+        return List.of(named(NONE), named(PROBES_KEPT), named(RANDOM), named(GOLD), named("max-softmax"),
                 named("cross-entropy"), named("filter-low"), named("filter-high"));
+    }
+
+    /**
+     * What {@code gold bench ablation} runs without --selectors for a task of {@code kind}: the first ablation's
+     * rows for classification; for a sequence task issue 12's five rows, (1) no feedback, (2) probes kept,
+     * (3) random feedback, (4) GOLD and (5) the real-pool ceiling (the classifier rows (5)-(7) are about
+     * classification students and are left out where every run costs minutes).
+     */
+    static List<Row> rows(TaskKind kind) {
+        return kind.isSequence() ? List.of(named(NONE), named(PROBES_KEPT), named(RANDOM), named(GOLD), named(CEILING))
+                : rows();
     }
 
     /**
@@ -69,7 +121,7 @@ final class AblationBenchmark {
         Map<String, Row> m = new LinkedHashMap<>();
         for (Row r : List.of(
                 new Row(NONE, "(1) no probes, no feedback (ZeroGen-style)", b -> b.feedbackMode(FeedbackMode.OFF_NO_PROBES)),
-                new Row("probes-kept", "(2) probes kept, no feedback", b -> b.feedbackMode(FeedbackMode.OFF_PROBES_KEPT)),
+                new Row(PROBES_KEPT, "(2) probes kept, no feedback", b -> b.feedbackMode(FeedbackMode.OFF_PROBES_KEPT)),
                 new Row(RANDOM, "(3) random feedback from the probe batch", b -> b.selector(FeedbackSelectors.randomBand())),
                 new Row(GOLD, "(4) GOLD: energy band [0.5, 0.8)", b -> b),
                 new Row("max-softmax", "(5) max-softmax instead of energy", b -> b.oodScorer(OodScores.maxSoftmax())),
@@ -78,14 +130,15 @@ final class AblationBenchmark {
                         BatchFilters.dropLowest(OodScores.energy(1.0), 0.5))),
                 new Row("filter-high", "(7b) energy filter, drops the high-energy half", b -> b.batchFilter(
                         BatchFilters.dropHighest(OodScores.energy(1.0), 0.5))),
-                new Row("per-class", "per-class energy band [0.5, 0.8)",
+                new Row(PER_CLASS, "per-class energy band [0.5, 0.8)",
                         b -> b.selector(FeedbackSelectors.perClassBand(0.5, 0.8))),
                 new Row("diverse", "diverse: TF-IDF farthest point in the unfamiliar half",
                         b -> b.selector(FeedbackSelectors.diverseBand(0.5, 0.8))),
                 new Row("misfit", "misfit: student argmax differs from the teacher's label",
                         b -> b.selector(FeedbackSelectors.misfit(0.5, 0.8))),
                 new Row("soft", "soft: drawn with weight exp((rank quantile - 1) / 0.25)",
-                        b -> b.selector(FeedbackSelectors.soft(0.5, 0.8, SOFT_TEMPERATURE))))) {
+                        b -> b.selector(FeedbackSelectors.soft(0.5, 0.8, SOFT_TEMPERATURE))),
+                new Row(CEILING, "(5) the whole real pool (ceiling)", b -> b))) {
             m.put(r.cli(), r);
         }
         return m;
@@ -114,6 +167,10 @@ final class AblationBenchmark {
         if (base == null) {
             throw new IllegalArgumentException("unknown selection rule '" + spec + "'; allowed: " + names());
         }
+        if (base.isCeiling() && parts.length > 1) {
+            throw new IllegalArgumentException("'" + spec + "': the ceiling runs no loop, so it takes no +"
+                    + parts[1].strip());
+        }
         UnaryOperator<GoldDistiller.Builder> change = base.change();
         StringBuilder name = new StringBuilder(base.name());
         StringBuilder cli = new StringBuilder(base.cli());
@@ -137,10 +194,36 @@ final class AblationBenchmark {
      * the paired differences and the curves), then the given rules in order, each once.
      */
     static List<Row> selection(List<String> specs) {
+        return selection(specs, TaskKind.CLASSIFICATION);
+    }
+
+    /**
+     * The rows of a {@code --selectors} run on a task of {@code kind}. For a sequence task the baselines are
+     * issue 12's rows, (1) no feedback, (2) probes kept, (3) random, (4) GOLD, then the given rules, then
+     * (5) the ceiling, so that one run gives the task's whole table. {@code per-class} is refused for a
+     * sequence task: its band is computed within each teacher label, sequence samples have none, and the rule
+     * would be the plain band, i.e. a second GOLD row.
+     *
+     * @throws IllegalArgumentException for an unknown name, or per-class on a sequence task
+     */
+    static List<Row> selection(List<String> specs, TaskKind kind) {
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (String spec : concat(List.of(NONE, RANDOM, GOLD), specs)) {
+        List<String> baselines = kind.isSequence() ? List.of(NONE, PROBES_KEPT, RANDOM, GOLD) : List.of(NONE, RANDOM, GOLD);
+        for (String spec : concat(baselines, specs)) {
             Row r = named(spec);
-            rows.putIfAbsent(r.cli(), r);
+            if (kind.isSequence() && r.cli().split("\\+")[0].equals(PER_CLASS)) {
+                throw new IllegalArgumentException("'" + spec + "' computes the band within each teacher label, "
+                        + "and a " + kind.name().toLowerCase(Locale.ROOT) + " task has no labels: every probe "
+                        + "would form one group and the rule would be the plain band, i.e. 'gold'; choose among "
+                        + names().replace(PER_CLASS + ", ", ""));
+            }
+            if (!r.isCeiling()) {
+                rows.putIfAbsent(r.cli(), r);
+            }
+        }
+        if (kind.isSequence() || specs.stream().anyMatch(x -> x.strip().equals(CEILING))) {
+            Row c = named(CEILING);
+            rows.put(c.cli(), c);
         }
         return List.copyOf(rows.values());
     }
@@ -161,56 +244,105 @@ final class AblationBenchmark {
      * @param finalEpochs final epochs
      * @param seeds       seeds 1..seeds
      * @param students    the students to compare
+     * @param monitorSize test samples the in-loop student is scored on after each update, for the curves (a
+     *                    fixed subset, {@link Experiment#monitorSubset} with {@link DemoCommand#MONITOR_SEED});
+     *                    0 = the whole test set. Final students are always scored on the whole test set.
+     * @param factories   the student factory of each choice (the demos' seq2seq configuration, for example)
+     * @param ceilingEpochs epochs of the ceiling row's training on the whole pool
+     * @param finalLoss   the loss of every row's final student and of the ceiling (rows may change it, as
+     *                    cross-entropy does)
      */
     record Settings(int rounds, int batchSize, int updateEvery, int updateEpochs, int finalEpochs, int seeds,
-                    List<StudentChoice> students) {
+                    List<StudentChoice> students, int monitorSize, Function<StudentChoice, StudentFactory> factories,
+                    int ceilingEpochs, Loss finalLoss) {
+
+        Settings {
+            if (monitorSize < 0) {
+                throw new IllegalArgumentException("monitorSize must be >= 0 (0 = the whole test set), was "
+                        + monitorSize);
+            }
+            if (ceilingEpochs < 1) {
+                throw new IllegalArgumentException("ceilingEpochs must be >= 1, was " + ceilingEpochs);
+            }
+            if (finalLoss == null) {
+                throw new IllegalArgumentException("finalLoss must not be null");
+            }
+        }
+
+        /** Every student with its default configuration, monitored on the whole test set. */
+        Settings(int rounds, int batchSize, int updateEvery, int updateEpochs, int finalEpochs, int seeds,
+                 List<StudentChoice> students) {
+            this(rounds, batchSize, updateEvery, updateEpochs, finalEpochs, seeds, students, 0, StudentChoice::factory,
+                    finalEpochs, SymmetricCrossEntropyLoss.defaults());
+        }
     }
 
     /**
-     * One cell: mean, standard deviation and the per-seed values of the final student's test score, and the
-     * in-loop student's mean test score after each update against the samples generated before it.
+     * One cell: mean, standard deviation and the per-seed values of the final student's test score, the
+     * in-loop student's mean monitoring score after each update against the samples generated before it, and
+     * the mean wall time of one run (of one ceiling training and scoring for the ceiling row).
+     *
+     * @param generated samples generated per run; for the ceiling, the real pool's size
      */
-    record Cell(double mean, double sd, List<Double> values, int generated, double[][] curve) {
+    record Cell(double mean, double sd, List<Double> values, int generated, double[][] curve, double seconds) {
     }
 
     /**
      * Runs every row for every student and seed; returns cells by student then row name. Progress lines go to
-     * {@code progress}. The test set also monitors the in-loop student (for the learning curves only: the
-     * loop never reads the score).
+     * {@code progress}. The monitoring set ({@code s.monitorSize()} of the test set, or all of it) is scored
+     * after each in-loop update, for the learning curves only: the loop never reads the score. Final students
+     * and ceilings are scored on the whole test set.
      */
     static Map<StudentChoice, Map<String, Cell>> run(Task task, Dataset pool, Dataset test, Settings s, List<Row> rows,
                                                     Path dir, Consumer<String> progress) {
+        Dataset monitor = Experiment.monitorSubset(test, s.monitorSize(), DemoCommand.MONITOR_SEED);
         Map<StudentChoice, Map<String, Cell>> out = new LinkedHashMap<>();
         for (StudentChoice student : s.students()) {
+            StudentFactory factory = s.factories().apply(student);
             Map<String, Cell> cells = new LinkedHashMap<>();
             for (Row row : rows) {
                 SummaryStatistics stats = new SummaryStatistics();
+                SummaryStatistics seconds = new SummaryStatistics();
                 List<Double> values = new ArrayList<>();
                 List<double[][]> curves = new ArrayList<>();
                 int generated = -1;
                 for (int seed = 1; seed <= s.seeds(); seed++) {
                     long sd = seed;
-                    Path runDir = dir.resolve(student.cliName()).resolve(slug(row.name())).resolve("seed-" + seed);
-                    Experiment.Outcome o = Experiment.run(task, Teachers.corpus(task, pool), student.factory(), null,
-                            runDir, false, b -> row.change().apply(b.oodScorer(OodScores.energy(1.0))
-                                    .rounds(s.rounds()).batchSize(s.batchSize()).updateStudentEvery(s.updateEvery())
-                                    .updateEpochs(s.updateEpochs())
-                                    .finalEpochs(s.finalEpochs()).seed(sd).monitor(test)));
-                    double acc = o.result().student().score(test, o.result().metric());
-                    stats.addValue(acc);
-                    values.add(acc);
-                    curves.add(curve(o.result().rounds()));
-                    if (generated >= 0 && generated != o.result().dataset().size()) {
-                        throw new IllegalStateException("row " + row.name() + " generated " + o.result().dataset().size()
-                                + " samples with seed " + seed + ", " + generated + " before: totals must be equal");
+                    double score;
+                    double runSeconds;
+                    int size;
+                    if (row.isCeiling()) {
+                        long start = System.nanoTime();
+                        score = Experiment.ceiling(task, factory, pool, test, s.finalLoss(),
+                                BatchFilter.NONE, s.ceilingEpochs(), sd);
+                        runSeconds = (System.nanoTime() - start) / 1e9;
+                        size = pool.size();
+                    } else {
+                        Path runDir = dir.resolve(student.cliName()).resolve(slug(row.name())).resolve("seed-" + seed);
+                        Experiment.Outcome o = Experiment.run(task, Teachers.corpus(task, pool), factory, test, monitor,
+                                runDir, b -> row.change().apply(b.oodScorer(OodScores.energy(1.0)).finalLoss(s.finalLoss())
+                                        .rounds(s.rounds()).batchSize(s.batchSize()).updateStudentEvery(s.updateEvery())
+                                        .updateEpochs(s.updateEpochs())
+                                        .finalEpochs(s.finalEpochs()).seed(sd)));
+                        score = o.testScore();
+                        runSeconds = o.seconds();
+                        size = o.result().dataset().size();
+                        curves.add(curve(o.result().rounds()));
+                        if (generated >= 0 && generated != size) {
+                            throw new IllegalStateException("row " + row.name() + " generated " + size
+                                    + " samples with seed " + seed + ", " + generated + " before: totals must be equal");
+                        }
                     }
-                    generated = o.result().dataset().size();
+                    stats.addValue(score);
+                    seconds.addValue(runSeconds);
+                    values.add(score);
+                    generated = size;
                     progress.accept(String.format(Locale.ROOT, "%-8s %-48s seed %d: %s %.4f (%d samples, %.1f s)",
-                            student.cliName(), row.name(), seed, o.result().metric().name(), acc, generated,
-                            o.seconds()));
+                            student.cliName(), row.name(), seed, Metrics.defaultFor(task.kind()).name(), score,
+                            generated, runSeconds));
                 }
                 cells.put(row.name(), new Cell(stats.getMean(), stats.getStandardDeviation(), values, generated,
-                        meanCurve(curves)));
+                        meanCurve(curves), seconds.getMean()));
             }
             out.put(student, cells);
         }
@@ -244,17 +376,19 @@ final class AblationBenchmark {
     }
 
     /**
-     * The results as a Markdown table: per student the mean ± sd over seeds, and the paired difference to
+     * The results as a Markdown table: per student the mean ± sd over seeds, the paired difference to
      * random feedback (row minus random, seed by seed) as mean ± sd of the differences, marked with
-     * {@code *} where the mean difference exceeds its sd.
+     * {@code *} where the mean difference exceeds its sd, and the mean wall seconds of one run. The samples
+     * column is what each run generated; for the ceiling, the size of the real pool it trained on.
      */
     static String table(Map<StudentChoice, Map<String, Cell>> results, List<Row> rows, int seeds, String metric) {
         StringBuilder sb = new StringBuilder();
         sb.append("| row | samples |");
         results.keySet().forEach(s -> sb.append(' ').append(s.cliName()).append(' ').append(metric).append(" (")
-                .append(seeds).append(" seeds) | ").append(s.cliName()).append(" − random, paired |"));
+                .append(seeds).append(" seeds) | ").append(s.cliName()).append(" − random, paired | ")
+                .append(s.cliName()).append(" s / run |"));
         sb.append("\n|---|---:|");
-        results.keySet().forEach(s -> sb.append("---:|---:|"));
+        results.keySet().forEach(s -> sb.append("---:|---:|---:|"));
         sb.append('\n');
         Map<String, Integer> generated = new HashMap<>();
         results.values().forEach(m -> m.forEach((k, v) -> generated.put(k, v.generated())));
@@ -265,12 +399,14 @@ final class AblationBenchmark {
                 Cell c = cells.get(row.name());
                 sb.append(String.format(Locale.ROOT, " %.4f ± %.4f |", c.mean(), c.sd()));
                 Cell base = cells.get(random);
-                if (base == null || row.name().equals(random)) {
+                // the ceiling is no selection rule: a difference to random feedback would only restate the gap
+                if (base == null || row.name().equals(random) || row.isCeiling()) {
                     sb.append(" |");
                 } else {
                     double[] d = paired(c, base);
                     sb.append(String.format(Locale.ROOT, " %+.4f ± %.4f%s |", d[0], d[1], d[0] > d[1] ? " *" : ""));
                 }
+                sb.append(String.format(Locale.ROOT, " %.0f |", c.seconds()));
             }
             sb.append('\n');
         }
@@ -288,14 +424,14 @@ final class AblationBenchmark {
 
     /**
      * The row with the largest paired difference to random feedback for one student, among the rows that are
-     * not a baseline (no feedback, random, GOLD); null when there is none.
+     * not a baseline (no feedback, probes kept, random, GOLD, the ceiling); null when there is none.
      */
     static Row best(Map<String, Cell> cells, List<Row> rows) {
         Cell base = cells.get(named(RANDOM).name());
         Row best = null;
         double bestDiff = Double.NEGATIVE_INFINITY;
         for (Row r : rows) {
-            if (List.of(NONE, RANDOM, GOLD).contains(r.cli()) || base == null) {
+            if (List.of(NONE, PROBES_KEPT, RANDOM, GOLD, CEILING).contains(r.cli()) || base == null) {
                 continue;
             }
             double d = paired(cells.get(r.name()), base)[0];
@@ -313,7 +449,7 @@ final class AblationBenchmark {
      * rule with the largest paired gain over random. Returns the Markdown that shows them.
      */
     static String curves(Path dir, Map<StudentChoice, Map<String, Cell>> results, List<Row> rows, String taskName,
-                         String metric) {
+                         String metric, String monitored) {
         StringBuilder md = new StringBuilder();
         for (Map.Entry<StudentChoice, Map<String, Cell>> e : results.entrySet()) {
             Map<String, double[][]> series = new LinkedHashMap<>();
@@ -337,14 +473,15 @@ final class AblationBenchmark {
             String file = "curve-" + e.getKey().cliName() + ".png";
             try {
                 io.github.goldkd.examples.report.ReportWriter.lineChart(dir.resolve(file), taskName + ", "
-                        + e.getKey().cliName() + ": in-loop student on the test set", "samples generated", metric,
+                        + e.getKey().cliName() + ": in-loop student on " + monitored, "samples generated", metric,
                         series);
             } catch (IOException ex) {
                 throw new io.github.goldkd.core.GoldException("cannot write " + dir.resolve(file) + ": "
                         + ex.getMessage(), ex);
             }
             md.append("\n## Learning curves (").append(e.getKey().cliName()).append(")\n\n![").append(file)
-                    .append("](").append(file).append(")\n\nThe in-loop student's ").append(metric)
+                    .append("](").append(file).append(")\n\nThe in-loop student's ").append(metric).append(" on ")
+                    .append(monitored)
                     .append(" after each update, mean over seeds, against the samples generated before it:\n\n")
                     .append("| samples |");
             series.keySet().forEach(k -> md.append(' ').append(k).append(" |"));
@@ -422,15 +559,20 @@ final class AblationBenchmark {
             for (String id : sel.selectedIds()) {
                 Sample s = byId.get(id);
                 double score = sel.scores()[sel.probeIds().indexOf(id)];
-                sb.append(String.format(Locale.ROOT, " [%s, %.3f] \"%s\"", s.label(), score, clip(s.text())));
+                sb.append(String.format(Locale.ROOT, " [%s, %.3f] \"%s\"", answer(s), score, clip(s.text())));
             }
             sb.append("\n  - the teacher wrote:");
             run.samples().samples().stream().filter(s -> s.round() == round
                     && s.origin() == io.github.goldkd.core.Origin.TRAIN).limit(3)
-                    .forEach(s -> sb.append(" [").append(s.label()).append("] \"").append(clip(s.text())).append('"'));
+                    .forEach(s -> sb.append(" [").append(answer(s)).append("] \"").append(clip(s.text())).append('"'));
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The teacher's label, or for a sequence sample its target (clipped), as the trace shows it. */
+    private static String answer(Sample s) {
+        return s.label() != null ? s.label() : s.target() == null ? "-" : clip(s.target());
     }
 
     private static double median(List<Double> values) {

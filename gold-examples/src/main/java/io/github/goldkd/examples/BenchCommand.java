@@ -62,6 +62,16 @@ final class BenchCommand implements Runnable {
                 + "difference to random feedback (same seeds).")
         List<String> selectors;
 
+        @Option(names = "--monitor", description = "Test samples the in-loop student is scored on after each update, "
+                + "for the learning curves: a fixed subset (seed " + DemoCommand.MONITOR_SEED + "); 0 = the whole "
+                + "test set. Final students are always scored on the whole test set (default: the task's demo "
+                + "setting, 100 for svamp, 50 for nl4opt, else 0).")
+        Integer monitor;
+
+        @Option(names = "--ceiling-epochs", description = "Epochs of the ceiling row's training on the whole pool "
+                + "(default: --final-epochs; a shipped sequence task: its budget's, see BENCHMARKS.md).")
+        Integer ceilingEpochs;
+
         @CommandLine.Mixin
         BenchLoopOptions loop = new BenchLoopOptions();
 
@@ -77,9 +87,21 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--task FILE needs --pool and --test (a shipped task defaults to its own files)");
             }
+            io.github.goldkd.core.TaskKind kind = taskOption.task().kind();
+            // a shipped sequence task runs at its own budget unless the options say otherwise
+            DemoCommand.Settings demo = taskOption.shipped() && kind.isSequence()
+                    ? DemoCommand.DEMOS.get(taskOption.name()) : null;
+            AblationBenchmark.Budget budget = demo == null ? null : AblationBenchmark.BUDGETS.get(taskOption.name());
+            if (budget != null) {
+                loop.defaults(spec, budget.rounds(), budget.batchSize(), budget.updateEvery(), budget.finalEpochs());
+            }
+            int monitorSize = monitor != null ? monitor : demo != null ? demo.monitorSize() : 0;
+            int ceiling = ceilingEpochs != null ? ceilingEpochs : budget != null ? budget.ceilingEpochs() : loop.finalEpochs;
+            Options.range(spec, "--ceiling-epochs", ceiling, 1, 10_000);
+            Options.range(spec, "--monitor", monitorSize, 0, 1_000_000);
             List<AblationBenchmark.Row> rows;
             try {
-                rows = selectors == null ? AblationBenchmark.rows() : AblationBenchmark.selection(selectors);
+                rows = selectors == null ? AblationBenchmark.rows(kind) : AblationBenchmark.selection(selectors, kind);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--selectors: " + e.getMessage());
             }
@@ -102,7 +124,12 @@ final class BenchCommand implements Runnable {
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             PrintWriter w = spec.commandLine().getOut();
             AblationBenchmark.Settings settings = new AblationBenchmark.Settings(loop.rounds, loop.batchSize,
-                    loop.updateEvery, updateEpochs, loop.finalEpochs, loop.seeds, choices);
+                    loop.updateEvery, updateEpochs, loop.finalEpochs, loop.seeds, choices, monitorSize,
+                    c -> demo != null ? demo.factory(c) : c.factory(), ceiling,
+                    demo != null ? demo.finalLoss() : io.github.goldkd.core.SymmetricCrossEntropyLoss.defaults());
+            String monitored = monitorSize == 0 || monitorSize >= ts.size() ? "the whole test set (" + ts.size() + ")"
+                    : "a fixed subset of " + monitorSize + " of the " + ts.size() + " test samples (seed "
+                    + DemoCommand.MONITOR_SEED + ")";
             long start = System.nanoTime();
             Map<StudentChoice, Map<String, AblationBenchmark.Cell>> results =
                     AblationBenchmark.run(t, p, ts, settings, rows, dir, line -> {
@@ -118,15 +145,22 @@ final class BenchCommand implements Runnable {
                         .append(AblationBenchmark.feedbackTrace(dir.resolve(c.cliName())
                                 .resolve(AblationBenchmark.slug(goldRow)).resolve("seed-1"), 4));
             }
-            String curves = AblationBenchmark.curves(dir, results, rows, t.name(), metric);
+            String curves = AblationBenchmark.curves(dir, results, rows, t.name(), metric, monitored);
             double seconds = (System.nanoTime() - start) / 1e9;
             String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
                     "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds 1..%d; "
-                            + "%.0f s.%n%n", loop.rounds, loop.batchSize, loop.updateEvery, updateEpochs, loop.finalEpochs,
-                    loop.seeds, seconds) + table + "\n`*`: the paired difference to random feedback (row minus "
+                            + "%.0f s. Final students scored on the whole test set (%d); the in-loop student on %s.%s%n%n",
+                    loop.rounds, loop.batchSize, loop.updateEvery, updateEpochs, loop.finalEpochs,
+                    loop.seeds, seconds, ts.size(), monitored, " Final loss " + settings.finalLoss().name() + "."
+                            + (rows.stream().anyMatch(AblationBenchmark.Row::isCeiling) ? " The ceiling trains "
+                            + ceiling + " epoch(s) on the whole pool (" + p.size() + ")." : ""))
+                    + table + "\n`*`: the paired difference to random feedback (row minus "
                     + "random, seed by seed) exceeds its standard deviation.\n" + curves + trace;
             AblationBenchmark.writeReport(dir.resolve("ablation.md"), md);
             Summary summary = new Summary().put("seeds", loop.seeds).put("rounds", loop.rounds).put("batchSize", loop.batchSize)
+                    .put("updateStudentEvery", loop.updateEvery).put("finalEpochs", loop.finalEpochs)
+                    .put("ceilingEpochs", ceiling)
+                    .put("monitorSamples", monitorSize == 0 ? ts.size() : Math.min(monitorSize, ts.size()))
                     .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)
                     .put("completionTokens", 0);
             results.forEach((student, cells) -> cells.forEach((row, cell) -> {

@@ -12,7 +12,8 @@ final class BenchLoopOptions {
     @Option(names = "--seeds", description = "Seeds per row (default: ${DEFAULT-VALUE}).")
     int seeds = 5;
 
-    @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", description = "Rounds per run (default: ${DEFAULT-VALUE}; a shipped sequence task's "
+            + "ablation: its own budget, see BENCHMARKS.md).")
     int rounds = DemoCommand.SENTIMENT.rounds();
 
     @Option(names = "--batch-size", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
@@ -24,6 +25,26 @@ final class BenchLoopOptions {
     @Option(names = "--final-epochs", description = "Final epochs, also the real-pool ceiling's where one is "
             + "trained (default: ${DEFAULT-VALUE}).")
     int finalEpochs = DemoCommand.SENTIMENT.finalEpochs();
+
+    /**
+     * Takes these values for the loop options the command line did not give (a task's own budget instead of the
+     * sentiment demo's).
+     */
+    void defaults(CommandLine.Model.CommandSpec spec, int rounds, int batchSize, int updateEvery, int finalEpochs) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (given == null || !given.hasMatchedOption("--rounds")) {
+            this.rounds = rounds;
+        }
+        if (given == null || !given.hasMatchedOption("--batch-size")) {
+            this.batchSize = batchSize;
+        }
+        if (given == null || !given.hasMatchedOption("--update-every")) {
+            this.updateEvery = updateEvery;
+        }
+        if (given == null || !given.hasMatchedOption("--final-epochs")) {
+            this.finalEpochs = finalEpochs;
+        }
+    }
 
     /** Refuses a value out of range with a usage error naming the option. */
     void validate(CommandLine.Model.CommandSpec spec) {

@@ -6,6 +6,7 @@ import io.github.goldkd.core.DistillationResult;
 import io.github.goldkd.core.Generator;
 import io.github.goldkd.core.GoldDistiller;
 import io.github.goldkd.core.RoundReport;
+import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Student;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
@@ -102,15 +103,33 @@ final class Experiment {
      */
     static Outcome run(GoldDistiller.Builder start, Generator teacher, StudentFactory students, Dataset test,
                        UnaryOperator<GoldDistiller.Builder> configure) {
+        return run(start, teacher, students, test, test, configure);
+    }
+
+    /**
+     * As {@link #run(Task, Generator, StudentFactory, Dataset, Path, boolean, UnaryOperator)}, but the loop
+     * scores its in-loop students on {@code monitor} (a fixed subset of the test set, so that scoring after
+     * every update stays cheap for a student that decodes), while the final student is scored on the whole
+     * {@code test} set.
+     */
+    static Outcome run(Task task, Generator teacher, StudentFactory students, Dataset test, Dataset monitor, Path dir,
+                       UnaryOperator<GoldDistiller.Builder> configure) {
+        return run(GoldDistiller.builder().task(task).runDirectory(dir), teacher, students, test, monitor, configure);
+    }
+
+    private static Outcome run(GoldDistiller.Builder start, Generator teacher, StudentFactory students, Dataset test,
+                               Dataset monitor, UnaryOperator<GoldDistiller.Builder> configure) {
         long startNanos = System.nanoTime();
         GoldDistiller.Builder b = start.generator(teacher).student(students);
         double[] finalScore = {Double.NaN};
-        if (test != null && !test.isEmpty()) {
-            // The loop measures the final student on the monitoring set already; keep that number.
-            b.monitor(test).listener(new DistillationListener() {
+        boolean monitorIsTest = monitor == test;
+        if (monitor != null && !monitor.isEmpty()) {
+            // The loop measures the final student on the monitoring set already; keep that number when the
+            // monitoring set is the whole test set.
+            b.monitor(monitor).listener(new DistillationListener() {
                 @Override
                 public void onFinalStudentTrained(Student.FitReport fit, double monitorScore) {
-                    finalScore[0] = monitorScore;
+                    finalScore[0] = monitorIsTest ? monitorScore : Double.NaN;
                 }
             });
         }
@@ -128,6 +147,24 @@ final class Experiment {
             }
         }
         return new Outcome(result, scores, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /**
+     * A fixed subset of {@code test} for monitoring the in-loop student: {@code size} samples drawn with
+     * {@code seed}, kept in the test set's order; the whole set (the same object) when {@code size} is 0 or
+     * not smaller than it.
+     */
+    static Dataset monitorSubset(Dataset test, int size, long seed) {
+        if (size < 0) {
+            throw new IllegalArgumentException("monitor size must be >= 0 (0 = the whole test set), was " + size);
+        }
+        if (test == null || size == 0 || size >= test.size()) {
+            return test;
+        }
+        // by identity: a test set may hold two equal samples, and the subset must have exactly size of them
+        java.util.Set<Sample> chosen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        chosen.addAll(test.shuffle(seed).head(size).samples());
+        return test.filter(chosen::contains);
     }
 
     /** The run's metric first, then the task kind's other metrics: what summary.json's testScores holds. */

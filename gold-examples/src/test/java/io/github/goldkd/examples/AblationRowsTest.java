@@ -43,17 +43,23 @@ class AblationRowsTest {
 
     @Test
     void pairedDifferenceIsTheMeanAndSdOfTheSeedBySeedDifferences() {
-        AblationBenchmark.Cell random = new AblationBenchmark.Cell(0, 0, List.of(0.50, 0.60, 0.70), 640, new double[0][]);
-        AblationBenchmark.Cell rule = new AblationBenchmark.Cell(0, 0, List.of(0.52, 0.63, 0.71), 640, new double[0][]);
+        AblationBenchmark.Cell random = new AblationBenchmark.Cell(0, 0, List.of(0.50, 0.60, 0.70), 640, new double[0][], 1.0);
+        AblationBenchmark.Cell rule = new AblationBenchmark.Cell(0, 0, List.of(0.52, 0.63, 0.71), 640, new double[0][], 1.0);
         double[] d = AblationBenchmark.paired(rule, random);
         assertThat(d[0]).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(d[1]).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
         // Unpaired, the same two rows would look like noise: sd over seeds 0.10 against a gain of 0.02.
+        AblationBenchmark.Cell high = new AblationBenchmark.Cell(0, 0, List.of(0.9, 0.9, 0.9), 640, new double[0][], 1.0);
         Map<String, AblationBenchmark.Cell> cells = Map.of(AblationBenchmark.named("random").name(), random,
                 AblationBenchmark.named("misfit").name(), rule,
-                AblationBenchmark.named("soft").name(), random);
+                AblationBenchmark.named("soft").name(), random,
+                AblationBenchmark.named("probes-kept").name(), high,
+                AblationBenchmark.named("ceiling").name(), high);
         assertThat(AblationBenchmark.best(cells, AblationBenchmark.selection(List.of("soft", "misfit"))).cli())
                 .isEqualTo("misfit");
+        // the baselines of a sequence task's selection, probes kept and the ceiling, are never the "best rule"
+        assertThat(AblationBenchmark.best(cells, AblationBenchmark.selection(List.of("soft", "misfit"),
+                io.github.goldkd.core.TaskKind.MATH_WORD_PROBLEM)).cli()).isEqualTo("misfit");
     }
 
     @Test
