@@ -6,7 +6,8 @@ package io.github.goldkd.student.seq;
  * <pre>
  * input  per sample: the bge-small encoding of [CLS] question [SEP] context [SEP] (BgeTokenStates: frozen
  *        last_hidden_state, float16-rounded, long contexts merged from overlapping windows), T tokens
- * x      [B, F, T] (channels first; F = 390, or 390 + 89 = 479 with answerTypes), per token: the 384-d frozen state; segment (1 on context tokens);
+ * x      [B, F, T] (channels first; F = 390, or 390 + 89 = 479 with answerTypes), per token: the 384-d frozen
+ *        state; segment (1 on context tokens);
  *        exact match (1 on a context token whose id occurs among the question's token ids); content exact match
  *        (the same, leaving out function words and punctuation); the share of content matches among the 2w + 1
  *        context tokens around it, for w = 3, 8, 16 (the sliding-window baseline's signal, as a feature); with
