@@ -6,11 +6,13 @@ package io.github.goldkd.student.seq;
  * <pre>
  * input  per sample: the bge-small encoding of [CLS] question [SEP] context [SEP] (BgeTokenStates: frozen
  *        last_hidden_state, float16-rounded, long contexts merged from overlapping windows), T tokens
- * x      [B, F = 390, T]  (channels first), per token: the 384-d frozen state; segment (1 on context tokens);
+ * x      [B, F, T] (channels first; F = 390, or 390 + 89 = 479 with answerTypes), per token: the 384-d frozen
+ *        state; segment (1 on context tokens);
  *        exact match (1 on a context token whose id occurs among the question's token ids); content exact match
  *        (the same, leaving out function words and punctuation); the share of content matches among the 2w + 1
- *        context tokens around it, for w = 3, 8, 16 (the sliding-window baseline's signal, as a feature). The
- *        exact-match features are 0 without exactMatch. Padded with zeros to the longest T of the batch;
+ *        context tokens around it, for w = 3, 8, 16 (the sliding-window baseline's signal, as a feature); with
+ *        answerTypes the 89 channels of AnswerTypeFeatures after them. The exact-match features are 0 without
+ *        exactMatch. Padded with zeros to the longest T of the batch;
  *        mask [B, T] = 1 on real tokens
  * proj   = relu(W_in x + b_in)                          W_in [F, d], pointwise (conv1d k=1), [B, d, T]
  * att    = MultiHeadAttention(q = k = v = proj, heads, head size d / heads, scaled dot product, keys masked by
@@ -22,7 +24,7 @@ package io.github.goldkd.student.seq;
  *          mean of the start and end terms, the mean over the kept samples of the batch
  * </pre>
  * Weights: Xavier-uniform from a {@code java.util.SplittableRandom} seeded with the training options' seed,
- * biases zero. Optimiser: Adam({@code learningRate}), no weight decay, no dropout, no schedule.
+ * biases zero. Optimiser: Adam({@code learningRate}), weight decay {@code weightDecay}, no dropout, no schedule.
  *
  * @param modelDim         d, the width of the trainable layers (divisible by {@code heads})
  * @param heads            attention heads
@@ -34,10 +36,17 @@ package io.github.goldkd.student.seq;
  * @param windowTokens     tokens per bge window, specials included (512 = the model's limit; less only in tests)
  * @param windowOverlap    tokens shared by consecutive windows of a long context ("doc stride" as an overlap)
  * @param cacheMegabytes   bound of the float16 token-state cache shared by the students of one factory
+ * @param answerTypes      whether the answer-type features ({@link AnswerTypeFeatures}: word-shape flags per
+ *                         context token, the question's type, their outer product) are appended to x. Student
+ *                         files written before this setting existed lack it and load with it off (their graph
+ *                         reads 390 channels), so they keep giving the same logits
+ * @param weightDecay      decoupled weight decay per step, scaled by the learning rate (DL4J's
+ *                         {@code WeightDecay(coeff, applyLR = true)}), on every trainable variable; 0 = none
+ *                         (and what older files load with)
  */
 public record SpanQaConfig(int modelDim, int heads, double learningRate, int batchSize, int maxAnswerTokens,
                            boolean exactMatch, int threads, int windowTokens, int windowOverlap,
-                           int cacheMegabytes) {
+                           int cacheMegabytes, boolean answerTypes, double weightDecay) {
 
     public SpanQaConfig {
         if (modelDim < 4 || modelDim > 4096) {
@@ -70,42 +79,69 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
         if (cacheMegabytes < 0) {
             throw new IllegalArgumentException("cacheMegabytes must be >= 0, was " + cacheMegabytes);
         }
+        if (!(weightDecay >= 0 && weightDecay < 1)) {
+            throw new IllegalArgumentException("weightDecay must be in [0, 1), was " + weightDecay);
+        }
     }
 
-    /** d 128, 4 heads, Adam 2e-3, batch 16, answers up to 30 tokens, exact match on, 1 thread, 512/128 windows, 256 MB. */
+    /**
+     * d 128, 4 heads, Adam 2e-3, batch 16, answers up to 30 tokens, exact match on, 1 thread, 512/128 windows,
+     * 256 MB, answer-type features on, weight decay 1e-4 (the last two fixed on folds inside the SQuAD pool,
+     * BENCHMARKS.md "Sequence students: extractive QA").
+     */
     public static SpanQaConfig defaults() {
         return new SpanQaConfig(128, 4, 2e-3, 16, 30, true, 1, BgeTokenStates.MAX_TOKENS,
-                BgeTokenStates.DEFAULT_OVERLAP, 256);
+                BgeTokenStates.DEFAULT_OVERLAP, 256, true, 1e-4);
     }
 
     public SpanQaConfig withModelDim(int d, int h) {
         return new SpanQaConfig(d, h, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withLearningRate(double lr) {
         return new SpanQaConfig(modelDim, heads, lr, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withBatchSize(int b) {
         return new SpanQaConfig(modelDim, heads, learningRate, b, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withExactMatch(boolean on) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, on, threads, windowTokens,
-                windowOverlap, cacheMegabytes);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withThreads(int n) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, n, windowTokens,
-                windowOverlap, cacheMegabytes);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withWindows(int tokens, int overlap) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, tokens,
-                overlap, cacheMegabytes);
+                overlap, cacheMegabytes, answerTypes, weightDecay);
+    }
+
+    public SpanQaConfig withMaxAnswerTokens(int n) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, n, exactMatch, threads, windowTokens,
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+    }
+
+    public SpanQaConfig withAnswerTypes(boolean on) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
+                windowTokens, windowOverlap, cacheMegabytes, on, weightDecay);
+    }
+
+    public SpanQaConfig withWeightDecay(double decay) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
+                windowTokens, windowOverlap, cacheMegabytes, answerTypes, decay);
+    }
+
+    /** Channels per token of the network's input: 390, plus {@link AnswerTypeFeatures#COUNT} with answer types. */
+    int features() {
+        return SpanQaStudent.BASE_FEATURES + (answerTypes ? AnswerTypeFeatures.COUNT : 0);
     }
 
     /** The question's cap for a window size: a quarter of it (128 of 512, BERT's SQuAD recipe uses 64). */

@@ -78,10 +78,11 @@ public final class SpanQaStudent implements Student {
     /** Half-widths of the windows in which the density of the question's content tokens is counted. */
     static final int[] DENSITY_WINDOWS = {3, 8, 16};
     /**
-     * Features per token: the frozen state, segment, exact match (any token), exact match (content token), and
-     * the density of the question's content tokens around it ({@link #DENSITY_WINDOWS}).
+     * Features per token without answer types: the frozen state, segment, exact match (any token), exact match
+     * (content token), and the density of the question's content tokens around it ({@link #DENSITY_WINDOWS}).
+     * {@link SpanQaConfig#features()} adds the answer-type channels when they are on.
      */
-    static final int FEATURES = BgeTokenStates.DIMENSION + 3 + DENSITY_WINDOWS.length;
+    static final int BASE_FEATURES = BgeTokenStates.DIMENSION + 3 + DENSITY_WINDOWS.length;
     /**
      * Function words and punctuation: their matches say little about where the answer is, so the content-token
      * features leave them out (the sliding-window baseline of the SQuAD paper counts content words the same way).
@@ -151,21 +152,25 @@ public final class SpanQaStudent implements Student {
     // ---- the network ------------------------------------------------------------------------------
 
     private static TrainingConfig trainingConfig(SpanQaConfig config) {
-        return TrainingConfig.builder()
+        TrainingConfig.Builder b = TrainingConfig.builder()
                 .updater(new Adam(config.learningRate()))
                 .dataSetFeatureMapping("x", "mask")
-                .dataSetLabelMapping("g")
-                .build();
+                .dataSetLabelMapping("g");
+        if (config.weightDecay() > 0) {
+            b.weightDecay(config.weightDecay(), true);
+        }
+        return b.build();
     }
 
     private static SameDiff build(SpanQaConfig config, long seed) {
         int d = config.modelDim();
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "span-qa-init"));
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, FEATURES, -1);
+        int features = config.features();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, features, -1);
         SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
         SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, 2, -1);
-        SDVariable ffn = AttentionBlock.build(sd, x, mask, FEATURES, d, config.heads(), rng);
+        SDVariable ffn = AttentionBlock.build(sd, x, mask, features, d, config.heads(), rng);
 
         SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
@@ -180,7 +185,7 @@ public final class SpanQaStudent implements Student {
     // ---- encoding -----------------------------------------------------------------------------------
 
     /** One sample as the network reads it. {@code start}/{@code end} index the context's tokens, -1 when unknown. */
-    private record Example(Sample sample, BgeTokenStates.Encoded enc, String context, int start, int end) {
+    record Example(Sample sample, BgeTokenStates.Encoded enc, String context, int start, int end) {
         int length() {
             return enc.length();
         }
@@ -194,7 +199,7 @@ public final class SpanQaStudent implements Student {
         }
     }
 
-    private List<Example> encode(List<Sample> samples) {
+    List<Example> encode(List<Sample> samples) {
         List<Example> out = new ArrayList<>(samples.size());
         for (Sample s : samples) {
             String context = s.input(task.spanField());
@@ -242,14 +247,15 @@ public final class SpanQaStudent implements Student {
         for (Example e : batch) {
             len = Math.max(len, e.length());
         }
-        float[] x = new float[b * FEATURES * len];
+        int features = config.features();
+        float[] x = new float[b * features * len];
         float[] mask = new float[b * len];
         float[] state = new float[BgeTokenStates.DIMENSION];
         int d = BgeTokenStates.DIMENSION;
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             BgeTokenStates.Encoded enc = e.enc();
-            int base = i * FEATURES * len;
+            int base = i * features * len;
             for (int t = 0; t < e.length(); t++) {
                 enc.copyState(t, state, 0);
                 for (int k = 0; k < d; k++) {
@@ -257,28 +263,30 @@ public final class SpanQaStudent implements Student {
                 }
                 mask[i * len + t] = 1f;
             }
-            float[] extra = tokenFeatures(enc);
-            int per = FEATURES - d;
+            float[] extra = tokenFeatures(e);
+            int per = features - d;
             for (int f = 0; f < per; f++) {
                 for (int t = 0; t < e.length(); t++) {
                     x[base + (d + f) * len + t] = extra[f * e.length() + t];
                 }
             }
         }
-        return new INDArray[] {Nd4j.create(x, new long[] {b, FEATURES, len}, 'c'),
+        return new INDArray[] {Nd4j.create(x, new long[] {b, features, len}, 'c'),
                 Nd4j.create(mask, new long[] {b, len}, 'c')};
     }
 
     /**
-     * The features after the state, feature-major ({@code [FEATURES - 384][length]}): segment (1 on context
+     * The features after the state, feature-major ({@code [features - 384][length]}): segment (1 on context
      * tokens), exact match (a context token whose id occurs among the question's), exact match of a content token
      * (not a function word or punctuation), and for each half-width w of {@link #DENSITY_WINDOWS} the share of the
      * 2w + 1 context tokens around the token that are content matches. All exact-match features are 0 without
-     * {@code exactMatch}.
+     * {@code exactMatch}. With {@code answerTypes}, the {@link AnswerTypeFeatures} channels follow: the context
+     * tokens' word-shape flags, the question type's one-hot on every token, and their outer product.
      */
-    private float[] tokenFeatures(BgeTokenStates.Encoded enc) {
+    float[] tokenFeatures(Example e) {
+        BgeTokenStates.Encoded enc = e.enc();
         int n = enc.length();
-        int per = FEATURES - BgeTokenStates.DIMENSION;
+        int per = config.features() - BgeTokenStates.DIMENSION;
         float[] out = new float[per * n];
         int from = enc.textStart();
         int to = from + enc.textLength();
@@ -306,6 +314,27 @@ public final class SpanQaStudent implements Student {
                 int lo = Math.max(from, t - half);
                 int hi = Math.min(to, t + half + 1);
                 out[(3 + w) * n + t] = (content[hi] - content[lo]) / (float) (2 * half + 1);
+            }
+        }
+        if (config.answerTypes()) {
+            int base = BASE_FEATURES - BgeTokenStates.DIMENSION;
+            int m = enc.textLength();
+            float[] flags = AnswerTypeFeatures.tokenFlags(e.context(),
+                    Arrays.copyOfRange(enc.charStart(), from, to), Arrays.copyOfRange(enc.charEnd(), from, to), m);
+            String question = questionField == null ? null : e.sample().inputs().get(questionField);
+            int type = AnswerTypeFeatures.questionType(question);
+            int flagsAt = base;
+            int typeAt = base + AnswerTypeFeatures.TOKEN_FEATURES;
+            int productAt = typeAt + AnswerTypeFeatures.TYPES;
+            for (int t = 0; t < n; t++) {
+                out[(typeAt + type) * n + t] = 1f;
+            }
+            for (int f = 0; f < AnswerTypeFeatures.TOKEN_FEATURES; f++) {
+                for (int j = 0; j < m; j++) {
+                    float v = flags[f * m + j];
+                    out[(flagsAt + f) * n + from + j] = v;
+                    out[(productAt + f * AnswerTypeFeatures.TYPES + type) * n + from + j] = v;
+                }
             }
         }
         return out;
@@ -593,9 +622,11 @@ public final class SpanQaStudent implements Student {
                 checkTask(task);
                 SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
                 // Gson bypasses the canonical constructor: re-validate
+                // (a file written before answerTypes / weightDecay existed lacks them: false / 0, its graph reads
+                // the 390 channels it was built with)
                 saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
                         saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
-                        saved.windowOverlap(), saved.cacheMegabytes());
+                        saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay());
                 if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
                     log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
                                     + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),

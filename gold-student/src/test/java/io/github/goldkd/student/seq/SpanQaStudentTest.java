@@ -154,6 +154,50 @@ class SpanQaStudentTest {
                 .isInstanceOf(StudentException.class).hasMessageContaining("span-qa");
     }
 
+    /**
+     * A student file written before answerTypes and weightDecay existed (its student.json has neither; simulated by
+     * removing them from a file saved with both off) loads with both off, reads the 390 channels its graph was
+     * built with, and gives the same logits.
+     */
+    @Test
+    void aFileWithoutTheAnswerTypeSettingsLoadsWithThemOffAndTheSameLogits(@TempDir Path dir) throws Exception {
+        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0);
+        try (SpanQaStudent.Factory oldFactory = SpanQaStudent.factory(old)) {
+            SpanQaStudent s = oldFactory.create(ToyQa.TASK, TrainingOptions.defaults(2));
+            s.fit(DATA, 1, 1);
+            Path saved = dir.resolve("new.zip");
+            s.save(saved);
+            Path file = dir.resolve("old.zip");
+            try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(saved.toFile());
+                 java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(
+                         java.nio.file.Files.newOutputStream(file))) {
+                for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                    java.util.zip.ZipEntry entry = entries.nextElement();
+                    byte[] bytes = in.getInputStream(entry).readAllBytes();
+                    if (entry.getName().equals("student.json")) {
+                        com.google.gson.JsonObject meta = com.google.gson.JsonParser.parseString(
+                                new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+                        com.google.gson.JsonObject config = meta.getAsJsonObject("config");
+                        assertThat(config.has("answerTypes")).isTrue();
+                        config.remove("answerTypes");
+                        config.remove("weightDecay");
+                        bytes = meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    out.write(bytes);
+                    out.closeEntry();
+                }
+            }
+            SpanQaStudent back = factory.load(file);
+            assertThat(back.config().answerTypes()).isFalse();
+            assertThat(back.config().weightDecay()).isZero();
+            assertThat(back.config().features()).isEqualTo(SpanQaStudent.BASE_FEATURES);
+            assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
+            assertSameLogits(s.logits(DATA.samples()),
+                    io.github.goldkd.student.Students.load(file).logits(DATA.samples()), 0f);
+        }
+    }
+
     @Test
     void paddingDoesNotChangeASamplesLogits() {
         SpanQaStudent s = fresh(5);
@@ -255,6 +299,8 @@ class SpanQaStudentTest {
         assertThatThrownBy(() -> TINY.withThreads(0)).hasMessageContaining("threads");
         assertThatThrownBy(() -> TINY.withWindows(600, 128)).hasMessageContaining("windowTokens");
         assertThatThrownBy(() -> TINY.withWindows(512, 400)).hasMessageContaining("windowOverlap");
+        assertThatThrownBy(() -> TINY.withWeightDecay(-1e-3)).hasMessageContaining("weightDecay");
+        assertThatThrownBy(() -> TINY.withMaxAnswerTokens(0)).hasMessageContaining("maxAnswerTokens");
         assertThatThrownBy(() -> fresh(1).fit(DATA, -1, 1)).hasMessageContaining("epochs");
         assertThat(fresh(1).fit(Dataset.empty(), 3, 1).epochs()).isZero();
     }
