@@ -198,17 +198,10 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
      * logistic regression; the deep output weights start at zero, so the student starts as that regression.
      */
     private void warmStartWidePath(Dataset train) {
-        float[][] raw = new float[train.size()][];
-        for (int i = 0; i < raw.length; i++) {
-            List<String> ab = task.pairTexts(train.samples().get(i));
-            raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
-        }
-        widePath = WidePath.standardising(raw);
-        float[][] z = new float[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            z[i] = widePath.standardise(raw[i]);
-        }
-        float[] fitted = WidePath.fit(z, labelsOf(train.samples()), params.classes);
+        WidePath.WarmStart warm = WidePath.warmStart(task, train.samples(), labelsOf(train.samples()),
+                params.classes);
+        widePath = warm.path();
+        float[] fitted = warm.weights();
         System.arraycopy(fitted, 0, params.ww, 0, params.ww.length);
         System.arraycopy(fitted, params.ww.length, params.bo, 0, params.classes);
     }

@@ -131,18 +131,10 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
      * output weights and the bias to its weights, every other weight to zero.
      */
     private void warmStartWidePath(Dataset train) {
-        float[][] raw = new float[train.size()][];
-        for (int i = 0; i < raw.length; i++) {
-            List<String> ab = task.pairTexts(train.samples().get(i));
-            raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
-        }
-        widePath = WidePath.standardising(raw);
-        float[][] z = new float[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            z[i] = widePath.standardise(raw[i]);
-        }
         int classes = task.labels().size();
-        float[] fitted = WidePath.fit(z, labelsOf(train.samples()), classes);
+        WidePath.WarmStart warm = WidePath.warmStart(task, train.samples(), labelsOf(train.samples()), classes);
+        widePath = warm.path();
+        float[] fitted = warm.weights();
         INDArray w = network.getLayer(0).getParam("W");
         int rows = (int) w.size(0);
         float[][] start = new float[rows][classes];

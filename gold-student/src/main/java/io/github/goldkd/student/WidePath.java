@@ -2,8 +2,11 @@ package io.github.goldkd.student;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Task;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The wide path of a wide &amp; deep pair student: the {@link LexicalOverlap} features, standardised with the
@@ -36,6 +39,28 @@ final class WidePath {
         }
         this.mean = mean;
         this.scale = scale;
+    }
+
+    /**
+     * The wide path of a first fit: the standardisation fitted on the overlap features of {@code train}'s pairs, and
+     * the regression warm start on them ({@link #fit}).
+     */
+    record WarmStart(WidePath path, float[] weights) {
+    }
+
+    /** {@link WarmStart} for {@code train}, whose samples' labels are {@code labels} (class indices). */
+    static WarmStart warmStart(Task task, List<Sample> train, int[] labels, int classes) {
+        float[][] raw = new float[train.size()][];
+        for (int i = 0; i < raw.length; i++) {
+            List<String> ab = task.pairTexts(train.get(i));
+            raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
+        }
+        WidePath path = standardising(raw);
+        float[][] z = new float[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            z[i] = path.standardise(raw[i]);
+        }
+        return new WarmStart(path, fit(z, labels, classes));
     }
 
     /** The standardisation of the raw overlap features {@code raw} (one row per sample, at least one row). */

@@ -802,22 +802,9 @@ public final class Seq2SeqStudent implements Student {
             decoderCalls++;
             float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
             int w = (int) out.size(2);
-            float[][] rows = new float[n][width];
+            float[][] rows = new float[n][];
             for (int i = 0; i < n; i++) {
-                int pos = prefixes.get(i).length;
-                int base = (i * t + pos) * w;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < width; k++) {
-                    max = Math.max(max, all[base + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < width; k++) {
-                    sum += Math.exp(all[base + k] - max);
-                }
-                double lse = max + Math.log(sum);
-                for (int k = 0; k < width; k++) {
-                    rows[i][k] = (float) (all[base + k] - lse);
-                }
+                rows[i] = logSoftmax(all, (i * t + prefixes.get(i).length) * w, width);
             }
             return rows;
         };
