@@ -1,6 +1,7 @@
 package io.github.goldkd.core;
 
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 
 /**
  * Derives every random seed of a run from one master seed.
@@ -32,5 +33,27 @@ public final class Seeds {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * 0, 1, ..., n - 1 in the order of a Fisher-Yates shuffle drawn from {@code seed} alone (no shared random
+     * state), e.g. a student's batch order for {@code derive(seed, "shuffle", epoch)}.
+     */
+    public static int[] permutation(int n, long seed) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 }

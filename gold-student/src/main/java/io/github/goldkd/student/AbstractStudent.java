@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -232,7 +231,7 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
 
         /** One epoch over a fresh shuffle; the mean loss of the samples trained on (NaN if the filter kept none). */
         double train(int epoch) {
-            int[] order = permutation(size, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = Seeds.permutation(size, Seeds.derive(seed, "shuffle", epoch));
             BatchFilter filter = options.batchFilter();
             double lossSum = 0;
             trained = 0;
@@ -394,17 +393,6 @@ abstract class AbstractStudent<E> implements io.github.goldkd.core.Student {
         return r;
     }
 
-    static int[] permutation(int n, long seed) {
-        int[] p = range(n);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
     static double[] toDouble(float[] z) {
         double[] d = new double[z.length];

@@ -368,7 +368,7 @@ public final class PairCrossStudent implements Student {
         double[] row = new double[classes];
         double[] grad = new double[classes];
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = SeqStudents.permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = Seeds.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trainedRows = 0;
             for (int from = 0; from < n; from += batchSize) {

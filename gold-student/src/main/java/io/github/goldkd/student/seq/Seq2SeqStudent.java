@@ -212,7 +212,7 @@ public final class Seq2SeqStudent implements Student {
         int batch = Math.min(config.batchSize(), n);
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = SeqStudents.permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = Seeds.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trained = 0;
             for (int from = 0; from < n; from += batch) {

@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.student.GoldLossFunction;
 
-import java.util.SplittableRandom;
 
 /** What the SameDiff students of this package share: the loss entry of their files and their batch orders. */
 final class SeqStudents {
@@ -35,16 +34,4 @@ final class SeqStudents {
         return r;
     }
 
-    /** A Fisher-Yates shuffle of {@link #range(int)} drawn from {@code seed} alone (no shared random state). */
-    static int[] permutation(int n, long seed) {
-        int[] p = range(n);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 }

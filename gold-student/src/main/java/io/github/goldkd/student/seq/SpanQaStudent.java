@@ -413,7 +413,7 @@ public final class SpanQaStudent implements Student {
         int batchSize = Math.min(config.batchSize(), n);
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = SeqStudents.permutation(n, Seeds.derive(seed, "shuffle", epoch));
+            int[] order = Seeds.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trainedRows = 0;
             for (int from = 0; from < n; from += batchSize) {
