@@ -251,12 +251,18 @@ final class AblationBenchmark {
      * @param ceilingEpochs epochs of the ceiling row's training on the whole pool
      * @param finalLoss   the loss of every row's final student and of the ceiling (rows may change it, as
      *                    cross-entropy does)
+     * @param firstSeed   the first of the seeds: a row runs seeds firstSeed..firstSeed + seeds - 1, so that one
+     *                    table can be run in parts (one process per part) and the parts' seeds stay those of
+     *                    the whole table
      */
     record Settings(int rounds, int batchSize, int updateEvery, int updateEpochs, int finalEpochs, int seeds,
                     List<StudentChoice> students, int monitorSize, Function<StudentChoice, StudentFactory> factories,
-                    int ceilingEpochs, Loss finalLoss) {
+                    int ceilingEpochs, Loss finalLoss, int firstSeed) {
 
         Settings {
+            if (firstSeed < 1) {
+                throw new IllegalArgumentException("firstSeed must be >= 1, was " + firstSeed);
+            }
             if (monitorSize < 0) {
                 throw new IllegalArgumentException("monitorSize must be >= 0 (0 = the whole test set), was "
                         + monitorSize);
@@ -267,6 +273,14 @@ final class AblationBenchmark {
             if (finalLoss == null) {
                 throw new IllegalArgumentException("finalLoss must not be null");
             }
+        }
+
+        /** Seeds 1..seeds. */
+        Settings(int rounds, int batchSize, int updateEvery, int updateEpochs, int finalEpochs, int seeds,
+                 List<StudentChoice> students, int monitorSize, Function<StudentChoice, StudentFactory> factories,
+                 int ceilingEpochs, Loss finalLoss) {
+            this(rounds, batchSize, updateEvery, updateEpochs, finalEpochs, seeds, students, monitorSize, factories,
+                    ceilingEpochs, finalLoss, 1);
         }
 
         /** Every student with its default configuration, monitored on the whole test set. */
@@ -306,7 +320,7 @@ final class AblationBenchmark {
                 List<Double> values = new ArrayList<>();
                 List<double[][]> curves = new ArrayList<>();
                 int generated = -1;
-                for (int seed = 1; seed <= s.seeds(); seed++) {
+                for (int seed = s.firstSeed(); seed < s.firstSeed() + s.seeds(); seed++) {
                     long sd = seed;
                     double score;
                     double runSeconds;

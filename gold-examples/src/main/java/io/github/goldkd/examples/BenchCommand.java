@@ -72,6 +72,11 @@ final class BenchCommand implements Runnable {
                 + "(default: --final-epochs; a shipped sequence task: its budget's, see BENCHMARKS.md).")
         Integer ceilingEpochs;
 
+        @Option(names = "--first-seed", description = "First seed of every row: the rows run seeds --first-seed .. "
+                + "--first-seed + --seeds - 1, so that a table can be split over processes, e.g. --seeds 3 and "
+                + "--first-seed 4 --seeds 2 (default: ${DEFAULT-VALUE}).")
+        int firstSeed = 1;
+
         @CommandLine.Mixin
         BenchLoopOptions loop = new BenchLoopOptions();
 
@@ -82,6 +87,7 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             loop.validate(spec);
             Options.range(spec, "--update-epochs", updateEpochs, 1, 1_000);
+            Options.range(spec, "--first-seed", firstSeed, 1, 1_000_000);
             TaskOption taskOption = TaskOption.resolve(spec.commandLine(), task == null ? "sentiment" : task);
             if (!taskOption.shipped() && (pool == null || test == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -126,7 +132,8 @@ final class BenchCommand implements Runnable {
             AblationBenchmark.Settings settings = new AblationBenchmark.Settings(loop.rounds, loop.batchSize,
                     loop.updateEvery, updateEpochs, loop.finalEpochs, loop.seeds, choices, monitorSize,
                     c -> demo != null ? demo.factory(c) : c.factory(), ceiling,
-                    demo != null ? demo.finalLoss() : io.github.goldkd.core.SymmetricCrossEntropyLoss.defaults());
+                    demo != null ? demo.finalLoss() : io.github.goldkd.core.SymmetricCrossEntropyLoss.defaults(),
+                    firstSeed);
             String monitored = monitorSize == 0 || monitorSize >= ts.size() ? "the whole test set (" + ts.size() + ")"
                     : "a fixed subset of " + monitorSize + " of the " + ts.size() + " test samples (seed "
                     + DemoCommand.MONITOR_SEED + ")";
@@ -141,17 +148,17 @@ final class BenchCommand implements Runnable {
             String goldRow = AblationBenchmark.named(AblationBenchmark.GOLD).name();
             StringBuilder trace = new StringBuilder();
             for (StudentChoice c : choices) {
-                trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed 1)\n\n")
-                        .append(AblationBenchmark.feedbackTrace(dir.resolve(c.cliName())
-                                .resolve(AblationBenchmark.slug(goldRow)).resolve("seed-1"), 4));
+                trace.append("\n## What GOLD fed back (").append(c.cliName()).append(", seed ").append(firstSeed)
+                        .append(")\n\n").append(AblationBenchmark.feedbackTrace(dir.resolve(c.cliName())
+                                .resolve(AblationBenchmark.slug(goldRow)).resolve("seed-" + firstSeed), 4));
             }
             String curves = AblationBenchmark.curves(dir, results, rows, t.name(), metric, monitored);
             double seconds = (System.nanoTime() - start) / 1e9;
             String md = "# Ablation: " + t.name() + "\n\n" + String.format(java.util.Locale.ROOT,
-                    "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds 1..%d; "
+                    "%d rounds × batch %d, update every %d rounds (%d epoch(s) each), %d final epochs, seeds %d..%d; "
                             + "%.0f s. Final students scored on the whole test set (%d); the in-loop student on %s.%s%n%n",
                     loop.rounds, loop.batchSize, loop.updateEvery, updateEpochs, loop.finalEpochs,
-                    loop.seeds, seconds, ts.size(), monitored, " Final loss " + settings.finalLoss().name() + "."
+                    firstSeed, firstSeed + loop.seeds - 1, seconds, ts.size(), monitored, " Final loss " + settings.finalLoss().name() + "."
                             + (rows.stream().anyMatch(AblationBenchmark.Row::isCeiling) ? " The ceiling trains "
                             + ceiling + " epoch(s) on the whole pool (" + p.size() + ")." : ""))
                     + table + "\n`*`: the paired difference to random feedback (row minus "
@@ -161,7 +168,7 @@ final class BenchCommand implements Runnable {
                     .put("updateStudentEvery", loop.updateEvery).put("finalEpochs", loop.finalEpochs)
                     .put("ceilingEpochs", ceiling)
                     .put("monitorSamples", monitorSize == 0 ? ts.size() : Math.min(monitorSize, ts.size()))
-                    .put("seconds", seconds).put("seed", 1).put("requests", 0).put("promptTokens", 0)
+                    .put("seconds", seconds).put("seed", firstSeed).put("requests", 0).put("promptTokens", 0)
                     .put("completionTokens", 0);
             results.forEach((student, cells) -> cells.forEach((row, cell) -> {
                 summary.put(student.cliName() + " " + row, cell.values());

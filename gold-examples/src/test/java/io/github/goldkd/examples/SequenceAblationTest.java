@@ -111,6 +111,46 @@ class SequenceAblationTest {
         assertThat(gold.samples().size()).isEqualTo(4);
     }
 
+    /**
+     * A table split over processes ({@code --first-seed}) gives each seed the score it has in the whole table:
+     * seeds 1..2 in one run against seed 2 alone.
+     */
+    @Test
+    void aRunFromTheSecondSeedScoresThatSeedAsTheWholeTableDoes(@TempDir Path tmp) {
+        io.github.goldkd.core.Task task = ShippedTasks.task("squad");
+        Dataset pool = ShippedTasks.pool("squad").head(POOL);
+        Dataset test = ShippedTasks.test("squad").head(TEST);
+        List<AblationBenchmark.Row> rows = List.of(AblationBenchmark.named("none"), AblationBenchmark.named("gold"));
+        var factory = DemoCommand.DEMOS.get("squad").factory(StudentChoice.SPAN_QA);
+        var whole = AblationBenchmark.run(task, pool, test, new AblationBenchmark.Settings(2, 2, 1, 1, 1, 2,
+                List.of(StudentChoice.SPAN_QA), 0, c -> factory, 1, new io.github.goldkd.core.CrossEntropyLoss(), 1),
+                rows, tmp.resolve("whole"), line -> { }).get(StudentChoice.SPAN_QA);
+        List<String> progress = new java.util.ArrayList<>();
+        var second = AblationBenchmark.run(task, pool, test, new AblationBenchmark.Settings(2, 2, 1, 1, 1, 1,
+                List.of(StudentChoice.SPAN_QA), 0, c -> factory, 1, new io.github.goldkd.core.CrossEntropyLoss(), 2),
+                rows, tmp.resolve("part"), progress::add).get(StudentChoice.SPAN_QA);
+        for (AblationBenchmark.Row row : rows) {
+            assertThat(second.get(row.name()).values()).as(row.name())
+                    .containsExactly(whole.get(row.name()).values().get(1));
+        }
+        assertThat(progress).allSatisfy(line -> assertThat(line).contains("seed 2:"));
+        // scores of tiny runs may tie; the generated data says which seed ran
+        Path goldRuns = Path.of("span-qa", AblationBenchmark.slug(AblationBenchmark.named("gold").name()));
+        var partData = RunStore.read(tmp.resolve("part").resolve(goldRuns).resolve("seed-2")).samples();
+        assertThat(partData.samples()).isEqualTo(RunStore.read(tmp.resolve("whole").resolve(goldRuns).resolve("seed-2"))
+                .samples().samples())
+                .isNotEqualTo(RunStore.read(tmp.resolve("whole").resolve(goldRuns).resolve("seed-1")).samples().samples());
+        assertThat(tmp.resolve("part").resolve("span-qa").resolve(AblationBenchmark.slug(
+                AblationBenchmark.named("gold").name())).resolve("seed-2")).isDirectory();
+        assertThatThrownBy(() -> new AblationBenchmark.Settings(1, 2, 1, 1, 1, 1, List.of(StudentChoice.SPAN_QA), 0,
+                c -> factory, 1, new io.github.goldkd.core.CrossEntropyLoss(), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("firstSeed must be >= 1, was 0");
+        Run r = gold("bench", "ablation", "--task", "squad", "--first-seed", "0", "--out", tmp.resolve("x").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--first-seed must be in [1, 1000000], was 0");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
     @Test
     void perClassIsRefusedOnASequenceTaskBecauseItWouldBeThePlainBand(@TempDir Path tmp) {
         assertThatThrownBy(() -> AblationBenchmark.selection(List.of("soft", "per-class+fresh"), TaskKind.MATH_WORD_PROBLEM))
