@@ -31,6 +31,13 @@ final class Seq2SeqGraph {
     static final String CAUSAL = "causal";
     static final String GRAD = "logitGrad";
     static final String MEMORY_IN = "memoryIn";
+    /**
+     * Which source position each decoder input copied [B, T, S] (one-hot rows, zero rows for generated tokens and
+     * the start): a copy's decoder input adds that position's encoder output to its word's embedding, so the
+     * decoder knows which name it wrote even when the word itself is unknown (copy graphs built since; older
+     * saved graphs lack it and are fed without it).
+     */
+    static final String COPIED = "copiedIn";
     static final String MEMORY = "memory";
     static final String LOGITS = "logits";
     static final String STEP_LOGITS = "stepLogits";
@@ -87,6 +94,7 @@ final class Seq2SeqGraph {
         SDVariable tgtShape = sd.placeHolder(TGT_SHAPE, DataType.LONG, 4);
         SDVariable causal = sd.placeHolder(CAUSAL, DataType.FLOAT, -1, -1);
         SDVariable memoryIn = sd.placeHolder(MEMORY_IN, DataType.FLOAT, -1, d);
+        SDVariable copied = copy ? sd.placeHolder(COPIED, DataType.FLOAT, -1, -1, -1) : null;
 
         SDVariable x;
         if (c.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE) {
@@ -110,8 +118,10 @@ final class Seq2SeqGraph {
         SDVariable memory = sd.identity(MEMORY, layerNorm("enc.lnf", x));
 
         Decoder dec = new Decoder(vd, v, copy);
-        SDVariable logits = sd.identity(LOGITS, dec.apply(memory, srcShape, tgt, tgtPos, tgtShape, causal, srcBias));
-        sd.identity(STEP_LOGITS, dec.apply(memoryIn, srcShape, tgt, tgtPos, tgtShape, causal, srcBias));
+        SDVariable logits = sd.identity(LOGITS, dec.apply(memory, srcShape, tgt, tgtPos, tgtShape, causal, srcBias,
+                copied));
+        sd.identity(STEP_LOGITS, dec.apply(memoryIn, srcShape, tgt, tgtPos, tgtShape, causal, srcBias,
+                copied));
 
         SDVariable grad = sd.placeHolder(GRAD, DataType.FLOAT, -1, -1, -1);
         sd.sum(LOSS, logits.mul(grad));
@@ -187,10 +197,17 @@ final class Seq2SeqGraph {
             wCopy = copy ? weight("copy.w", xavier(d, d)) : null;
         }
 
-        /** Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder input ids [B*T]. */
+        /**
+         * Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder input ids [B*T]; with {@code copied}
+         * ({@link #COPIED}) a copied input also reads its source position's memory.
+         */
         SDVariable apply(SDVariable memory, SDVariable srcShape, SDVariable tgt, SDVariable tgtPos,
-                         SDVariable tgtShape, SDVariable causal, SDVariable srcBias) {
+                         SDVariable tgtShape, SDVariable causal, SDVariable srcBias, SDVariable copied) {
             SDVariable y = embed(tgt, emb, vd).add(tgtPos);
+            if (copied != null) {
+                SDVariable read = sd.mmul(copied, sd.reshape(memory, rows3(srcShape, c.dModel())));
+                y = y.add(sd.reshape(read, sd.shape(y)));
+            }
             for (int l = 0; l < c.decoderLayers(); l++) {
                 String p = "dec" + l + ".";
                 SDVariable n = layerNorm(p + "ln1", y);

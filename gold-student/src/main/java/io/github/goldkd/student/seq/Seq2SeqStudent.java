@@ -444,6 +444,32 @@ public final class Seq2SeqStudent implements Student {
         return output < v ? output : v + 1 + source.ids()[output - v];
     }
 
+    /** Whether the graph reads copied positions ({@link Seq2SeqGraph#COPIED}: copy graphs built since it exists). */
+    private boolean readsCopies() {
+        return codec.copies() && sd.hasVariable(Seq2SeqGraph.COPIED);
+    }
+
+    /** Sets the one-hot of the row at {@code row} when {@code output} is a copy (a source position). */
+    private void markCopy(float[] copied, int row, int output) {
+        int v = codec.outputVocabularySize();
+        if (output >= v) {
+            copied[row + output - v] = 1f;
+        }
+    }
+
+    /** {@link Seq2SeqGraph#COPIED} for decoding: n prefixes (after the start) in rows of t positions over s. */
+    private INDArray copiedPrefixes(List<int[]> prefixes, int t, int s) {
+        int n = prefixes.size();
+        float[] copied = new float[n * t * s];
+        for (int i = 0; i < n; i++) {
+            int[] p = prefixes.get(i);
+            for (int j = 0; j < p.length; j++) {
+                markCopy(copied, (i * t + j + 1) * s, p[j]);
+            }
+        }
+        return Nd4j.create(copied, new long[] {n, t, s}, 'c');
+    }
+
     private Map<String, INDArray> placeholders(List<Encoded> items) {
         int b = items.size();
         int s = 1;
@@ -456,6 +482,7 @@ public final class Seq2SeqStudent implements Student {
         float[] bias = new float[b * s];
         int[] tgt = new int[b * t];
         int bos = codec.outputVocabularySize();
+        Map<String, INDArray> ph = new LinkedHashMap<>();
         for (int i = 0; i < b; i++) {
             Encoded e = items.get(i);
             for (int j = 0; j < s; j++) {
@@ -473,7 +500,16 @@ public final class Seq2SeqStudent implements Student {
                 }
             }
         }
-        Map<String, INDArray> ph = new LinkedHashMap<>();
+        if (readsCopies()) {
+            float[] copied = new float[b * t * s];
+            for (int i = 0; i < b; i++) {
+                int[] target = items.get(i).target();
+                for (int p = 1; target != null && p < target.length; p++) {
+                    markCopy(copied, (i * t + p) * s, target[p - 1]);
+                }
+            }
+            ph.put(Seq2SeqGraph.COPIED, Nd4j.create(copied, new long[] {b, t, s}, 'c'));
+        }
         ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {b, 1, 1, s}, DataType.FLOAT));
         if (bge == null) {
@@ -693,6 +729,9 @@ public final class Seq2SeqStudent implements Student {
         }
         Map<String, INDArray> ph = new LinkedHashMap<>();
         ph.put(Seq2SeqGraph.MEMORY_IN, Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT));
+        if (readsCopies()) {
+            ph.put(Seq2SeqGraph.COPIED, copiedPrefixes(prefixes, t, s));
+        }
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
         ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
         ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
@@ -792,6 +831,9 @@ public final class Seq2SeqStudent implements Student {
             }
             Map<String, INDArray> ph = new LinkedHashMap<>();
             ph.put(Seq2SeqGraph.MEMORY_IN, n == 1 ? memory : Nd4j.concat(0, repeat(memory, n)));
+            if (readsCopies()) {
+                ph.put(Seq2SeqGraph.COPIED, copiedPrefixes(prefixes, t, s));
+            }
             ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
             ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
             ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));

@@ -18,8 +18,14 @@ import java.util.regex.Pattern;
  * {@code 1,000}), {@code <=} and {@code >=}, single punctuation marks and the newline are tokens. A target token is the output
  * vocabulary's id when the (lower-cased) token is in it, else a copy of the first source position holding the
  * same token (case ignored), else {@code <unk>}. The output vocabulary is end, {@code <unk>} and the target
- * tokens seen at least {@code minTokenCount} times in the first training data; names and numbers of a new
- * problem therefore come from copying. Decoded tokens are joined back into text without a space before
+ * tokens of the first training data that either had to be generated at least {@code minTokenCount} times (an
+ * occurrence counts only where its own sample's source lacks the token) or are layout, written in at least
+ * {@value #LAYOUT_SHARE} of the targets. So "constraints" and the signs, which no text holds, and "maximize",
+ * which most formulations write wherever the text has it, are generated, while the names and numbers of a
+ * problem, which its text holds, are copied, even those that recur across the pool ("chairs", "50"): labelled as
+ * vocabulary words they would teach the student to write the pool's names from memory instead of reading the
+ * new problem (measured on NL4OPT, BENCHMARKS.md). Copying a layout word instead would make the student find it
+ * in every text (a toy copy task's ROUGE-L fell from 0.55 to 0.34 that way). Decoded tokens are joined back into text without a space before
  * closing punctuation and around newlines, so the text metrics compare words, not spacing.
  */
 final class TextCodec extends VocabularyCodec {
@@ -30,6 +36,8 @@ final class TextCodec extends VocabularyCodec {
     static final String NEWLINE = "\n";
     private static final Pattern TOKEN =
             Pattern.compile("\\n|\\d+(?:[.,/]\\d+)*|\\.\\d+|[\\p{L}\\p{M}]+(?:'[\\p{L}]+)?|<=|>=|[^\\s\\p{L}\\d]");
+    /** Share of the training targets a token must appear in to be layout (always in the vocabulary). */
+    static final double LAYOUT_SHARE = 0.1;
     private static final Set<String> NO_SPACE_BEFORE = Set.of(",", ".", ":", ";", ")", "%", "?", "!", "'");
     private static final Set<String> NO_SPACE_AFTER = Set.of("(", "$");
 
@@ -53,21 +61,39 @@ final class TextCodec extends VocabularyCodec {
     @Override
     public void prepare(List<Sample> train) {
         Map<String, Integer> sourceCounts = new HashMap<>();
-        Map<String, Integer> targetCounts = new HashMap<>();
+        Map<String, Integer> generatedCounts = new HashMap<>();
+        Map<String, Integer> targetShares = new HashMap<>();
+        int targets = 0;
         for (Sample s : train) {
+            Set<String> inSource = new java.util.HashSet<>();
             for (String t : tokens(sourceText(s))) {
-                sourceCounts.merge(t.toLowerCase(Locale.ROOT), 1, Integer::sum);
+                String lower = t.toLowerCase(Locale.ROOT);
+                sourceCounts.merge(lower, 1, Integer::sum);
+                inSource.add(lower);
             }
             if (s.target() != null) {
+                targets++;
+                Set<String> inTarget = new java.util.HashSet<>();
                 for (String t : tokens(s.target())) {
-                    targetCounts.merge(t.toLowerCase(Locale.ROOT), 1, Integer::sum);
+                    String lower = t.toLowerCase(Locale.ROOT);
+                    inTarget.add(lower);
+                    if (!inSource.contains(lower)) {
+                        generatedCounts.merge(lower, 1, Integer::sum);
+                    }
                 }
+                inTarget.forEach(t -> targetShares.merge(t, 1, Integer::sum));
+            }
+        }
+        for (Map.Entry<String, Integer> e : targetShares.entrySet()) {
+            if (e.getValue() >= LAYOUT_SHARE * targets) {
+                // layout: in the vocabulary whatever the texts hold (counts of at least minTokenCount keep it there)
+                generatedCounts.merge(e.getKey(), Math.max(minTokenCount, e.getValue()), Math::max);
             }
         }
         List<String> source = new ArrayList<>(List.of(PAD, UNK));
         source.addAll(frequent(sourceCounts, maxVocabulary - source.size()));
         List<String> output = new ArrayList<>(List.of(EOS, UNK));
-        output.addAll(frequent(targetCounts, maxVocabulary - output.size()));
+        output.addAll(frequent(generatedCounts, maxVocabulary - output.size()));
         init(source, output);
     }
 

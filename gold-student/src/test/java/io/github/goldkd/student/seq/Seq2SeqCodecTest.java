@@ -81,6 +81,53 @@ class Seq2SeqCodecTest {
         }
     }
 
+    /**
+     * A name that recurs across the pool's formulations is still copied: it is in each of its own problems'
+     * texts, so the student must read it there, not write it from memory. Words the targets write without the
+     * text saying them ("variables") are generated, and so is layout that nearly every target writes even where
+     * the text has it too ("maximize").
+     */
+    @Test
+    void recurringNamesAreCopiedWhileGeneratedWordsAndLayoutAreVocabulary() {
+        List<Sample> pool = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String suffix = "" + (char) ('a' + i % 26) + (char) ('a' + i / 26);
+            String x = i < 2 ? "chairs" : "thing" + suffix;
+            pool.add(Sample.withTarget("p" + i, Map.of("document", "Make " + x + " and stool" + suffix + ". Profit "
+                            + (10 + i) + " per " + x + ". Maximize it."),
+                    "variables: " + x + ", stool" + suffix + "\nmaximize: " + (10 + i) + " " + x, List.of(), Origin.REAL));
+        }
+        TextCodec codec = new TextCodec(List.of("document"), 2, 1000);
+        codec.prepare(pool);
+        Sample first = pool.get(0);
+        SeqCodec.Source src = codec.source(first, 100);
+        int[] target = codec.target(first, src, 100);
+        int v = codec.outputVocabularySize();
+        List<String> words = TextCodec.tokens(first.target());
+        assertThat(words).containsExactly("variables", ":", "chairs", ",", "stoolaa", "\n", "maximize", ":", "10",
+                "chairs");
+        int[] copied = {2, 4, 8, 9};
+        int[] generated = {0, 1, 3, 5, 6, 7};
+        for (int i : copied) {
+            assertThat(target[i]).as(words.get(i)).isEqualTo(v + indexIgnoringCase(src.tokens(), words.get(i)));
+        }
+        for (int i : generated) {
+            assertThat(target[i]).as(words.get(i)).isBetween(2, v - 1);
+        }
+        // "chairs" was in two targets (the old rule's vocabulary: seen at least twice), but both texts had it
+        assertThat(v).isEqualTo(2 + 5); // end, <unk>, variables, ":", ",", newline, maximize
+        assertThat(codec.render(target, src)).isEqualTo(first.target());
+    }
+
+    private static int indexIgnoringCase(List<String> tokens, String w) {
+        for (int j = 0; j < tokens.size(); j++) {
+            if (tokens.get(j).equalsIgnoreCase(w)) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void textTargetsCopyWhatTheVocabularyLacksAndRenderBackToTheSameText() {
         Sample a = Sample.withTarget("a", Map.of("document", "Make chairs and tables. Chairs earn $40."),

@@ -92,12 +92,15 @@ class Seq2SeqStudentTest {
     @Test
     void textLearnsToCopyUnseenNamesAndNumbers() {
         // every name and number of a test document is new: the layout words alone ("variables", "maximize")
-        // score about 0.25 (2 of 8 tokens once punctuation is dropped), so >= 0.5 needs copying
-        assertThat(text.score(TEXT_TEST, Metrics.rougeL())).isGreaterThanOrEqualTo(0.5);
+        // score about 0.25 (2 of 8 tokens once punctuation is dropped), so >= 0.9 needs copying each name and
+        // number in its place. Measured 1.0; 0.55 before a copied token's decoder input read its source
+        // position (the decoder saw every unknown name as <unk> and lost its place: 0.26 once numbers were
+        // copied too)
+        assertThat(text.score(TEXT_TEST, Metrics.rougeL())).isGreaterThanOrEqualTo(0.9);
         List<Sample> ten = TEXT_TEST.samples().subList(0, 10);
         List<String> beam = text.predict(ten, 3);
         assertThat(Metrics.rougeL().score(beam, ten.stream().map(Sample::references).toList()))
-                .isGreaterThanOrEqualTo(0.5);
+                .isGreaterThanOrEqualTo(0.9);
     }
 
     @Test
