@@ -22,7 +22,10 @@ import io.github.goldkd.core.TaskKind;
  *       Source padding bias: -1e9 on padded source columns ([B,1,S]); the decoder's self-attention adds a
  *       causal bias, -1e9 above the diagonal ([T,T]).</li>
  *   <li>Decoder input: BOS then the target shifted right; a token copied from source position j enters as
- *       id V + 1 + (source id at j). One-hot [B,T,Vd] x Ed [Vd,d], times sqrt(d), plus the same sinusoids.</li>
+ *       id V + 1 + (source id at j). One-hot [B,T,Vd] x Ed [Vd,d], times sqrt(d), plus the same sinusoids, plus,
+ *       when the codec copies, C M [B,T,d] with C [B,T,S] one-hot at the copied source position (zero rows
+ *       for generated tokens and BOS): an unknown copied name enters as its own encoder output, not only as
+ *       {@code <unk>} (graphs saved before this term load and run without it).</li>
  *   <li>{@code decoderLayers} pre-norm decoder layers: x += MHA(LN(x), LN(x)) with the causal bias;
  *       x += MHA(LN(x), M) with the source padding bias; x += FFN(LN(x)). Final LN: h [B,T,d].</li>
  *   <li>Output: vocabulary logits h Wout + bout [B,T,V]; when the codec copies, copy scores
