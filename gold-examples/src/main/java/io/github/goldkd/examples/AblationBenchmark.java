@@ -134,7 +134,7 @@ final class AblationBenchmark {
                         b -> b.selector(FeedbackSelectors.perClassBand(0.5, 0.8))),
                 new Row("diverse", "diverse: TF-IDF farthest point in the unfamiliar half",
                         b -> b.selector(FeedbackSelectors.diverseBand(0.5, 0.8))),
-                new Row("misfit", "misfit: student argmax differs from the teacher's label",
+                new Row("misfit", "misfit: the student disagrees with the teacher's label or target",
                         b -> b.selector(FeedbackSelectors.misfit(0.5, 0.8))),
                 new Row("soft", "soft: drawn with weight exp((rank quantile - 1) / 0.25)",
                         b -> b.selector(FeedbackSelectors.soft(0.5, 0.8, SOFT_TEMPERATURE))),
