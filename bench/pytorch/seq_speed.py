@@ -169,10 +169,15 @@ class Seq2Seq(nn.Module):
             x = layer(x, src_bias)
         return self.enc_ln(x), src_bias
 
-    def decode(self, dec_in, memory, src_bias):
+    def decode(self, dec_in, memory, src_bias, copied=None):
+        """copied: [B, T] source position each decoder input copied, -1 where it was generated (and the start);
+        a copied input adds that position's memory to its embedding (Seq2SeqGraph.COPIED)."""
         t = dec_in.shape[1]
         causal = torch.triu(torch.full((t, t), NEG), diagonal=1).unsqueeze(0)  # [1, T, T]
         x = self.dec_emb(dec_in) * math.sqrt(self.d) + self.pos[:t]
+        if self.copy and copied is not None:
+            read = torch.gather(memory, 1, copied.clamp(min=0).unsqueeze(-1).expand(-1, -1, self.d))
+            x = x + read * (copied >= 0).unsqueeze(-1).to(x.dtype)
         for layer in self.dec:
             x = layer(x, memory, causal, src_bias)
         h = self.dec_ln(x)
@@ -182,9 +187,15 @@ class Seq2Seq(nn.Module):
             logits = torch.cat([logits, copy_scores], dim=-1)
         return logits
 
-    def forward(self, src, src_mask, dec_in):
+    def forward(self, src, src_mask, dec_in, copied=None):
         memory, src_bias = self.encode(src, src_mask)
-        return self.decode(dec_in, memory, src_bias)
+        return self.decode(dec_in, memory, src_bias, copied)
+
+
+def copied_positions(outputs, out_vocab):
+    """The decoder inputs' copied source positions [B, T] for raw outputs [B, T-1] (start prepended, -1)."""
+    pos = torch.where(outputs >= out_vocab, outputs - out_vocab, torch.full_like(outputs, -1))
+    return torch.cat([torch.full((outputs.shape[0], 1), -1, dtype=outputs.dtype), pos], dim=1)
 
 
 class SpanQa(nn.Module):
@@ -296,7 +307,8 @@ def train_step(model, opt, sched, clip, batch, kind):
     opt.zero_grad(set_to_none=True)
     if kind == "s2s":
         src, src_mask, dec_in, tgt, tgt_mask = batch
-        loss = masked_ce(model(src, src_mask, dec_in), tgt, tgt_mask)
+        copied = copied_positions(tgt[:, :-1], model.out_vocab) if model.copy else None
+        loss = masked_ce(model(src, src_mask, dec_in, copied), tgt, tgt_mask)
     else:
         states, exact, token_mask, ctx_mask, start, end = batch
         s_logits, e_logits = model(states.float(), exact, token_mask, ctx_mask)
@@ -354,10 +366,15 @@ def greedy_together(model, c, src, memory, src_bias, steps):
     b = src.shape[0]
     remaining = torch.tensor(steps)
     dec_in = torch.full((b, 1), c["out_vocab"], dtype=torch.long)
+    raw = torch.zeros((b, 0), dtype=torch.long)  # the outputs as written (copies as out_vocab + position)
     for j in range(max(steps)):
         live = (remaining > j).nonzero().squeeze(1)
-        logits = model.decode(dec_in[live], memory[live], src_bias[live])[:, -1]
+        logits = model.decode(dec_in[live], memory[live], src_bias[live],
+                              copied_positions(raw[live], c["out_vocab"]))[:, -1]
         nxt = torch.log_softmax(logits, -1).argmax(-1)
+        raw_column = torch.zeros(b, dtype=torch.long)
+        raw_column[live] = nxt
+        raw = torch.cat([raw, raw_column.unsqueeze(1)], dim=1)
         copied = nxt >= c["out_vocab"]
         src_ids = torch.gather(src[live], 1, (nxt - c["out_vocab"]).clamp(min=0, max=src.shape[1] - 1).unsqueeze(1))
         nxt = torch.where(copied, c["out_vocab"] + 1 + src_ids.squeeze(1), nxt)
@@ -371,10 +388,12 @@ def greedy_together(model, c, src, memory, src_bias, steps):
 def greedy_from_memory(model, c, src, memory, steps):
     src_bias = torch.zeros(1, 1, memory.shape[1])
     dec_in = torch.full((1, 1), c["out_vocab"], dtype=torch.long)
+    raw = torch.zeros((1, 0), dtype=torch.long)
     for _ in range(steps):
-        logits = model.decode(dec_in, memory, src_bias)[:, -1]
+        logits = model.decode(dec_in, memory, src_bias, copied_positions(raw, c["out_vocab"]))[:, -1]
         # the DL4J scorer turns each row into log-probabilities on the host; the argmax is the same
         nxt = torch.log_softmax(logits, -1).argmax(-1)
+        raw = torch.cat([raw, nxt.unsqueeze(1)], dim=1)
         copied = nxt >= c["out_vocab"]
         src_ids = torch.gather(src, 1, (nxt - c["out_vocab"]).clamp(min=0, max=src.shape[1] - 1).unsqueeze(1))
         nxt = torch.where(copied, c["out_vocab"] + 1 + src_ids.squeeze(1), nxt)

@@ -34,6 +34,21 @@ class Seq2SeqTest(unittest.TestCase):
         self.assertTrue(torch.allclose(a[:, :-1], b[:, :-1], atol=1e-5))
         self.assertFalse(torch.allclose(a[:, -1], b[:, -1], atol=1e-5))
 
+    def test_a_copied_input_reads_its_source_position(self):
+        # as Seq2SeqGraph.COPIED: the same decoder ids, but a copy of position 2 instead of a generated token
+        c = tiny()
+        m = s.Seq2Seq(c).eval()
+        src, src_mask, dec_in, _, _ = s.s2s_batches(c, 1, 1, torch.Generator().manual_seed(5))[0]
+        generated = torch.full(dec_in.shape, -1, dtype=torch.long)
+        copied = generated.clone()
+        copied[0, 2] = 2
+        a = m(src, src_mask, dec_in, generated)
+        b = m(src, src_mask, dec_in, copied)
+        self.assertTrue(torch.allclose(a[:, :2], b[:, :2], atol=1e-6))
+        self.assertFalse(torch.allclose(a[:, 2:], b[:, 2:], atol=1e-5))
+        self.assertTrue(torch.equal(s.copied_positions(torch.tensor([[3, 8 + 4, 1]]), 8),
+                                    torch.tensor([[-1, -1, 4, -1]])))
+
     def test_padded_source_positions_are_ignored(self):
         c = tiny(copy=False)
         m = s.Seq2Seq(c).eval()
