@@ -44,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -449,25 +450,37 @@ public final class Seq2SeqStudent implements Student {
         return codec.copies() && sd.hasVariable(Seq2SeqGraph.COPIED);
     }
 
-    /** Sets the one-hot of the row at {@code row} when {@code output} is a copy (a source position). */
-    private void markCopy(float[] copied, int row, int output) {
-        int v = codec.outputVocabularySize();
-        if (output >= v) {
-            copied[row + output - v] = 1f;
-        }
-    }
-
-    /** {@link Seq2SeqGraph#COPIED} for decoding: n prefixes (after the start) in rows of t positions over s. */
-    private INDArray copiedPrefixes(List<int[]> prefixes, int t, int s) {
+    /**
+     * Puts the decoder's inputs for n prefixes (outputs written so far) in rows of t positions: the ids (BOS, then
+     * each prefix's {@link #decoderId}s, zeros after it), their positions and shape, the causal bias and, for a
+     * graph that reads copies, {@link Seq2SeqGraph#COPIED} over s source positions. Row i's copies index
+     * {@code sourceOfRow.apply(i)}.
+     */
+    private void putDecoderInputs(Map<String, INDArray> ph, List<int[]> prefixes,
+                                  IntFunction<SeqCodec.Source> sourceOfRow, int t, int s) {
         int n = prefixes.size();
-        float[] copied = new float[n * t * s];
+        int v = codec.outputVocabularySize();
+        boolean copies = readsCopies();
+        int[] tgt = new int[n * t];
+        float[] copied = copies ? new float[n * t * s] : null;
         for (int i = 0; i < n; i++) {
             int[] p = prefixes.get(i);
+            SeqCodec.Source source = sourceOfRow.apply(i);
+            tgt[i * t] = v;
             for (int j = 0; j < p.length; j++) {
-                markCopy(copied, (i * t + j + 1) * s, p[j]);
+                tgt[i * t + j + 1] = decoderId(p[j], source);
+                if (copies && p[j] >= v) {
+                    copied[(i * t + j + 1) * s + p[j] - v] = 1f;
+                }
             }
         }
-        return Nd4j.create(copied, new long[] {n, t, s}, 'c');
+        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
+        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
+        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        if (copies) {
+            ph.put(Seq2SeqGraph.COPIED, Nd4j.create(copied, new long[] {n, t, s}, 'c'));
+        }
     }
 
     private Map<String, INDArray> placeholders(List<Encoded> items) {
@@ -480,9 +493,8 @@ public final class Seq2SeqStudent implements Student {
         }
         int[] src = new int[b * s];
         float[] bias = new float[b * s];
-        int[] tgt = new int[b * t];
-        int bos = codec.outputVocabularySize();
-        Map<String, INDArray> ph = new LinkedHashMap<>();
+        // teacher forcing: each row's decoder reads its target up to the last token
+        List<int[]> prefixes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             Encoded e = items.get(i);
             for (int j = 0; j < s; j++) {
@@ -492,24 +504,10 @@ public final class Seq2SeqStudent implements Student {
                     bias[i * s + j] = Seq2SeqGraph.MASKED;
                 }
             }
-            tgt[i * t] = bos;
             int[] target = e.target();
-            if (target != null) {
-                for (int p = 1; p < target.length; p++) {
-                    tgt[i * t + p] = decoderId(target[p - 1], e.source());
-                }
-            }
+            prefixes.add(target == null ? new int[0] : Arrays.copyOf(target, target.length - 1));
         }
-        if (readsCopies()) {
-            float[] copied = new float[b * t * s];
-            for (int i = 0; i < b; i++) {
-                int[] target = items.get(i).target();
-                for (int p = 1; target != null && p < target.length; p++) {
-                    markCopy(copied, (i * t + p) * s, target[p - 1]);
-                }
-            }
-            ph.put(Seq2SeqGraph.COPIED, Nd4j.create(copied, new long[] {b, t, s}, 'c'));
-        }
+        Map<String, INDArray> ph = new LinkedHashMap<>();
         ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {b, 1, 1, s}, DataType.FLOAT));
         if (bge == null) {
@@ -518,10 +516,7 @@ public final class Seq2SeqStudent implements Student {
             ph.put(Seq2SeqGraph.SRC_STATES, states(items, s));
         }
         ph.put(Seq2SeqGraph.SRC_SHAPE, shape(b, s));
-        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
-        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(b, t));
-        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(b, t));
-        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        putDecoderInputs(ph, prefixes, i -> items.get(i).source(), t, s);
         return ph;
     }
 
@@ -708,7 +703,6 @@ public final class Seq2SeqStudent implements Student {
         }
         float[] memIn = new float[n * s * d];
         float[] bias = new float[n * s];
-        int[] tgt = new int[n * t];
         for (int i = 0; i < n; i++) {
             int src = rowSource.get(i);
             SeqCodec.Source source = items.get(src).source();
@@ -721,23 +715,12 @@ public final class Seq2SeqStudent implements Student {
             } else {
                 Arrays.fill(bias, i * s + len, (i + 1) * s, Seq2SeqGraph.MASKED);
             }
-            int[] p = prefixes.get(i);
-            tgt[i * t] = v;
-            for (int j = 0; j < p.length; j++) {
-                tgt[i * t + j + 1] = decoderId(p[j], source);
-            }
         }
         Map<String, INDArray> ph = new LinkedHashMap<>();
         ph.put(Seq2SeqGraph.MEMORY_IN, Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT));
-        if (readsCopies()) {
-            ph.put(Seq2SeqGraph.COPIED, copiedPrefixes(prefixes, t, s));
-        }
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
         ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
-        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
-        ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
-        ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
-        ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+        putDecoderInputs(ph, prefixes, i -> items.get(rowSource.get(i)).source(), t, s);
         INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
         decoderCalls++;
         int w = (int) out.size(2);
@@ -817,29 +800,15 @@ public final class Seq2SeqStudent implements Student {
             for (int[] p : prefixes) {
                 t = Math.max(t, p.length + 1);
             }
-            int[] tgt = new int[n * t];
-            for (int i = 0; i < n; i++) {
-                int[] p = prefixes.get(i);
-                tgt[i * t] = v;
-                for (int j = 0; j < p.length; j++) {
-                    tgt[i * t + j + 1] = decoderId(p[j], source);
-                }
-            }
             float[] bias = new float[n * s];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(biasRow, 0, bias, i * s, s);
             }
             Map<String, INDArray> ph = new LinkedHashMap<>();
             ph.put(Seq2SeqGraph.MEMORY_IN, n == 1 ? memory : Nd4j.concat(0, repeat(memory, n)));
-            if (readsCopies()) {
-                ph.put(Seq2SeqGraph.COPIED, copiedPrefixes(prefixes, t, s));
-            }
             ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
             ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
-            ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
-            ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
-            ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
-            ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
+            putDecoderInputs(ph, prefixes, i -> source, t, s);
             INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
             decoderCalls++;
             float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
