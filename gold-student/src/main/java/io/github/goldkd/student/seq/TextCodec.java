@@ -6,6 +6,7 @@ import io.github.goldkd.core.Sample;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,10 +63,10 @@ final class TextCodec extends VocabularyCodec {
     public void prepare(List<Sample> train) {
         Map<String, Integer> sourceCounts = new HashMap<>();
         Map<String, Integer> generatedCounts = new HashMap<>();
-        Map<String, Integer> targetShares = new HashMap<>();
+        Map<String, Integer> targetsWith = new HashMap<>();
         int targets = 0;
         for (Sample s : train) {
-            Set<String> inSource = new java.util.HashSet<>();
+            Set<String> inSource = new HashSet<>();
             for (String t : tokens(sourceText(s))) {
                 String lower = t.toLowerCase(Locale.ROOT);
                 sourceCounts.merge(lower, 1, Integer::sum);
@@ -73,7 +74,7 @@ final class TextCodec extends VocabularyCodec {
             }
             if (s.target() != null) {
                 targets++;
-                Set<String> inTarget = new java.util.HashSet<>();
+                Set<String> inTarget = new HashSet<>();
                 for (String t : tokens(s.target())) {
                     String lower = t.toLowerCase(Locale.ROOT);
                     inTarget.add(lower);
@@ -81,10 +82,10 @@ final class TextCodec extends VocabularyCodec {
                         generatedCounts.merge(lower, 1, Integer::sum);
                     }
                 }
-                inTarget.forEach(t -> targetShares.merge(t, 1, Integer::sum));
+                inTarget.forEach(t -> targetsWith.merge(t, 1, Integer::sum));
             }
         }
-        for (Map.Entry<String, Integer> e : targetShares.entrySet()) {
+        for (Map.Entry<String, Integer> e : targetsWith.entrySet()) {
             if (e.getValue() >= LAYOUT_SHARE * targets) {
                 // layout: in the vocabulary whatever the texts hold (counts of at least minTokenCount keep it there)
                 generatedCounts.merge(e.getKey(), Math.max(minTokenCount, e.getValue()), Math::max);
