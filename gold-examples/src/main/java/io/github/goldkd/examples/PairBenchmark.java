@@ -60,8 +60,10 @@ final class PairBenchmark {
         m.put("bag-wide", new Variant("bag, pair, wide path", () -> BagOfEmbeddingsStudent.factory(
                 BagOfEmbeddingsConfig.builder().pairWide(true).build()), false));
         m.put("bag-joined", new Variant("bag, joined text", BagOfEmbeddingsStudent::factory, true));
-        m.put("encoder", new Variant("encoder, pair, wide path (the default)", () -> StudentChoice.ENCODER.factory(),
-                false));
+        m.put("encoder", new Variant("encoder, pair, wide path with token alignment (the default)",
+                () -> StudentChoice.ENCODER.factory(), false));
+        m.put("encoder-overlap", new Variant("encoder, pair, wide path, overlap only", () -> EncoderStudent.factory(
+                StudentChoice.encoder(), EncoderStudentConfig.builder().pairAlignment(false).build()), false));
         m.put("encoder-concat", new Variant("encoder, pair, overlap in the input", () -> EncoderStudent.factory(
                 StudentChoice.encoder(), EncoderStudentConfig.builder().pairWide(false).build()), false));
         m.put("encoder-embeddings", new Variant("encoder, pair, embeddings only", () -> EncoderStudent.factory(
@@ -220,7 +222,7 @@ final class PairBenchmark {
         String heldOut = "normans";
 
         @Option(names = "--variants", split = ",", description = "Student variants: bag, bag-wide, bag-joined, "
-                + "encoder, encoder-concat, encoder-embeddings, encoder-relations, encoder-joined, cross, "
+                + "encoder, encoder-overlap, encoder-concat, encoder-embeddings, encoder-relations, encoder-joined, cross, "
                 + "cross-tokens (default: all).")
         List<String> variants = new ArrayList<>(variants().keySet());
 

@@ -782,7 +782,7 @@ public final class BagOfEmbeddingsStudent extends AbstractStudent<BagOfEmbedding
             Params params = Params.read(g, saved.hiddenSize() > 0, pair, wide);
             boolean trained = c.meta().get("trained").getAsBoolean();
             // an untrained student has no standardisation yet: its first fit makes one
-            WidePath widePath = wide && trained ? WidePath.read(c.meta(), "student file " + file) : null;
+            WidePath widePath = wide && trained ? WidePath.read(c.meta(), "student file " + file, LexicalOverlap.COUNT) : null;
             BagOfEmbeddingsStudent s = new BagOfEmbeddingsStudent(task,
                     new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved, vocabulary, params, trained, pair,
                     widePath);

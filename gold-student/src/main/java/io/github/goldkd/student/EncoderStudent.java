@@ -8,6 +8,7 @@ import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TrainingOptions;
+import io.github.goldkd.student.seq.TokenAlignment;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -38,10 +39,11 @@ import java.util.Objects;
  * <p>On a sentence-pair task ({@link Task#isPair()}: premise and hypothesis, question and sentence) each of
  * the two fields is embedded on its own, as u and v, and the head reads [u, v, |u - v|, u * v] (the
  * InferSent / Sentence-BERT classification features, each block scaled to entries of about 1) and
- * cos(u, v), followed, by default, by the {@link LexicalOverlap} features; a joined text would give the head
+ * cos(u, v), followed, by default, by the {@link LexicalOverlap} features and the {@link TokenAlignment} features
+ * (the soft word alignment of the two fields over bge-small's token states); a joined text would give the head
  * no way to compare the two. A student file written before
  * pair-aware students existed reads its task as one joined text, as it was trained. With a linear head the overlap
- * features take the wide path by default ({@link EncoderStudentConfig#pairWide()}, {@link WidePath}):
+ * and alignment features take the wide path by default ({@link EncoderStudentConfig#pairWide()}, {@link WidePath}):
  * standardised, the head warm-started at their logistic regression, the embedding blocks scaled down so that the
  * deep part moves slower; a pair file written before it loads without it.
  *
@@ -62,15 +64,21 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     private final boolean wide;
     /** The wide path's standardisation: made on the first fit, null before it and without a wide path. */
     private WidePath widePath;
+    /** The pair's soft word alignment ({@link EncoderStudentConfig#pairAlignment()}), null when not read. */
+    private final TokenAlignment alignment;
 
     private EncoderStudent(Task task, TrainingOptions options, EncoderStudentConfig config, CachingEncoder encoder,
-                           MultiLayerNetwork network, boolean pair, WidePath widePath) {
+                           MultiLayerNetwork network, boolean pair, WidePath widePath, TokenAlignment alignment) {
         super(task, options);
         this.config = config;
         this.encoder = encoder;
         this.pair = pair;
         this.wide = pair && config.pairWide();
         this.widePath = widePath;
+        this.alignment = alignment;
+        if (pair && config.pairAlignment() && alignment == null) {
+            throw new IllegalStateException("a pair student with pairAlignment needs the token alignment");
+        }
         this.network = network != null ? network : NetworkRandom.isolated(() -> buildNetwork(
                 inputWidth(encoder.dimension(), pair, config), task.labels().size(), config,
                 GoldLossFunction.of(options.loss()), options.seed()));
@@ -78,13 +86,35 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
     /**
      * The head's input width: the sentence vector, or the pair features [u, v, |u - v|, u * v, cos(u, v)] (u and v
-     * left out without {@code pairVectors}), followed by the overlap features with {@code pairOverlap}.
+     * left out without {@code pairVectors}), followed by the {@link #featureCount pair features}.
      */
     static int inputWidth(int dimension, boolean pair, EncoderStudentConfig config) {
         if (!pair) {
             return dimension;
         }
-        return (config.pairVectors() ? 4 : 2) * dimension + 1 + (config.pairOverlap() ? LexicalOverlap.COUNT : 0);
+        return (config.pairVectors() ? 4 : 2) * dimension + 1 + featureCount(config);
+    }
+
+    /**
+     * How many pair features follow the embedding blocks: the overlap features with {@code pairOverlap}, then the
+     * alignment features with {@code pairAlignment}; with the wide path these are its features.
+     */
+    static int featureCount(EncoderStudentConfig config) {
+        return (config.pairOverlap() ? LexicalOverlap.COUNT : 0) + (config.pairAlignment() ? TokenAlignment.COUNT : 0);
+    }
+
+    /** The raw {@link #featureCount pair features} of (first, second). */
+    private float[] pairFeatures(String first, String second) {
+        float[] f = new float[featureCount(config)];
+        int at = 0;
+        if (config.pairOverlap()) {
+            System.arraycopy(LexicalOverlap.features(first, second), 0, f, 0, LexicalOverlap.COUNT);
+            at = LexicalOverlap.COUNT;
+        }
+        if (config.pairAlignment()) {
+            System.arraycopy(alignment.features(first, second), 0, f, at, TokenAlignment.COUNT);
+        }
+        return f;
     }
 
     /** A factory of students on {@code encoder} (wrapped in a cache unless it is one). */
@@ -127,25 +157,32 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
     }
 
     /**
-     * Standardises the overlap features on {@code train} and sets the head to their logistic regression: their
+     * Standardises the pair features on {@code train} and sets the head to their logistic regression: their
      * output weights and the bias to its weights, every other weight to zero.
      */
     private void warmStartWidePath(Dataset train) {
         int classes = task.labels().size();
-        WidePath.WarmStart warm = WidePath.warmStart(task, train.samples(), labelsOf(train.samples()), classes);
+        List<Sample> samples = train.samples();
+        float[][] raw = new float[samples.size()][];
+        for (int i = 0; i < raw.length; i++) {
+            List<String> ab = task.pairTexts(samples.get(i));
+            raw[i] = pairFeatures(ab.get(0), ab.get(1));
+        }
+        WidePath.WarmStart warm = WidePath.warmStart(raw, labelsOf(samples), classes);
         widePath = warm.path();
         float[] fitted = warm.weights();
+        int features = featureCount(config);
         INDArray w = network.getLayer(0).getParam("W");
         int rows = (int) w.size(0);
         float[][] start = new float[rows][classes];
-        for (int j = 0; j < LexicalOverlap.COUNT; j++) {
+        for (int j = 0; j < features; j++) {
             for (int k = 0; k < classes; k++) {
-                start[rows - LexicalOverlap.COUNT + j][k] = fitted[j * classes + k];
+                start[rows - features + j][k] = fitted[j * classes + k];
             }
         }
         w.assign(Nd4j.createFromArray(start));
         network.getLayer(0).getParam("b").assign(Nd4j.createFromArray(
-                java.util.Arrays.copyOfRange(fitted, LexicalOverlap.COUNT * classes, fitted.length)).reshape(1, classes));
+                java.util.Arrays.copyOfRange(fitted, features * classes, fitted.length)).reshape(1, classes));
     }
 
     /** Whether this student reads the task's two pair fields separately. */
@@ -207,14 +244,12 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
             }
             at += 2 * d;
             x[at++] = nu > 0 && nv > 0 ? deep * (float) (cos / Math.sqrt(nu * nv)) : 0f;
-            if (config.pairOverlap()) {
-                float[] overlap = LexicalOverlap.features(texts.get(i), seconds.get(i));
-                if (wide) {
-                    // before the first fit there is no standardisation yet (nor a trained head)
-                    overlap = widePath == null ? new float[LexicalOverlap.COUNT] : widePath.standardise(overlap);
-                }
-                System.arraycopy(overlap, 0, x, at, LexicalOverlap.COUNT);
+            float[] features = pairFeatures(texts.get(i), seconds.get(i));
+            if (wide) {
+                // before the first fit there is no standardisation yet (nor a trained head)
+                features = widePath == null ? new float[features.length] : widePath.standardise(features);
             }
+            System.arraycopy(features, 0, x, at, features.length);
         }
         return out;
     }
@@ -267,6 +302,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         m.put("encoder", encoder.name());
         m.put("pair", pair ? task.pairFields() : List.of());
         m.put("wide", wide);
+        m.put("alignment", alignment != null);
         return m;
     }
 
@@ -306,6 +342,16 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         private final CachingEncoder encoder;
         private final EncoderStudentConfig config;
 
+        /** bge-small's token alignment, loaded for the first pair student that reads it and shared by the rest. */
+        private TokenAlignment alignment;
+
+        private synchronized TokenAlignment alignment() {
+            if (alignment == null) {
+                alignment = createAlignment();
+            }
+            return alignment;
+        }
+
         private Factory(CachingEncoder encoder, EncoderStudentConfig config) {
             this.encoder = encoder;
             this.config = Objects.requireNonNull(config, "config");
@@ -321,7 +367,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
 
         @Override
         public EncoderStudent create(Task task, TrainingOptions options) {
-            return new EncoderStudent(task, options, config, encoder, null, task.isPair(), null);
+            boolean pair = task.isPair();
+            return new EncoderStudent(task, options, config, encoder, null, pair, null,
+                    pair && config.pairAlignment() ? alignment() : null);
         }
 
         /**
@@ -330,7 +378,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
          */
         @Override
         public EncoderStudent load(Path file) {
-            return restore(StudentFile.read(file), encoder);
+            return restore(StudentFile.read(file), encoder, this::alignment);
         }
 
         @Override
@@ -361,7 +409,16 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                         + name + "', which Students.load cannot create (it creates '" + bgeName
                         + "'); load it with EncoderStudent.factory(encoder).load(path), given that encoder");
             }
-            return restore(file, bge());
+            return restore(file, bge(), Loader::alignment);
+        }
+
+        private static TokenAlignment alignment;
+
+        private static synchronized TokenAlignment alignment() {
+            if (alignment == null) {
+                alignment = createAlignment();
+            }
+            return alignment;
         }
 
         private static synchronized CachingEncoder bge() {
@@ -372,7 +429,16 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         }
     }
 
-    private static EncoderStudent restore(StudentFile f, CachingEncoder encoder) {
+    private static TokenAlignment createAlignment() {
+        if (!TokenAlignment.isAvailable()) {
+            throw new StudentException("pairAlignment needs bge-small's token states, from the optional dependency "
+                    + OnnxBgeEncoder.ARTIFACT + "; add it to your build or set pairAlignment(false)");
+        }
+        return TokenAlignment.create();
+    }
+
+    private static EncoderStudent restore(StudentFile f, CachingEncoder encoder,
+                                          java.util.function.Supplier<TokenAlignment> alignment) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
         return Networks.restore(file, () -> {
@@ -403,9 +469,9 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
             }
             // a student saved before its first fit has no standardisation yet: that fit makes one
             WidePath widePath = pair && saved.pairWide() && c.meta().has(WidePath.META)
-                    ? WidePath.read(c.meta(), "student file " + file) : null;
+                    ? WidePath.read(c.meta(), "student file " + file, featureCount(saved)) : null;
             return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
-                    encoder, net, pair, widePath);
+                    encoder, net, pair, widePath, pair && saved.pairAlignment() ? alignment.get() : null);
         });
     }
 }

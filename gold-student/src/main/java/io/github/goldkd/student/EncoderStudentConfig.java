@@ -1,5 +1,7 @@
 package io.github.goldkd.student;
 
+import io.github.goldkd.student.seq.TokenAlignment;
+
 /**
  * Hyper-parameters of the {@link EncoderStudent}'s DL4J head. Build with {@link #builder()}; every setting has
  * a default.
@@ -25,9 +27,15 @@ package io.github.goldkd.student;
  * @param deepScale   with {@code pairWide}: the factor on the embedding blocks (u, v, |u - v|, u * v, cos), in (0, 1];
  *                    Adam moves every weight by about its learning rate whatever its input, so a smaller factor makes
  *                    the deep path's logits move that much slower than the wide path's (default 0.3)
+ * @param pairAlignment sentence-pair tasks only: whether the head also reads the {@link TokenAlignment} features
+ *                    of the pair, the soft word alignment of the two fields over frozen bge-small token states (on the
+ *                    wide path beside the overlap features when {@code pairWide}); needs the optional bge dependency
+ *                    (default true: on QNLI-style pairs they lifted the held-out accuracy by several points, see
+ *                    BENCHMARKS.md; files saved without this setting read false, as they were trained)
  */
 public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, TrainingSettings training,
-                                   boolean pairOverlap, boolean pairVectors, boolean pairWide, double deepScale)
+                                   boolean pairOverlap, boolean pairVectors, boolean pairWide, double deepScale,
+                                   boolean pairAlignment)
         implements StudentConfig {
 
     static final TrainingSettings DEFAULT_TRAINING = new TrainingSettings(0.001, 32, 0.1, 3);
@@ -77,7 +85,7 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
      */
     public Builder toBuilder() {
         Builder b = new Builder().hiddenSize(hiddenSize).dropout(dropout).l2(l2).training(training)
-                .pairOverlap(pairOverlap).pairVectors(pairVectors).deepScale(deepScale);
+                .pairOverlap(pairOverlap).pairVectors(pairVectors).deepScale(deepScale).pairAlignment(pairAlignment);
         if (pairWide != defaultWide(hiddenSize, pairOverlap)) {
             b.pairWide(pairWide);
         }
@@ -99,6 +107,7 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
         /** Null: the default, true for a linear head with overlap features. */
         private Boolean pairWide;
         private double deepScale = DEEP_SCALE_DEFAULT;
+        private boolean pairAlignment = true;
 
         private Builder() {
             super(DEFAULT_TRAINING);
@@ -139,10 +148,15 @@ public record EncoderStudentConfig(int hiddenSize, double dropout, double l2, Tr
             return this;
         }
 
+        public Builder pairAlignment(boolean v) {
+            pairAlignment = v;
+            return this;
+        }
+
         public EncoderStudentConfig build() {
             boolean wide = pairWide != null ? pairWide : defaultWide(hiddenSize, pairOverlap);
             return new EncoderStudentConfig(hiddenSize, dropout, l2, training(), pairOverlap, pairVectors, wide,
-                    deepScale);
+                    deepScale, pairAlignment);
         }
     }
 }

@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The wide path of a wide &amp; deep pair student: the {@link LexicalOverlap} features, standardised with the
- * mean and standard deviation of the first training data, reach the logits through their own linear map, added
- * to the deep path's logits. Before the first fit the map is set to the logistic regression of the labels on
+ * The wide path of a wide &amp; deep pair student: a few pair features — the {@link LexicalOverlap} features, and
+ * for the encoder student the {@link io.github.goldkd.student.seq.TokenAlignment} features after them —
+ * standardised with the mean and standard deviation of the first training data, reach the logits through their
+ * own linear map, added to the deep path's logits. Before the first fit the map is set to the logistic regression of the labels on
  * the standardised features (full-batch gradient descent, cross-entropy, L2 {@value #L2}: deterministic, no
  * seed), so a student whose deep path is still zero is the overlap baseline and training starts from there.
  *
@@ -33,8 +34,8 @@ final class WidePath {
     private final float[] scale;
 
     private WidePath(float[] mean, float[] scale) {
-        if (mean.length != LexicalOverlap.COUNT || scale.length != LexicalOverlap.COUNT) {
-            throw new StudentException("the wide path standardises " + LexicalOverlap.COUNT + " overlap features, got "
+        if (mean.length == 0 || mean.length != scale.length) {
+            throw new StudentException("the wide path's standardisation needs one mean and one scale per feature, got "
                     + mean.length + " means and " + scale.length + " scales");
         }
         this.mean = mean;
@@ -48,13 +49,21 @@ final class WidePath {
     record WarmStart(WidePath path, float[] weights) {
     }
 
-    /** {@link WarmStart} for {@code train}, whose samples' labels are {@code labels} (class indices). */
+    /**
+     * {@link WarmStart} on the overlap features of {@code train}'s pairs, whose labels are {@code labels} (class
+     * indices).
+     */
     static WarmStart warmStart(Task task, List<Sample> train, int[] labels, int classes) {
         float[][] raw = new float[train.size()][];
         for (int i = 0; i < raw.length; i++) {
             List<String> ab = task.pairTexts(train.get(i));
             raw[i] = LexicalOverlap.features(ab.get(0), ab.get(1));
         }
+        return warmStart(raw, labels, classes);
+    }
+
+    /** {@link WarmStart} on raw wide features (one row per sample, at least one row) with labels {@code labels}. */
+    static WarmStart warmStart(float[][] raw, int[] labels, int classes) {
         WidePath path = standardising(raw);
         float[][] z = new float[raw.length][];
         for (int i = 0; i < raw.length; i++) {
@@ -63,10 +72,10 @@ final class WidePath {
         return new WarmStart(path, fit(z, labels, classes));
     }
 
-    /** The standardisation of the raw overlap features {@code raw} (one row per sample, at least one row). */
+    /** The standardisation of the raw wide features {@code raw} (one row per sample, at least one row). */
     static WidePath standardising(float[][] raw) {
         int n = raw.length;
-        int d = LexicalOverlap.COUNT;
+        int d = raw[0].length;
         double[] m = new double[d];
         double[] v = new double[d];
         for (float[] row : raw) {
@@ -92,7 +101,12 @@ final class WidePath {
         return new WidePath(mean, scale);
     }
 
-    /** The standardised copy of raw overlap features. */
+    /** How many features the path standardises. */
+    int size() {
+        return mean.length;
+    }
+
+    /** The standardised copy of raw wide features. */
     float[] standardise(float[] raw) {
         float[] z = new float[raw.length];
         for (int j = 0; j < raw.length; j++) {
@@ -107,7 +121,7 @@ final class WidePath {
      */
     static float[] fit(float[][] z, int[] labels, int classes) {
         int n = z.length;
-        int d = LexicalOverlap.COUNT;
+        int d = z[0].length;
         double[] w = new double[d * classes + classes];
         double[] grad = new double[w.length];
         double[] p = new double[classes];
@@ -171,13 +185,21 @@ final class WidePath {
     /** The metadata entry of the standardisation; absent in files without a wide path. */
     static final String META = "overlapStandardisation";
 
-    /** The standardisation saved in {@code meta}, or an exception naming {@code what} when it is missing. */
-    static WidePath read(JsonObject meta, String what) {
+    /**
+     * The standardisation of {@code features} wide features saved in {@code meta}, or an exception naming
+     * {@code what} when it is missing or of another size.
+     */
+    static WidePath read(JsonObject meta, String what, int features) {
         if (!meta.has(META)) {
             throw new StudentException(what + ": its configuration has a wide path but the file holds no " + META);
         }
         JsonObject o = meta.getAsJsonObject(META);
-        return new WidePath(floats(o.getAsJsonArray("mean")), floats(o.getAsJsonArray("scale")));
+        WidePath path = new WidePath(floats(o.getAsJsonArray("mean")), floats(o.getAsJsonArray("scale")));
+        if (path.size() != features) {
+            throw new StudentException(what + ": its wide path standardises " + path.size()
+                    + " features, its configuration reads " + features);
+        }
+        return path;
     }
 
     /**

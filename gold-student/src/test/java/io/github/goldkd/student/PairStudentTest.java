@@ -142,7 +142,13 @@ class PairStudentTest {
         // a small fake encoder: each of its buckets (word hashes) then occurs often enough in training for the
         // head to weigh every bucket alike, which is what carries over to the unseen test words
         return EncoderStudent.factory(new FakeEncoder(32), EncoderStudentConfig.builder().learningRate(0.05).patience(0)
-                .pairOverlap(overlap).pairWide(wide).build());
+                .pairOverlap(overlap).pairWide(wide).pairAlignment(false).build());
+    }
+
+    /** The encoder's default pair layout: overlap and bge token alignment on the wide path (fake sentence vectors). */
+    static EncoderStudent.Factory aligned() {
+        return EncoderStudent.factory(new FakeEncoder(32), EncoderStudentConfig.builder().learningRate(0.05).patience(0)
+                .build());
     }
 
     static double accuracy(StudentFactory f, Task task, Dataset train, Dataset test, int epochs) {
@@ -421,7 +427,7 @@ class PairStudentTest {
         TrainingOptions options = new TrainingOptions(new SymmetricCrossEntropyLoss(0.1, 1.0, 1e-3),
                 BatchFilter.NONE, 5);
         List<StudentFactory> factories = List.of(bag(0), bag(8), encoder(true), bag(0, true), bag(8, true),
-                encoder(true, true));
+                encoder(true, true), aligned());
         for (int i = 0; i < factories.size(); i++) {
             StudentFactory f = factories.get(i);
             AbstractStudent<?> s = (AbstractStudent<?>) f.create(REPEAT, options);
@@ -511,11 +517,51 @@ class PairStudentTest {
         rewriteMeta(now, old, meta -> {
             meta.getAsJsonObject("config").remove("pairWide");
             meta.getAsJsonObject("config").remove("deepScale");
+            meta.getAsJsonObject("config").remove("pairAlignment");
         });
-        EncoderStudent back = encoder(true, true).load(old);
+        EncoderStudent back = aligned().load(old);
         assertThat(back.config().pairWide()).isFalse();
+        assertThat(back.config().pairAlignment()).isFalse();
         assertThat(back.describe().get("wide")).isEqualTo(false);
+        assertThat(back.describe().get("alignment")).isEqualTo(false);
         assertThat(values(back.logits(TEST.samples()))).isDeepEqualTo(values(s.logits(TEST.samples())));
+    }
+
+    /** Pairs of synonyms: the first half for training, the second for testing. */
+    private static final String[][] SYNONYMS = {{"big", "large"}, {"small", "tiny"}, {"fast", "quick"},
+            {"begin", "start"}, {"buy", "purchase"}, {"car", "automobile"}, {"happy", "glad"},
+            {"hard", "difficult"}, {"end", "finish"}, {"help", "assist"}, {"rich", "wealthy"}, {"sad", "unhappy"},
+            {"shut", "close"}, {"smart", "clever"}, {"answer", "reply"}, {"house", "home"}, {"angry", "furious"},
+            {"loud", "noisy"}, {"odd", "strange"}, {"gift", "present"}, {"jump", "leap"}, {"stone", "rock"},
+            {"shout", "yell"}, {"error", "mistake"}};
+
+    /**
+     * Label: whether the second word means the first (a synonym) or another pair's word. The two fields never share
+     * a word, so every overlap feature is the same in both classes, and the test words never occur in training.
+     */
+    static Dataset synonymData(int from, int to, long seed) {
+        Random r = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            for (int rep = 0; rep < 4; rep++) {
+                boolean same = rep % 2 == 0;
+                int other = from + Math.floorMod(i - from + 1 + r.nextInt(to - from - 1), to - from);
+                String second = same ? SYNONYMS[i][1] : SYNONYMS[other][1];
+                out.add(Sample.of("s" + i + "-" + rep, Map.of("first", SYNONYMS[i][0], "second", second),
+                        same ? "repeat" : "fresh", Origin.REAL));
+            }
+        }
+        return Dataset.of(out);
+    }
+
+    @Test
+    void theTokenAlignmentSeparatesSynonymsWhereNoWordIsShared() {
+        Dataset train = synonymData(0, 12, 31);
+        Dataset test = synonymData(12, 24, 32);
+        double withAlignment = accuracy(aligned(), REPEAT, train, test, 10);
+        double without = accuracy(encoder(true, true), REPEAT, train, test, 10);
+        assertThat(withAlignment).isGreaterThanOrEqualTo(0.75);
+        assertThat(without).isLessThanOrEqualTo(0.6);
     }
 
     static void rewriteMeta(Path from, Path to, java.util.function.Consumer<JsonObject> change) throws IOException {
