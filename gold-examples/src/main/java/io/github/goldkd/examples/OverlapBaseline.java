@@ -6,12 +6,14 @@ import io.github.goldkd.core.Task;
 import io.github.goldkd.student.LexicalOverlap;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The lexical-overlap baseline of the pair benchmark: multinomial logistic regression on the
  * {@link LexicalOverlap} features of a task's pair alone (standardised, L2 1e-3, full-batch gradient descent
  * to convergence). Deterministic: no seed. What a pair-aware student must beat to show it learned more than
- * word overlap.
+ * word overlap. {@link #fit(Task, Dataset, BiFunction)} fits the same regression on other pair features (the
+ * encoder student's wide path: overlap and token alignment), to show what the student adds beyond them.
  */
 final class OverlapBaseline {
 
@@ -20,13 +22,16 @@ final class OverlapBaseline {
     private static final double L2 = 1e-3;
 
     private final Task task;
+    private final BiFunction<String, String, float[]> features;
     private final double[] mean;
     private final double[] scale;
     /** [classes][features + 1], the bias last. */
     private final double[][] weights;
 
-    private OverlapBaseline(Task task, double[] mean, double[] scale, double[][] weights) {
+    private OverlapBaseline(Task task, BiFunction<String, String, float[]> features, double[] mean, double[] scale,
+                            double[][] weights) {
         this.task = task;
+        this.features = features;
         this.mean = mean;
         this.scale = scale;
         this.weights = weights;
@@ -34,6 +39,11 @@ final class OverlapBaseline {
 
     /** Fits the baseline on {@code data}; the task must be a sentence pair. */
     static OverlapBaseline fit(Task task, Dataset data) {
+        return fit(task, data, LexicalOverlap::features);
+    }
+
+    /** The same regression on {@code features} of each pair (first, second) instead of the overlap features. */
+    static OverlapBaseline fit(Task task, Dataset data, BiFunction<String, String, float[]> features) {
         if (!task.isPair()) {
             throw new IllegalArgumentException("task '" + task.name() + "' is not a sentence pair");
         }
@@ -41,14 +51,14 @@ final class OverlapBaseline {
             throw new IllegalArgumentException("the overlap baseline needs training data, got none");
         }
         int n = data.size();
-        int d = LexicalOverlap.COUNT;
         int c = task.labels().size();
         double[][] x = new double[n][];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            x[i] = raw(task, data.samples().get(i));
+            x[i] = raw(task, features, data.samples().get(i));
             y[i] = task.labelIndex(data.samples().get(i).label());
         }
+        int d = x[0].length;
         double[] mean = new double[d];
         double[] scale = new double[d];
         for (double[] row : x) {
@@ -92,7 +102,7 @@ final class OverlapBaseline {
                 }
             }
         }
-        return new OverlapBaseline(task, mean, scale, w);
+        return new OverlapBaseline(task, features, mean, scale, w);
     }
 
     /** Share of {@code data} whose label is the predicted one. */
@@ -108,7 +118,7 @@ final class OverlapBaseline {
 
     String predict(Sample s) {
         double[] p = new double[weights.length];
-        probabilities(weights, standardise(raw(task, s), mean, scale), p);
+        probabilities(weights, standardise(raw(task, features, s), mean, scale), p);
         int best = 0;
         for (int k = 1; k < p.length; k++) {
             if (p[k] > p[best]) {
@@ -118,9 +128,9 @@ final class OverlapBaseline {
         return task.labelNames().get(best);
     }
 
-    private static double[] raw(Task task, Sample s) {
+    private static double[] raw(Task task, BiFunction<String, String, float[]> features, Sample s) {
         List<String> ab = task.pairTexts(s);
-        float[] v = LexicalOverlap.features(ab.get(0), ab.get(1));
+        float[] v = features.apply(ab.get(0), ab.get(1));
         double[] out = new double[v.length];
         for (int j = 0; j < v.length; j++) {
             out[j] = v[j];

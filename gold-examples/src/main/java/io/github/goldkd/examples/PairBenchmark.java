@@ -12,8 +12,10 @@ import io.github.goldkd.student.BagOfEmbeddingsConfig;
 import io.github.goldkd.student.BagOfEmbeddingsStudent;
 import io.github.goldkd.student.EncoderStudent;
 import io.github.goldkd.student.EncoderStudentConfig;
+import io.github.goldkd.student.LexicalOverlap;
 import io.github.goldkd.student.seq.PairCrossConfig;
 import io.github.goldkd.student.seq.PairCrossStudent;
+import io.github.goldkd.student.seq.TokenAlignment;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,6 +79,21 @@ final class PairBenchmark {
         return m;
     }
 
+    /** bge-small's token alignment, loaded once per JVM for the overlap + alignment regression. */
+    private static TokenAlignment alignment;
+
+    /** The default encoder student's wide features of a pair: overlap, then token alignment. */
+    private static synchronized float[] wideFeatures(String first, String second) {
+        if (alignment == null) {
+            alignment = TokenAlignment.create();
+        }
+        float[] overlap = LexicalOverlap.features(first, second);
+        float[] aligned = alignment.features(first, second);
+        float[] out = java.util.Arrays.copyOf(overlap, overlap.length + aligned.length);
+        System.arraycopy(aligned, 0, out, overlap.length, aligned.length);
+        return out;
+    }
+
     /** One factory per JVM for the ablation without overlap features: its bge session and cache serve every seed. */
     private static PairCrossStudent.Factory crossTokensOnly;
 
@@ -126,10 +143,17 @@ final class PairBenchmark {
                     / (double) test.size();
             rows.put("majority class of the pool (" + majority + ")", Cell.of(List.of(majorityAccuracy)));
             double overlap = OverlapBaseline.fit(task, pool).accuracy(test);
-            rows.put("lexical-overlap baseline (logistic regression, " + io.github.goldkd.student.LexicalOverlap.COUNT
+            rows.put("lexical-overlap baseline (logistic regression, " + LexicalOverlap.COUNT
                     + " features)", Cell.of(List.of(overlap)));
             progress.accept(String.format(Locale.ROOT, "%s: majority %.4f, overlap baseline %.4f", article,
                     majorityAccuracy, overlap));
+            if (s.variants().contains("encoder")) {
+                // the default encoder's wide path alone: what the student adds beyond its own pair features
+                double wide = OverlapBaseline.fit(task, pool, PairBenchmark::wideFeatures).accuracy(test);
+                rows.put("logistic regression on overlap + token alignment (" + (LexicalOverlap.COUNT
+                        + TokenAlignment.COUNT) + " features: the encoder's wide path alone)", Cell.of(List.of(wide)));
+                progress.accept(String.format(Locale.ROOT, "%s: overlap + alignment regression %.4f", article, wide));
+            }
             for (String v : s.variants()) {
                 Variant variant = variants().get(v);
                 Task t = variant.joined() ? joinedTask(task) : task;
