@@ -37,8 +37,9 @@ final class MathCodec extends VocabularyCodec {
     static final int MIN_CONSTANT_COUNT = 5;
     static final String[] OPERATORS = {"+", "-", "*", "/"};
     /**
-     * How far from 0 or an integer a value may be and count as non-negative or integral: float rounding of
-     * {@code ( 7 / 3 ) * 3}, not a real fraction, which a word problem's numbers keep far above it.
+     * How far from 0 or an integer a value may be and count as non-negative or integral: float rounding, as in
+     * {@code ( ( 1 / 49 ) * 49 )} = 0.9999999999999999, not a real fraction, which a word problem's numbers keep
+     * far above it.
      */
     static final double PLAUSIBLE_TOLERANCE = 1e-9;
     private static final String PAD = "<pad>";
