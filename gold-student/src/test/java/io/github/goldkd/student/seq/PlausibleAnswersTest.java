@@ -67,6 +67,11 @@ class PlausibleAnswersTest {
         // none plausible: the best, as without the setting
         assertThat(codec.plausibleChoice(List.of(swapped, ratio), src)).isZero();
         assertThat(codec.plausibleChoice(List.of(swapped), src)).isZero();
+        // float rounding is no fraction: ( 1 / 49 ) * 49 is 0.9999999999999999 in doubles
+        Sample small = problem("1", "49");
+        SeqCodec.Source smallSrc = codec.source(small, 128);
+        assertThat(codec.plausibleChoice(List.of(hypothesis(small, smallSrc, "( 1.0 - 49.0 )", -0.1),
+                hypothesis(small, smallSrc, "( ( 1.0 / 49.0 ) * 49.0 )", -0.2)), smallSrc)).isEqualTo(1);
         // a zero answer is non-negative and whole
         Sample same = problem("30", "30");
         SeqCodec.Source sameSrc = codec.source(same, 128);
