@@ -3,6 +3,7 @@ package io.github.goldkd.student.seq;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.metric.ArithmeticExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,12 @@ final class MathCodec extends VocabularyCodec {
     /** Occurrences in the training targets for a number outside the problem to become a constant. */
     static final int MIN_CONSTANT_COUNT = 5;
     static final String[] OPERATORS = {"+", "-", "*", "/"};
+    /**
+     * How far from 0 or an integer a value may be and count as non-negative or integral: float rounding, as in
+     * {@code ( ( 1 / 49 ) * 49 )} = 0.9999999999999999, not a real fraction, which a word problem's numbers keep
+     * far above it.
+     */
+    static final double PLAUSIBLE_TOLERANCE = 1e-9;
     private static final String PAD = "<pad>";
     private static final String UNK = "<unk>";
     private static final String NUM = "<num>";
@@ -244,6 +252,36 @@ final class MathCodec extends VocabularyCodec {
             // an unfinished or empty output (the constraint keeps this to a cut-off at the length limit)
             return "";
         }
+    }
+
+    /**
+     * The first finished hypothesis whose expression evaluates (by gold-core's {@link ArithmeticExpression}, as
+     * execution accuracy does) to a finite value >= 0 that is integral when every number of the problem is an
+     * integer; 0 when none does. "Problem" means its numbers as slots: the first {@link #MAX_SLOTS}.
+     */
+    @Override
+    public int plausibleChoice(List<BeamSearch.Hypothesis> hypotheses, Source source) {
+        boolean integerProblem = true;
+        for (double v : source.numbers()) {
+            integerProblem &= isIntegral(v);
+        }
+        for (int i = 0; i < hypotheses.size(); i++) {
+            BeamSearch.Hypothesis h = hypotheses.get(i);
+            if (!h.finished()) {
+                continue;
+            }
+            OptionalDouble value = ArithmeticExpression.evaluate(render(h.tokens(), source));
+            if (value.isPresent() && value.getAsDouble() >= -PLAUSIBLE_TOLERANCE
+                    && (!integerProblem || isIntegral(value.getAsDouble()))) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** Within {@link #PLAUSIBLE_TOLERANCE}: absolute up to 1, relative beyond (products of large numbers). */
+    private static boolean isIntegral(double v) {
+        return Math.abs(v - Math.rint(v)) <= PLAUSIBLE_TOLERANCE * Math.max(1, Math.abs(v));
     }
 
     @Override

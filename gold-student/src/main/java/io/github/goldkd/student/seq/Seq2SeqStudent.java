@@ -80,7 +80,8 @@ import java.util.zip.ZipOutputStream;
  * so the mask marks the real ones), each row {@code V} wide plus, for text, one copy column per source token of
  * that sample (padding columns are cut, so the width does not depend on the batch). A sample without a target is
  * scored on a one-position target (the first step) and carries no targets. Predictions: greedy or beam search
- * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation;
+ * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation (math: optionally the
+ * beam's first plausible hypothesis rather than its best, {@link Seq2SeqConfig#plausibleAnswers()});
  * the encoder runs once per chunk of 64 samples, then the decoder once per step for the live hypotheses of all
  * the chunk's samples together (the prefix re-read whole each step; no key-value cache).
  *
@@ -615,14 +616,32 @@ public final class Seq2SeqStudent implements Student {
 
     @Override
     public List<String> predict(List<Sample> samples) {
-        return predict(samples, config.beamWidth());
+        return predict(samples, config.beamWidth(), config.plausibleAnswers());
     }
 
-    /** Predictions with another beam width than the configured one (1 = greedy). */
+    /**
+     * Predictions with another beam width than the configured one (1 = greedy), the configured
+     * {@link Seq2SeqConfig#plausibleAnswers()} kept.
+     */
     public List<String> predict(List<Sample> samples, int beamWidth) {
+        return predict(samples, beamWidth, config.plausibleAnswers());
+    }
+
+    /**
+     * Predictions with another beam width and {@link Seq2SeqConfig#plausibleAnswers() plausible-answer choice}
+     * than the configured ones, so that one trained student can be measured both ways.
+     *
+     * @param beamWidth        in [1, 64], 1 = greedy
+     * @param plausibleAnswers answer with the beam's first plausible hypothesis instead of its best; math only
+     * @throws IllegalArgumentException if {@code plausibleAnswers} is asked of a text student
+     */
+    public List<String> predict(List<Sample> samples, int beamWidth, boolean plausibleAnswers) {
         Objects.requireNonNull(samples, "samples");
         if (beamWidth < 1 || beamWidth > 64) {
             throw new IllegalArgumentException("beamWidth must be in [1, 64], was " + beamWidth);
+        }
+        if (plausibleAnswers && task.kind() != TaskKind.MATH_WORD_PROBLEM) {
+            throw plausibleAnswersRefused(task);
         }
         if (sd == null) {
             return new ArrayList<>(java.util.Collections.nCopies(samples.size(), "")); // nothing learnt: no output
@@ -637,9 +656,15 @@ public final class Seq2SeqStudent implements Student {
                 items.add(new Encoded(source(s), null));
             }
             INDArray memory = sd.output(placeholders(items), Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
-            out.addAll(decodeTogether(search, items, memory));
+            out.addAll(decodeTogether(search, items, memory, plausibleAnswers));
         }
         return out;
+    }
+
+    private static IllegalArgumentException plausibleAnswersRefused(Task task) {
+        return new IllegalArgumentException("plausibleAnswers is for MATH_WORD_PROBLEM tasks (a plausible answer "
+                + "is a non-negative number), task '" + task.name() + "' is " + task.kind()
+                + ": set plausibleAnswers false");
     }
 
     /**
@@ -648,14 +673,20 @@ public final class Seq2SeqStudent implements Student {
      * drops out). Each call costs SameDiff some 20 ms whatever its size, so this is one call per step instead of
      * one per step and source. All prefixes of a step have the same length (the searches started together), so
      * only the sources are padded, to the longest live one, and masked through the source bias as in training.
+     * Each source's answer is its best hypothesis or, with {@code plausibleAnswers}, the one
+     * {@link SeqCodec#plausibleChoice} picks among its top {@code beamWidth}.
      */
-    private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory) {
+    private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory,
+                                        boolean plausibleAnswers) {
         int b = items.size();
         int padded = (int) (memory.size(0) / b);
         float[] mem = memory.castTo(DataType.FLOAT).dup('c').data().asFloat();
         BeamSearch.Run[] runs = new BeamSearch.Run[b];
+        // Choosing among the beam needs all of it finished; the best hypothesis is the same either way (a search
+        // asked for more hypotheses only runs longer, and what it finds later cannot beat its best).
+        int k = plausibleAnswers ? search.beamWidth() : 1;
         for (int i = 0; i < b; i++) {
-            runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), 1);
+            runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), k);
         }
         while (true) {
             List<Integer> rowSource = new ArrayList<>();
@@ -681,7 +712,15 @@ public final class Seq2SeqStudent implements Student {
         }
         List<String> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            out.add(codec.render(runs[i].best().tokens(), items.get(i).source()));
+            SeqCodec.Source source = items.get(i).source();
+            BeamSearch.Hypothesis answer = runs[i].best();
+            if (plausibleAnswers) {
+                List<BeamSearch.Hypothesis> top = runs[i].top();
+                if (!top.isEmpty()) {
+                    answer = top.get(codec.plausibleChoice(top, source));
+                }
+            }
+            out.add(codec.render(answer.tokens(), source));
         }
         return out;
     }
@@ -883,6 +922,11 @@ public final class Seq2SeqStudent implements Student {
                 configJson = configJson.deepCopy();
                 configJson.addProperty("encoder", Seq2SeqConfig.Encoder.FROM_SCRATCH.name());
             }
+            if (!configJson.has("plausibleAnswers")) {
+                // written before the option, when every prediction was the beam's best hypothesis
+                configJson = configJson.deepCopy();
+                configJson.addProperty("plausibleAnswers", false);
+            }
             // Gson builds the record through its canonical constructor, which validates
             Seq2SeqConfig config = new Gson().fromJson(configJson, Seq2SeqConfig.class);
             JsonObject l = meta.getAsJsonObject("loss");
@@ -977,6 +1021,9 @@ public final class Seq2SeqStudent implements Student {
                 throw new IllegalArgumentException("encoder FROZEN_BGE is for MATH_WORD_PROBLEM tasks (its slots "
                         + "follow bge's word pieces; copying from them is not built), task '" + task.name()
                         + "' is " + task.kind() + ": use encoder FROM_SCRATCH");
+            }
+            if (c.plausibleAnswers() && task.kind() != TaskKind.MATH_WORD_PROBLEM) {
+                throw plausibleAnswersRefused(task);
             }
             return new Seq2SeqStudent(task, options, c, codec);
         }

@@ -50,6 +50,15 @@ interface SeqCodec {
     JsonObject toJson();
 
     /**
+     * Which of a source's decoded hypotheses (best first, as {@link BeamSearch.Run#top()} gives them) to answer
+     * with when {@link Seq2SeqConfig#plausibleAnswers()} is on: the first plausible one, 0 when none is or the
+     * codec has no notion of a plausible answer (this default).
+     */
+    default int plausibleChoice(List<BeamSearch.Hypothesis> hypotheses, Source source) {
+        return 0;
+    }
+
+    /**
      * One encoded source: vocabulary ids, the tokens as written, codec data (a math problem's numbers) and, for a
      * student on frozen bge states, those states (one per id; {@code ids} are then the slot tags of
      * {@link BgeMathSources}), else {@code null}.

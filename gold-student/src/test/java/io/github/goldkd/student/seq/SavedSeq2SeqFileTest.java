@@ -26,6 +26,8 @@ class SavedSeq2SeqFileTest {
     @Test
     void aTextStudentSavedBeforeCopiedInputsLoadsWithTheSameLogitsAndKeepsTraining() throws Exception {
         Seq2SeqStudent old = Seq2SeqStudent.load(resource("seq2seq-text.zip"));
+        // saved before the plausibleAnswers setting too: read as off
+        assertThat(old.config().plausibleAnswers()).isFalse();
         Dataset probe = SeqToyData.text(2, 2);
         List<Logits> z = old.logits(probe.samples());
         List<List<float[]>> recorded = new ArrayList<>();

@@ -122,6 +122,34 @@ class Seq2SeqStudentTest {
         }
     }
 
+    @Test
+    void plausibleAnswersPassOverNegativeAnswersForTheBeamsNextPlausibleOne() {
+        // a third of the toy problems subtract, half of those a larger number: negative answers the student
+        // learnt to write, which the choice passes over whenever the beam holds a plausible hypothesis
+        List<Sample> samples = MATH_TEST.samples();
+        List<String> best = math.predict(samples, 3, false);
+        List<String> chosen = math.predict(samples, 3, true);
+        int changed = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            if (!chosen.get(i).equals(best.get(i))) {
+                changed++;
+                assertThat(plausible(chosen.get(i))).as(chosen.get(i)).isTrue();
+                assertThat(plausible(best.get(i))).as(best.get(i)).isFalse();
+            }
+        }
+        long negativeBest = best.stream().filter(p -> !plausible(p)).count();
+        assertThat(changed).as("changed predictions").isPositive().isLessThanOrEqualTo((int) negativeBest);
+        // the plain predictions are what decoding without the choice gives; one hypothesis leaves no choice
+        assertThat(best).isEqualTo(math.predict(samples, 3));
+        assertThat(math.predict(samples, 1, true)).isEqualTo(math.predict(samples, 1, false));
+    }
+
+    /** Every number of the toy problems is whole: a plausible answer is a whole number >= 0. */
+    static boolean plausible(String expression) {
+        java.util.OptionalDouble v = ArithmeticExpression.evaluate(expression);
+        return v.isPresent() && v.getAsDouble() >= 0 && v.getAsDouble() == Math.rint(v.getAsDouble());
+    }
+
     // ---- batched decoding -----------------------------------------------------------------------------
 
     @Test
