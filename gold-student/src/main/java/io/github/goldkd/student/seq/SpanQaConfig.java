@@ -43,25 +43,10 @@ package io.github.goldkd.student.seq;
  * @param weightDecay      decoupled weight decay per step, scaled by the learning rate (DL4J's
  *                         {@code WeightDecay(coeff, applyLR = true)}), on every trainable variable; 0 = none
  *                         (and what older files load with)
- * @param decoding         how the answer span is picked ({@link SpanDecoding}); files written before this setting
- *                         existed load with {@link SpanDecoding#BEST_SCORE}, as they predicted
  */
 public record SpanQaConfig(int modelDim, int heads, double learningRate, int batchSize, int maxAnswerTokens,
                            boolean exactMatch, int threads, int windowTokens, int windowOverlap,
-                           int cacheMegabytes, boolean answerTypes, double weightDecay, SpanDecoding decoding) {
-
-    /** How {@link SpanQaStudent#predict} picks the answer span from the start and end logits. */
-    public enum SpanDecoding {
-        /** The span with the largest start + end logit: the model's most probable span. */
-        BEST_SCORE,
-        /**
-         * The span with the largest expected token F1 against the model's span distribution (minimum Bayes risk
-         * over the {@value SpanQaStudent#EXPECTED_F1_CANDIDATES} best-scoring spans, their probabilities the softmax
-         * of their scores): where the model hesitates between overlapping spans it answers what they share, which
-         * is what F1 rewards.
-         */
-        EXPECTED_F1
-    }
+                           int cacheMegabytes, boolean answerTypes, double weightDecay) {
 
     public SpanQaConfig {
         if (modelDim < 4 || modelDim > 4096) {
@@ -97,10 +82,6 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
         if (!(weightDecay >= 0 && weightDecay < 1)) {
             throw new IllegalArgumentException("weightDecay must be in [0, 1), was " + weightDecay);
         }
-        if (decoding == null) {
-            throw new IllegalArgumentException("decoding must be one of " + java.util.Arrays.toString(
-                    SpanDecoding.values()) + ", was null");
-        }
     }
 
     /**
@@ -110,52 +91,52 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
      */
     public static SpanQaConfig defaults() {
         return new SpanQaConfig(128, 4, 2e-3, 16, 30, true, 1, BgeTokenStates.MAX_TOKENS,
-                BgeTokenStates.DEFAULT_OVERLAP, 256, true, 1e-4, SpanDecoding.BEST_SCORE);
+                BgeTokenStates.DEFAULT_OVERLAP, 256, true, 1e-4);
     }
 
     public SpanQaConfig withModelDim(int d, int h) {
         return new SpanQaConfig(d, h, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withLearningRate(double lr) {
         return new SpanQaConfig(modelDim, heads, lr, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withBatchSize(int b) {
         return new SpanQaConfig(modelDim, heads, learningRate, b, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withExactMatch(boolean on) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, on, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withThreads(int n) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, n, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withWindows(int tokens, int overlap) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, tokens,
-                overlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                overlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withMaxAnswerTokens(int n) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, n, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay, decoding);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
     }
 
     public SpanQaConfig withAnswerTypes(boolean on) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
-                windowTokens, windowOverlap, cacheMegabytes, on, weightDecay, decoding);
+                windowTokens, windowOverlap, cacheMegabytes, on, weightDecay);
     }
 
     public SpanQaConfig withWeightDecay(double decay) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
-                windowTokens, windowOverlap, cacheMegabytes, answerTypes, decay, decoding);
+                windowTokens, windowOverlap, cacheMegabytes, answerTypes, decay);
     }
 
     /** Channels per token of the network's input: 390, plus {@link AnswerTypeFeatures#COUNT} with answer types. */
@@ -166,10 +147,5 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
     /** The question's cap for a window size: a quarter of it (128 of 512, BERT's SQuAD recipe uses 64). */
     static int maxQuestionTokens(int windowTokens) {
         return windowTokens / 4;
-    }
-
-    public SpanQaConfig withDecoding(SpanDecoding d) {
-        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
-                windowTokens, windowOverlap, cacheMegabytes, answerTypes, weightDecay, d);
     }
 }

@@ -64,10 +64,9 @@ import java.util.SplittableRandom;
  * twice. {@link #fit} continues from the current weights (and Adam state); it is deterministic for a seed
  * (weights from a seeded {@link SplittableRandom}, no dropout, a seeded shuffle).
  *
- * <p><b>Prediction.</b> A span (start &le; end, at most {@code maxAnswerTokens} tokens) chosen by
- * {@link SpanQaConfig#decoding()} — the one with the largest start + end logit, or the one with the largest
- * expected F1 — as the original substring of the context (from the first token's first character to the last
- * token's last).
+ * <p><b>Prediction.</b> The span (start &le; end, at most {@code maxAnswerTokens} tokens) with the largest
+ * start + end logit, as the original substring of the context (from the first token's first character to the
+ * last token's last).
  *
  * <p>SameDiff's "Added differentiated op" lines are kept off standard output ({@link QuietStdout}). Not
  * thread-safe: one thread trains or scores a student at a time.
@@ -492,80 +491,15 @@ public final class SpanQaStudent implements Student {
 
     @Override
     public List<String> predict(List<Sample> samples) {
-        return predict(samples, config.decoding());
-    }
-
-    /** The answers of {@code samples} picked by {@code decoding} instead of the configured one. */
-    public List<String> predict(List<Sample> samples, SpanQaConfig.SpanDecoding decoding) {
-        Objects.requireNonNull(decoding, "decoding");
         List<String> out = new ArrayList<>(samples.size());
         eachLogits(encode(samples), (e, l) -> {
-            int[] span = decoding == SpanQaConfig.SpanDecoding.BEST_SCORE ? bestSpan(l, config.maxAnswerTokens())
-                    : expectedF1Span(l, config.maxAnswerTokens(), EXPECTED_F1_CANDIDATES);
+            int[] span = bestSpan(l, config.maxAnswerTokens());
             BgeTokenStates.Encoded enc = e.enc();
             int s = enc.textStart() + span[0];
             int t = enc.textStart() + span[1];
             out.add(e.context().substring(enc.charStart()[s], enc.charEnd()[t]));
         });
         return out;
-    }
-
-    /** Spans weighed by {@link SpanQaConfig.SpanDecoding#EXPECTED_F1}: the best-scoring ones, by start + end logit. */
-    static final int EXPECTED_F1_CANDIDATES = 20;
-
-    /**
-     * Among the {@code candidates} spans of largest start + end logit (start &le; end &lt; start + maxLength), the
-     * one maximising the expected token F1 sum_j p_j F1(span, span_j) over those candidates, p the softmax of their
-     * scores; ties to the better-scoring span.
-     */
-    static int[] expectedF1Span(Logits l, int maxLength, int candidates) {
-        int n = l.width();
-        // the top candidates by score: a min-heap on the score keeps the best ones seen
-        java.util.PriorityQueue<double[]> heap = new java.util.PriorityQueue<>(
-                java.util.Comparator.comparingDouble((double[] c) -> c[0]));
-        for (int s = 0; s < n; s++) {
-            double zs = l.get(0, s);
-            for (int e = s; e < Math.min(n, s + maxLength); e++) {
-                double v = zs + l.get(1, e);
-                if (heap.size() < candidates) {
-                    heap.add(new double[] {v, s, e});
-                } else if (v > heap.peek()[0]) {
-                    heap.poll();
-                    heap.add(new double[] {v, s, e});
-                }
-            }
-        }
-        List<double[]> spans = new ArrayList<>(heap);
-        spans.sort((a, b) -> Double.compare(b[0], a[0]));
-        double max = spans.get(0)[0];
-        double[] p = new double[spans.size()];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(spans.get(i)[0] - max);
-            sum += p[i];
-        }
-        int best = 0;
-        double bestGain = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < p.length; i++) {
-            double gain = 0;
-            for (int j = 0; j < p.length; j++) {
-                gain += p[j] / sum * tokenF1(spans.get(i), spans.get(j));
-            }
-            if (gain > bestGain + 1e-12) {
-                bestGain = gain;
-                best = i;
-            }
-        }
-        return new int[] {(int) spans.get(best)[1], (int) spans.get(best)[2]};
-    }
-
-    /** Token F1 of two spans {score, start, end}: shared tokens over the mean of their lengths. */
-    private static double tokenF1(double[] a, double[] b) {
-        double shared = Math.min(a[2], b[2]) - Math.max(a[1], b[1]) + 1;
-        if (shared <= 0) {
-            return 0;
-        }
-        return 2 * shared / ((a[2] - a[1] + 1) + (b[2] - b[1] + 1));
     }
 
     /** The [start, end] with start &le; end &lt; start + maxLength maximising start + end logit; ties to the first. */
@@ -633,29 +567,9 @@ public final class SpanQaStudent implements Student {
         @Override
         public SpanQaStudent load(io.github.goldkd.student.StudentFile file) {
             StudentArchive.Contents c = StudentArchive.read(file, KIND);
-            return new Factory(savedConfig(c.meta())).load(file.path());
+            SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
+            return new Factory(saved == null ? SpanQaConfig.defaults() : saved).load(file.path());
         }
-    }
-
-    /**
-     * The configuration a student file was saved with, validated. A file written before answerTypes / weightDecay
-     * existed lacks them: false / 0 (its graph reads the 390 channels it was built with); one written before
-     * decoding picked the best-scoring span.
-     */
-    static SpanQaConfig savedConfig(JsonObject meta) {
-        if (!meta.has("config") || !meta.get("config").isJsonObject()) {
-            throw new StudentException("a span-qa student file needs a config object in student.json");
-        }
-        JsonObject json = meta.getAsJsonObject("config").deepCopy();
-        if (!json.has("decoding")) {
-            json.addProperty("decoding", SpanQaConfig.SpanDecoding.BEST_SCORE.name());
-        }
-        SpanQaConfig saved = new Gson().fromJson(json, SpanQaConfig.class);
-        // whether or not Gson ran the canonical constructor, validate
-        return new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
-                saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
-                saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay(),
-                saved.decoding());
     }
 
     /**
@@ -706,7 +620,13 @@ public final class SpanQaStudent implements Student {
             try {
                 Task task = TaskJson.fromJson(c.meta().getAsJsonObject("task"));
                 checkTask(task);
-                SpanQaConfig saved = savedConfig(c.meta());
+                SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
+                // Gson bypasses the canonical constructor: re-validate
+                // (a file written before answerTypes / weightDecay existed lacks them: false / 0, its graph reads
+                // the 390 channels it was built with)
+                saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
+                        saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
+                        saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay());
                 if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
                     log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
                                     + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),

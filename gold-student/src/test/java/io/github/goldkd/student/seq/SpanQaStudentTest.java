@@ -155,14 +155,13 @@ class SpanQaStudentTest {
     }
 
     /**
-     * A student file written before answerTypes, weightDecay and decoding existed (its student.json has none;
-     * simulated by removing them from a file saved with both off) loads with both off and the best-scoring span,
-     * reads the 390 channels its graph was built with, and gives the same logits.
+     * A student file written before answerTypes and weightDecay existed (its student.json has neither; simulated by
+     * removing them from a file saved with both off) loads with both off, reads the 390 channels its graph was
+     * built with, and gives the same logits.
      */
     @Test
     void aFileWithoutTheAnswerTypeSettingsLoadsWithThemOffAndTheSameLogits(@TempDir Path dir) throws Exception {
-        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0)
-                .withDecoding(SpanQaConfig.SpanDecoding.EXPECTED_F1);
+        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0);
         try (SpanQaStudent.Factory oldFactory = SpanQaStudent.factory(old)) {
             SpanQaStudent s = oldFactory.create(ToyQa.TASK, TrainingOptions.defaults(2));
             s.fit(DATA, 1, 1);
@@ -182,7 +181,6 @@ class SpanQaStudentTest {
                         assertThat(config.has("answerTypes")).isTrue();
                         config.remove("answerTypes");
                         config.remove("weightDecay");
-                        config.remove("decoding");
                         bytes = meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
@@ -193,7 +191,6 @@ class SpanQaStudentTest {
             SpanQaStudent back = factory.load(file);
             assertThat(back.config().answerTypes()).isFalse();
             assertThat(back.config().weightDecay()).isZero();
-            assertThat(back.config().decoding()).isEqualTo(SpanQaConfig.SpanDecoding.BEST_SCORE);
             assertThat(back.config().features()).isEqualTo(SpanQaStudent.BASE_FEATURES);
             assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
             assertSameLogits(s.logits(DATA.samples()),
@@ -304,7 +301,6 @@ class SpanQaStudentTest {
         assertThatThrownBy(() -> TINY.withWindows(512, 400)).hasMessageContaining("windowOverlap");
         assertThatThrownBy(() -> TINY.withWeightDecay(-1e-3)).hasMessageContaining("weightDecay");
         assertThatThrownBy(() -> TINY.withMaxAnswerTokens(0)).hasMessageContaining("maxAnswerTokens");
-        assertThatThrownBy(() -> TINY.withDecoding(null)).hasMessageContaining("decoding must be one of");
         assertThatThrownBy(() -> fresh(1).fit(DATA, -1, 1)).hasMessageContaining("epochs");
         assertThat(fresh(1).fit(Dataset.empty(), 3, 1).epochs()).isZero();
     }
@@ -314,25 +310,6 @@ class SpanQaStudentTest {
         Logits l = Logits.ofSequence(new float[][] {{0, 0, 5, 0, 0}, {1, 0, 0, 0, 4}}, null, null);
         assertThat(SpanQaStudent.bestSpan(l, 30)).containsExactly(2, 4);
         assertThat(SpanQaStudent.bestSpan(l, 2)).containsExactly(2, 2);
-    }
-
-    /**
-     * Spans (0,0), (0,3), (1,3) score 4.0, 3.8, 3.6 (probabilities about 0.40, 0.33, 0.27): the best-scoring span
-     * is one token, but (0,3) shares most tokens with the other two, so its expected F1 is higher (0.72 against
-     * 0.53).
-     */
-    @Test
-    void theExpectedF1SpanIsTheOneTheLikelySpansShare() {
-        Logits l = Logits.ofSequence(new float[][] {{2f, 1.8f, -10, -10, -10}, {2f, -10, -10, 1.8f, -10}}, null,
-                null);
-        assertThat(SpanQaStudent.bestSpan(l, 30)).containsExactly(0, 0);
-        assertThat(SpanQaStudent.expectedF1Span(l, 30, 20)).containsExactly(0, 3);
-        // one candidate: the best-scoring span; a length limit of 1 leaves only one-token spans
-        assertThat(SpanQaStudent.expectedF1Span(l, 30, 1)).containsExactly(0, 0);
-        assertThat(SpanQaStudent.expectedF1Span(l, 1, 20)).containsExactly(0, 0);
-        // a confident model: both decodings agree
-        Logits sure = Logits.ofSequence(new float[][] {{0, 0, 9, 0, 0}, {0, 0, 0, 9, 0}}, null, null);
-        assertThat(SpanQaStudent.expectedF1Span(sure, 30, 20)).containsExactly(2, 3);
     }
 
     /** An encoder for the wrong-kind load check. */
