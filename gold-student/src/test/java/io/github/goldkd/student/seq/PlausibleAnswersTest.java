@@ -101,9 +101,11 @@ class PlausibleAnswersTest {
     }
 
     @Test
-    void offByDefaultAndRefusedForText() {
-        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).plausibleAnswers()).isFalse();
+    void onByDefaultForMathWithABeamAndRefusedForText() {
+        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).plausibleAnswers()).isTrue();
+        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).beamWidth()).isEqualTo(4);
         assertThat(Seq2SeqConfig.defaults(TaskKind.TEXT_GENERATION).plausibleAnswers()).isFalse();
+        assertThat(Seq2SeqConfig.defaults(TaskKind.TEXT_GENERATION).beamWidth()).isEqualTo(1);
         Seq2SeqConfig on = Seq2SeqConfig.builder(TaskKind.MATH_WORD_PROBLEM).plausibleAnswers(true).build();
         assertThat(on.plausibleAnswers()).isTrue();
         assertThat(on.toBuilder().build()).isEqualTo(on);
