@@ -243,6 +243,13 @@ class PairStudentTest {
         assertThat(EncoderStudentConfig.defaults().toBuilder().hiddenSize(8).build().pairWide()).isFalse();
         EncoderStudentConfig off = EncoderStudentConfig.builder().pairWide(false).build();
         assertThat(off.toBuilder().build()).isEqualTo(off);
+        // the deep blocks' factor, each fixed on folds inside the pools: smaller beside the alignment features
+        assertThat(EncoderStudentConfig.defaults().deepScale()).isEqualTo(0.1);
+        assertThat(EncoderStudentConfig.builder().pairAlignment(false).build().deepScale()).isEqualTo(0.3);
+        assertThat(EncoderStudentConfig.defaults().toBuilder().pairAlignment(false).build().deepScale())
+                .isEqualTo(0.3);
+        EncoderStudentConfig pinned = EncoderStudentConfig.builder().deepScale(0.3).build();
+        assertThat(pinned.toBuilder().build()).isEqualTo(pinned);
     }
 
     @Test
