@@ -59,8 +59,10 @@ import io.github.goldkd.core.TaskKind;
  * @param minTokenCount      occurrences in the first training data for a source token (and a text target
  *                           token) to enter a vocabulary, >= 1 (default 2)
  * @param maxVocabulary      largest source vocabulary, >= 16 (default 8000)
- * @param beamWidth          beam width of {@link Seq2SeqStudent#predict}, 1 = greedy, in [1, 64] (default 4 for math,
- *                           where {@code plausibleAnswers} needs a beam to choose from; 1 for text)
+ * @param beamWidth          beam width of {@link Seq2SeqStudent#predict}, 1 = greedy, in [1, 64] (default 8 for math,
+ *                           where {@code plausibleAnswers} needs a beam to choose from: on SVAMP 8 was above 4 on
+ *                           both students measured both ways, +0.3 and +0.6 points, for 5-8 s more per 692
+ *                           problems; 1 for text)
  * @param lengthPenalty      length normalisation exponent alpha of {@link BeamSearch} (GNMT: log-probability /
  *                           ((5 + n) / 6)^alpha, n tokens with the end), in [0, 2] (default 1.0)
  * @param threads            ND4J (OpenMP) threads set when the student is created, 0 = leave as configured,
@@ -78,8 +80,8 @@ import io.github.goldkd.core.TaskKind;
  *                           picks the right operator with its operands swapped ({@code ( 28 - 30 )} for
  *                           {@code ( 30 - 28 )}) writes a negative answer, which this passes over for the beam's
  *                           next plausible hypothesis. Changes nothing with beam width 1 (one hypothesis).
- *                           Default true for math (on SVAMP, beam 4: +6.5 points of execution accuracy, beam 8:
- *                           +7.1 and +6.9 on two seeds; BENCHMARKS.md), false for text
+ *                           Default true for math (on SVAMP at beam 8: +5.6 to +9.7 points of execution accuracy over
+ *                           seven trained students, to 0.231-0.263; BENCHMARKS.md), false for text
  */
 public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayers, int decoderLayers,
                             int maxSourceTokens, int maxTargetTokens, int batchSize, double learningRate,
@@ -153,7 +155,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
             b.maxTargetTokens = 192;
             b.batchSize = 16;
         } else if (kind == TaskKind.MATH_WORD_PROBLEM) {
-            b.beamWidth = 4;
+            b.beamWidth = 8;
             b.plausibleAnswers = true;
         } else {
             throw new IllegalArgumentException("task kind must be MATH_WORD_PROBLEM or TEXT_GENERATION, was " + kind);

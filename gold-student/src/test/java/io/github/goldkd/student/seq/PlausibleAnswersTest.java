@@ -103,7 +103,7 @@ class PlausibleAnswersTest {
     @Test
     void onByDefaultForMathWithABeamAndRefusedForText() {
         assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).plausibleAnswers()).isTrue();
-        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).beamWidth()).isEqualTo(4);
+        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).beamWidth()).isEqualTo(8);
         assertThat(Seq2SeqConfig.defaults(TaskKind.TEXT_GENERATION).plausibleAnswers()).isFalse();
         assertThat(Seq2SeqConfig.defaults(TaskKind.TEXT_GENERATION).beamWidth()).isEqualTo(1);
         Seq2SeqConfig on = Seq2SeqConfig.builder(TaskKind.MATH_WORD_PROBLEM).plausibleAnswers(true).build();
