@@ -79,16 +79,13 @@ final class PairBenchmark {
         return m;
     }
 
-    /** bge-small's token alignment, loaded once per JVM for the overlap + alignment regression. */
-    private static TokenAlignment alignment;
-
-    /** The default encoder student's wide features of a pair: overlap, then token alignment. */
-    private static synchronized float[] wideFeatures(String first, String second) {
-        if (alignment == null) {
-            alignment = TokenAlignment.create();
-        }
+    /**
+     * The default encoder student's wide features of a pair: overlap, then token alignment (the JVM's shared
+     * alignment, whose token states the encoder students of the run read too).
+     */
+    private static float[] wideFeatures(String first, String second) {
         float[] overlap = LexicalOverlap.features(first, second);
-        float[] aligned = alignment.features(first, second);
+        float[] aligned = TokenAlignment.shared().features(first, second);
         float[] out = java.util.Arrays.copyOf(overlap, overlap.length + aligned.length);
         System.arraycopy(aligned, 0, out, overlap.length, aligned.length);
         return out;

@@ -342,16 +342,6 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         private final CachingEncoder encoder;
         private final EncoderStudentConfig config;
 
-        /** bge-small's token alignment, loaded for the first pair student that reads it and shared by the rest. */
-        private TokenAlignment alignment;
-
-        private synchronized TokenAlignment alignment() {
-            if (alignment == null) {
-                alignment = createAlignment();
-            }
-            return alignment;
-        }
-
         private Factory(CachingEncoder encoder, EncoderStudentConfig config) {
             this.encoder = encoder;
             this.config = Objects.requireNonNull(config, "config");
@@ -378,7 +368,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
          */
         @Override
         public EncoderStudent load(Path file) {
-            return restore(StudentFile.read(file), encoder, this::alignment);
+            return restore(StudentFile.read(file), encoder);
         }
 
         @Override
@@ -409,16 +399,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
                         + name + "', which Students.load cannot create (it creates '" + bgeName
                         + "'); load it with EncoderStudent.factory(encoder).load(path), given that encoder");
             }
-            return restore(file, bge(), Loader::alignment);
-        }
-
-        private static TokenAlignment alignment;
-
-        private static synchronized TokenAlignment alignment() {
-            if (alignment == null) {
-                alignment = createAlignment();
-            }
-            return alignment;
+            return restore(file, bge());
         }
 
         private static synchronized CachingEncoder bge() {
@@ -429,16 +410,16 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
         }
     }
 
-    private static TokenAlignment createAlignment() {
+    /** The JVM's shared token alignment ({@link TokenAlignment#shared()}), or an error naming the setting. */
+    private static TokenAlignment alignment() {
         if (!TokenAlignment.isAvailable()) {
             throw new StudentException("pairAlignment needs bge-small's token states, from the optional dependency "
                     + OnnxBgeEncoder.ARTIFACT + "; add it to your build or set pairAlignment(false)");
         }
-        return TokenAlignment.create();
+        return TokenAlignment.shared();
     }
 
-    private static EncoderStudent restore(StudentFile f, CachingEncoder encoder,
-                                          java.util.function.Supplier<TokenAlignment> alignment) {
+    private static EncoderStudent restore(StudentFile f, CachingEncoder encoder) {
         Path file = f.path();
         StudentArchive.Contents c = StudentArchive.read(f, KIND);
         return Networks.restore(file, () -> {
@@ -471,7 +452,7 @@ public final class EncoderStudent extends AbstractStudent<float[][]> {
             WidePath widePath = pair && saved.pairWide() && c.meta().has(WidePath.META)
                     ? WidePath.read(c.meta(), "student file " + file, featureCount(saved)) : null;
             return new EncoderStudent(task, new TrainingOptions(lf.loss(), BatchFilter.NONE, seed), saved,
-                    encoder, net, pair, widePath, pair && saved.pairAlignment() ? alignment.get() : null);
+                    encoder, net, pair, widePath, pair && saved.pairAlignment() ? alignment() : null);
         });
     }
 }

@@ -53,6 +53,21 @@ public final class TokenAlignment implements AutoCloseable {
         return new TokenAlignment(BgeTokenStates.create(1));
     }
 
+    private static TokenAlignment shared;
+
+    /**
+     * The JVM's one shared alignment, created on first use: the pair students and anything else aligning the same
+     * texts read each text's token states once. It lives as long as the JVM; do not close it.
+     *
+     * @throws io.github.goldkd.student.StudentException when the optional dependency is missing
+     */
+    public static synchronized TokenAlignment shared() {
+        if (shared == null) {
+            shared = create();
+        }
+        return shared;
+    }
+
     /** The {@link #COUNT} features of the pair (first, second); null texts read as empty. */
     public float[] features(String first, String second) {
         float[][] a = unitStates(first);
