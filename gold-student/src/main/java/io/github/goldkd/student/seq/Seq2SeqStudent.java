@@ -19,6 +19,7 @@ import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.student.GoldLossFunction;
 import io.github.goldkd.student.StudentArchive;
 import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -110,6 +111,9 @@ public final class Seq2SeqStudent implements Student {
     private final BgeTokenStates bge;
     private SameDiff sd;
     private List<String> parameters;
+    /** The graph's calls, with arrays reused from call to call ({@link RecyclingSession}: why). */
+    private RecyclingSession forward;
+    private CachedGradients gradientPass;
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
     /** Per parameter, two arrays of its shape that {@link #update} reuses every step (not saved). */
     private final Map<String, INDArray[]> scratch = new LinkedHashMap<>();
@@ -251,13 +255,18 @@ public final class Seq2SeqStudent implements Student {
      * the host path with {@link BatchFilter#NONE}; nothing is updated. For tests comparing the two.
      */
     Gradients gradients(List<Sample> samples, Loss loss, boolean inGraph) {
+        List<Encoded> items = encodeWithTargets(samples);
+        return inGraph ? inGraph(items, loss) : throughSurrogate(items, loss, BatchFilter.NONE);
+    }
+
+    private List<Encoded> encodeWithTargets(List<Sample> samples) {
         List<Encoded> items = new ArrayList<>();
         for (Sample s : samples) {
             SeqCodec.Source src = source(s);
             items.add(new Encoded(src, Objects.requireNonNull(codec.target(s, src, config.maxTargetTokens()),
                     "a sample without a writable target")));
         }
-        return inGraph ? inGraph(items, loss) : throughSurrogate(items, loss, BatchFilter.NONE);
+        return items;
     }
 
     /**
@@ -277,6 +286,32 @@ public final class Seq2SeqStudent implements Student {
      * rounding (the host computes the loss gradient in double).
      */
     private Gradients inGraph(List<Encoded> items, Loss loss) {
+        CachedGradients.Result result = gradientPass.run(lossPlaceholders(items, loss));
+        // the token loss is the mean over samples; the caller sums per-sample losses
+        double mean = result.outputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+        return new Gradients(result.gradients(), mean * items.size(), items.size());
+    }
+
+    /**
+     * The in-graph loss's gradients computed by SameDiff's own {@code calculateGradientsAndOutputs}, which
+     * allocates every array afresh: the reference {@link CachedGradients} is tested against.
+     */
+    Gradients referenceGradients(List<Sample> samples, Loss loss) {
+        List<Encoded> items = encodeWithTargets(samples);
+        OutAndGrad result = sd.calculateGradientsAndOutputs(
+                lossPlaceholders(items, loss), List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
+        double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+        return new Gradients(result.getGradients(), mean * items.size(), items.size());
+    }
+
+    /** Teacher-forced logits computed by SameDiff's own {@code output}: the reference {@link #logits} is tested against. */
+    List<Logits> referenceLogits(List<Sample> samples) {
+        List<Encoded> items = encodeWithTargets(samples);
+        return toLogits(sd.output(placeholders(items), Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS), items);
+    }
+
+    /** The placeholders of one step with the loss written in the graph (the surrogate's G zeros). */
+    private Map<String, INDArray> lossPlaceholders(List<Encoded> items, Loss loss) {
         Map<String, INDArray> ph = placeholders(items);
         int b = items.size();
         int t = (int) ph.get(Seq2SeqGraph.TGT_SHAPE).getLong(1);
@@ -314,10 +349,7 @@ public final class Seq2SeqStudent implements Student {
         ph.put(Seq2SeqGraph.CE_WEIGHT, Nd4j.create(ceWeight, new long[] {b, t}, DataType.FLOAT));
         ph.put(Seq2SeqGraph.BOUNDED_WEIGHT, Nd4j.create(boundedWeight, new long[] {b, t}, DataType.FLOAT));
         ph.put(Seq2SeqGraph.CE_CAP, Nd4j.create(caps, new long[] {b, t}, DataType.FLOAT));
-        OutAndGrad result = sd.calculateGradientsAndOutputs(ph, List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
-        // the token loss is the mean over samples; the caller sums per-sample losses
-        double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
-        return new Gradients(result.getGradients(), mean * b, b);
+        return ph;
     }
 
     /**
@@ -327,7 +359,7 @@ public final class Seq2SeqStudent implements Student {
      */
     private Gradients throughSurrogate(List<Encoded> items, Loss loss, BatchFilter filter) {
         Map<String, INDArray> ph = placeholders(items);
-        INDArray out = sd.output(ph, Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
+        INDArray out = output(ph, Seq2SeqGraph.LOGITS);
         List<Logits> logits = toLogits(out, items);
         int[] keep = filter.keep(logits);
         validateKeep(keep, items.size());
@@ -355,7 +387,7 @@ public final class Seq2SeqStudent implements Student {
         for (String weight : List.of(Seq2SeqGraph.CE_WEIGHT, Seq2SeqGraph.BOUNDED_WEIGHT, Seq2SeqGraph.CE_CAP)) {
             ph.put(weight, Nd4j.zeros(DataType.FLOAT, items.size(), t));
         }
-        return new Gradients(sd.calculateGradients(ph, parameters), lossSum, keep.length);
+        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
     }
 
     private static void validateKeep(int[] keep, int size) {
@@ -437,8 +469,15 @@ public final class Seq2SeqStudent implements Student {
             sd.createGradFunction();
             return null;
         });
+        forward = new RecyclingSession(sd, Operation.INFERENCE);
+        gradientPass = new CachedGradients(sd, List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
     }
 
+
+    /** One output of one forward call of the graph. */
+    private INDArray output(Map<String, INDArray> placeholders, String name) {
+        return forward.run(placeholders, List.of(name)).get(name);
+    }
 
     /** The decoder input id of an output id (BOS is V; a copy of source position j enters as its source word). */
     private int decoderId(int output, SeqCodec.Source source) {
@@ -608,7 +647,7 @@ public final class Seq2SeqStudent implements Student {
                 SeqCodec.Source src = source(s);
                 items.add(new Encoded(src, codec.target(s, src, config.maxTargetTokens())));
             }
-            INDArray out = sd.output(placeholders(items), Seq2SeqGraph.LOGITS).get(Seq2SeqGraph.LOGITS);
+            INDArray out = output(placeholders(items), Seq2SeqGraph.LOGITS);
             result.addAll(toLogits(out, items));
         }
         return result;
@@ -655,7 +694,7 @@ public final class Seq2SeqStudent implements Student {
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
                 items.add(new Encoded(source(s), null));
             }
-            INDArray memory = sd.output(placeholders(items), Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
+            INDArray memory = output(placeholders(items), Seq2SeqGraph.MEMORY);
             out.addAll(decodeTogether(search, items, memory, plausibleAnswers));
         }
         return out;
@@ -760,7 +799,7 @@ public final class Seq2SeqStudent implements Student {
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
         ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
         putDecoderInputs(ph, prefixes, i -> items.get(rowSource.get(i)).source(), t, s);
-        INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+        INDArray out = output(ph, Seq2SeqGraph.STEP_LOGITS);
         decoderCalls++;
         int w = (int) out.size(2);
         float[] last = out.get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all())
@@ -811,7 +850,7 @@ public final class Seq2SeqStudent implements Student {
                 items.add(new Encoded(source(s), null));
             }
             Map<String, INDArray> ph = placeholders(items);
-            INDArray memory = sd.output(ph, Seq2SeqGraph.MEMORY).get(Seq2SeqGraph.MEMORY);
+            INDArray memory = output(ph, Seq2SeqGraph.MEMORY);
             long padded = memory.size(0) / items.size();
             for (int b = 0; b < items.size(); b++) {
                 SeqCodec.Source src = items.get(b).source();
@@ -848,7 +887,7 @@ public final class Seq2SeqStudent implements Student {
             ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
             ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
             putDecoderInputs(ph, prefixes, i -> source, t, s);
-            INDArray out = sd.output(ph, Seq2SeqGraph.STEP_LOGITS).get(Seq2SeqGraph.STEP_LOGITS);
+            INDArray out = output(ph, Seq2SeqGraph.STEP_LOGITS);
             decoderCalls++;
             float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
             int w = (int) out.size(2);

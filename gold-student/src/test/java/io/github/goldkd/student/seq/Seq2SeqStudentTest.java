@@ -401,6 +401,42 @@ class Seq2SeqStudentTest {
     }
 
     @Test
+    void theRecyclingSessionGivesSameDiffsOwnGradientsAndLogitsBitForBit() {
+        // the students were trained, so the gradient session's cache holds arrays of earlier steps; batches of two
+        // shapes alternate so that arrays come back from the cache with stale contents from another batch
+        for (Seq2SeqStudent student : List.of(math, text)) {
+            Dataset pool = student == math ? MATH_TEST : TEXT_TEST;
+            for (int round = 0; round < 3; round++) {
+                List<Sample> batch = pool.samples().subList(round, round + (round % 2 == 0 ? 6 : 9));
+                Loss loss = round == 1 ? new CrossEntropyLoss() : SymmetricCrossEntropyLoss.defaults();
+                Seq2SeqStudent.Gradients cached = student.gradients(batch, loss, true);
+                Seq2SeqStudent.Gradients again = student.gradients(batch, loss, true);
+                Seq2SeqStudent.Gradients reference = student.referenceGradients(batch, loss);
+                String what = student.codec().name() + ", round " + round;
+                List<Logits> logits = student.logits(batch);
+                List<Logits> referenceLogits = student.referenceLogits(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    Logits z = logits.get(i);
+                    assertThat(z.positions()).isEqualTo(referenceLogits.get(i).positions());
+                    for (int t = 0; t < z.positions(); t++) {
+                        assertThat(z.row(t)).as(what + ": logits of " + i + " at " + t)
+                                .containsExactly(referenceLogits.get(i).row(t));
+                    }
+                }
+                assertThat(cached.lossSum()).as(what).isEqualTo(reference.lossSum()).isEqualTo(again.lossSum());
+                assertThat(cached.parameters().keySet()).as(what).isEqualTo(reference.parameters().keySet());
+                for (String p : reference.parameters().keySet()) {
+                    float[] want = reference.parameters().get(p).dup().data().asFloat();
+                    assertThat(cached.parameters().get(p).dup().data().asFloat()).as(what + ": " + p)
+                            .containsExactly(want);
+                    assertThat(again.parameters().get(p).dup().data().asFloat()).as(what + ": " + p + " again")
+                            .containsExactly(want);
+                }
+            }
+        }
+    }
+
+    @Test
     void invalidFilterIndicesAreReportedWithTheFilterAndBatch() {
         BatchFilter bad = new BatchFilter() {
             @Override
