@@ -727,6 +727,7 @@ public final class Seq2SeqStudent implements Student {
         for (int i = 0; i < b; i++) {
             runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), k);
         }
+        SourceRows sourceRows = null;
         while (true) {
             List<Integer> rowSource = new ArrayList<>();
             List<int[]> prefixes = new ArrayList<>();
@@ -739,7 +740,10 @@ public final class Seq2SeqStudent implements Student {
             if (prefixes.isEmpty()) {
                 break;
             }
-            float[][] rows = stepLogProbabilities(mem, padded, items, rowSource, prefixes);
+            if (sourceRows == null || !sourceRows.rowSource().equals(rowSource)) {
+                sourceRows = sourceRows(mem, padded, items, rowSource);
+            }
+            float[][] rows = stepLogProbabilities(sourceRows, items, prefixes);
             int r = 0;
             for (int i = 0; i < b; i++) {
                 int n = runs[i].pending().size();
@@ -765,16 +769,18 @@ public final class Seq2SeqStudent implements Student {
     }
 
     /**
-     * One decoder call for prefixes of equal length, row i continuing source {@code rowSource.get(i)} of the chunk
-     * whose memory is {@code mem} ([b * padded, d], row-major). Returns per row the log-softmax of the next
-     * position over the output vocabulary and, for a copy codec, that source's own positions.
+     * The source side of a decoder call whose row i continues source {@code rowSource.get(i)} of the chunk whose
+     * memory is {@code mem} ([b * padded, d], row-major): the memory rows,
+     * padded to the longest live source, the source bias that masks the padding, and the source shape. It stays
+     * the same from step to step while the same sources are searching with as many pending prefixes each, so it
+     * is built once for those steps (copying the memory rows was a seventh of a math decoder step).
      */
-    private float[][] stepLogProbabilities(float[] mem, int padded, List<Encoded> items, List<Integer> rowSource,
-                                           List<int[]> prefixes) {
-        int n = prefixes.size();
-        int t = prefixes.get(0).length + 1;
+    private record SourceRows(List<Integer> rowSource, int length, INDArray memory, INDArray bias, INDArray shape) {
+    }
+
+    private SourceRows sourceRows(float[] mem, int padded, List<Encoded> items, List<Integer> rowSource) {
+        int n = rowSource.size();
         int d = config.dModel();
-        int v = codec.outputVocabularySize();
         int s = 1;
         for (int src : rowSource) {
             s = Math.max(s, items.get(src).source().length());
@@ -794,10 +800,26 @@ public final class Seq2SeqStudent implements Student {
                 Arrays.fill(bias, i * s + len, (i + 1) * s, Seq2SeqGraph.MASKED);
             }
         }
+        return new SourceRows(List.copyOf(rowSource), s,
+                Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT),
+                Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT), shape(n, s));
+    }
+
+    /**
+     * One decoder call for prefixes of equal length, row i continuing the source of row i of {@code sources}.
+     * Returns per row the log-softmax of the next position over the output vocabulary and, for a copy codec, that
+     * source's own positions.
+     */
+    private float[][] stepLogProbabilities(SourceRows sources, List<Encoded> items, List<int[]> prefixes) {
+        List<Integer> rowSource = sources.rowSource();
+        int n = prefixes.size();
+        int t = prefixes.get(0).length + 1;
+        int v = codec.outputVocabularySize();
+        int s = sources.length();
         Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put(Seq2SeqGraph.MEMORY_IN, Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.SRC_SHAPE, shape(n, s));
+        ph.put(Seq2SeqGraph.MEMORY_IN, sources.memory());
+        ph.put(Seq2SeqGraph.SRC_BIAS, sources.bias());
+        ph.put(Seq2SeqGraph.SRC_SHAPE, sources.shape());
         putDecoderInputs(ph, prefixes, i -> items.get(rowSource.get(i)).source(), t, s);
         INDArray out = output(ph, Seq2SeqGraph.STEP_LOGITS);
         decoderCalls++;
