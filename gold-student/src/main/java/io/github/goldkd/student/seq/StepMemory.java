@@ -21,48 +21,54 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The memory of a SameDiff session that runs one training step after another: every array a step allocates is
- * handed out again in a later step (or later in the same step, once the session releases it).
+ * The memory of a SameDiff session that runs one call after another: every array a call allocates is handed out
+ * again in a later call (or later in the same call, once the session releases it).
  *
- * <p>Why not SameDiff's own {@code ArrayCacheMemoryMgr}: it only reuses what the session releases, and in a
- * gradient function the session never releases about a third of a step's arrays (measured on the seq2seq
- * student: 175 of 530 per step, 123 MB allocated per step). Their release waits on ops the step never runs,
- * such as the decoding graph's reads of the encoder output. They are dead once the step has returned its
- * outputs, which is exactly when this manager takes them back ({@link #beginStep}), except the outputs the
- * caller holds ({@link #handOver}).
+ * <p>Why not SameDiff's own {@code ArrayCacheMemoryMgr}: it only reuses what the session releases, and in the
+ * seq2seq student's gradient function the session never releases about a third of a step's arrays (175 of 530
+ * per step, measured): their release waits on ops the step never runs, such as the decoding graph's reads of the
+ * encoder output. They are dead once the call has returned its results, which is when this manager takes them
+ * back ({@link #beginStep}), except the results the caller holds ({@link #handOver}, {@link #keep}).
  *
- * <p>Buffers are pooled by data type and element count, so an array of another shape with as many elements gets
- * the buffer (a batch's [32, 4, 6, 32] attention scores and [32, 6, 4, 32] values). The pool is bounded:
- * past {@code maxPooledBytes} the oldest buffers are dropped to the garbage collector, so a run whose shapes
- * keep changing holds at most that much. A released buffer that another array still shares is never pooled.
- * Not thread-safe: one per session, and SameDiff keeps one session per thread.
+ * <p>Buffers are pooled by data type and capacity, a power of two at least the array's length, so an array of
+ * another shape of about the same size gets the buffer: a decoder step's arrays grow by one position per step and
+ * a training batch's with its longest sequence, and an exact-size pool missed every one of them (half of a long
+ * decoding went to allocating and zeroing fresh buffers). An array shorter than its buffer is a view on its
+ * first elements. The pool is bounded: past {@code maxPooledBytes} the oldest buffers are dropped to the garbage
+ * collector. A released buffer that another array still shares is never pooled. Not thread-safe: one per
+ * session, and SameDiff keeps one session per thread.
  */
 final class StepMemory extends AbstractMemoryMgr {
 
-    private record Key(DataType type, long length) {
+    private record Key(DataType type, long capacity) {
     }
 
-    /** A pooled array; identity, not equality, tells two apart. */
-    private static final class Entry {
+    /**
+     * A buffer of this manager and the last array made on it (handed out again as it is when the next request
+     * has its very shape). Identity, not equality, tells two apart.
+     */
+    private static final class Slot {
         final Key key;
-        final INDArray array;
+        final DataBuffer buffer;
+        INDArray array;
 
-        Entry(Key key, INDArray array) {
+        Slot(Key key, DataBuffer buffer, INDArray array) {
             this.key = key;
+            this.buffer = buffer;
             this.array = array;
         }
     }
 
-    /** How many pooled arrays of one size are searched for one of the very shape before another is reshaped. */
+    /** How many pooled buffers of one capacity are searched for an array of the very shape before one is rewrapped. */
     private static final int SHAPE_SEARCH = 8;
 
     private final long maxPooledBytes;
-    private final Map<Key, ArrayDeque<Entry>> free = new HashMap<>();
-    /** Every pooled entry, oldest first: the eviction order. */
-    private final LinkedHashSet<Entry> age = new LinkedHashSet<>();
-    /** Arrays allocated since the last {@link #beginStep} and not yet pooled. */
-    private final Set<INDArray> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Buffers of this step that went to the caller. */
+    private final Map<Key, ArrayDeque<Slot>> free = new HashMap<>();
+    /** Every pooled slot, oldest first: the eviction order. */
+    private final LinkedHashSet<Slot> age = new LinkedHashSet<>();
+    /** The slot of every array handed out since the last {@link #beginStep} and not yet pooled again. */
+    private final Map<INDArray, Slot> live = new IdentityHashMap<>();
+    /** Buffers of this call that went to the caller. */
     private final Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     private long pooledBytes;
     private long reused;
@@ -98,65 +104,78 @@ final class StepMemory extends AbstractMemoryMgr {
         for (long d : shape) {
             length *= d;
         }
-        INDArray out;
-        ArrayDeque<Entry> pool = length == 0 ? null : free.get(new Key(type, length));
-        Entry entry = pool == null ? null : sameShape(pool, shape, order);
-        if (entry == null && pool != null && !pool.isEmpty()) {
-            entry = pool.pollLast();
+        if (length == 0 || type == DataType.UTF8) {
+            return Nd4j.createUninitializedDetached(type, order, shape); // nothing to pool
         }
-        if (entry != null) {
-            age.remove(entry);
-            pooledBytes -= bytes(entry.key);
-            if (entry.array.ordering() == order && Arrays.equals(entry.array.shape(), shape)) {
+        Key key = new Key(type, capacity(length));
+        ArrayDeque<Slot> pool = free.get(key);
+        Slot slot = pool == null || pool.isEmpty() ? null : sameShape(pool, shape, order);
+        if (slot == null && pool != null && !pool.isEmpty()) {
+            slot = pool.pollLast();
+        }
+        INDArray out;
+        if (slot != null) {
+            age.remove(slot);
+            pooledBytes -= bytes(key);
+            if (slot.array.ordering() == order && Arrays.equals(slot.array.shape(), shape)) {
                 // the array itself, under a new id: the session tracks arrays by id (as SameDiff's own cache does)
-                out = entry.array;
+                out = slot.array;
                 ((BaseNDArray) out).assignNewId();
             } else {
-                out = Nd4j.create(entry.array.data(), shape, Nd4j.getStrides(shape, order), 0, order);
+                out = Nd4j.create(slot.buffer, shape, Nd4j.getStrides(shape, order), 0, order);
+                slot.array = out;
             }
             reused++;
         } else {
-            out = Nd4j.createUninitializedDetached(type, order, shape);
+            DataBuffer buffer = Nd4j.createUninitializedDetached(type, key.capacity()).data();
+            out = Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order);
+            slot = new Slot(key, buffer, out);
             allocated++;
         }
-        live.add(out);
+        live.put(out, slot);
         return out;
     }
 
-    /** Takes the most recently pooled array of this very shape among the last few, if there is one. */
-    private static Entry sameShape(ArrayDeque<Entry> pool, long[] shape, char order) {
-        Iterator<Entry> newest = pool.descendingIterator();
+    /** The smallest power of two at least {@code length}: at most twice the memory, and few distinct sizes. */
+    static long capacity(long length) {
+        return length <= 1 ? 1 : Long.highestOneBit(length - 1) << 1;
+    }
+
+    /** Takes the most recently pooled slot whose array has this very shape among the last few, if there is one. */
+    private static Slot sameShape(ArrayDeque<Slot> pool, long[] shape, char order) {
+        Iterator<Slot> newest = pool.descendingIterator();
         for (int i = 0; i < SHAPE_SEARCH && newest.hasNext(); i++) {
-            Entry e = newest.next();
-            if (e.array.ordering() == order && Arrays.equals(e.array.shape(), shape)) {
+            Slot s = newest.next();
+            if (s.array.ordering() == order && Arrays.equals(s.array.shape(), shape)) {
                 newest.remove();
-                return e;
+                return s;
             }
         }
         return null;
     }
 
-    /** The session says no later op of this step reads {@code array}. */
+    /** The session says no later op of this call reads {@code array}. */
     @Override
     public void release(INDArray array) {
-        if (live.remove(array)) {
-            pool(array);
+        Slot slot = live.remove(array);
+        if (slot != null) {
+            pool(slot);
         }
     }
 
     /**
-     * Starts a step: every array of the previous step that was not handed over is dead (the session keeps stale
-     * references to them, but reads a variable only after this step's op wrote it), so its buffer is pooled.
+     * Starts a call: every array of the previous call that was not handed over is dead (the session keeps stale
+     * references to them, but reads a variable only after this call's op wrote it), so its buffer is pooled.
      */
     void beginStep() {
         kept.clear();
-        for (INDArray a : live) {
-            pool(a);
+        for (Slot slot : live.values()) {
+            pool(slot);
         }
         live.clear();
     }
 
-    /** The step's results go to the caller: this manager never hands their buffers out again. */
+    /** The call's results go to the caller: this manager never hands their buffers out again. */
     void handOver(Collection<INDArray> outputs) {
         for (INDArray o : outputs) {
             keep(o);
@@ -164,56 +183,56 @@ final class StepMemory extends AbstractMemoryMgr {
     }
 
     /**
-     * {@code array} goes to the caller even if the session released it a moment ago: it leaves the pool and
-     * the step's arrays, and no array on its buffer is pooled again during this step.
+     * {@code array} goes to the caller even if the session released it a moment ago: its buffer leaves the pool
+     * and the call's arrays, and is not pooled again.
      */
     void keep(INDArray array) {
         if (array == null || array.data() == null) {
             return;
         }
-        DataBuffer buffer = array.data();
+        Slot own = live.remove(array);
+        DataBuffer buffer = own != null ? own.buffer : array.data();
         kept.add(buffer);
-        live.removeIf(a -> a.data() == buffer);
-        Iterator<Entry> pooled = age.iterator();
-        while (pooled.hasNext()) {
-            Entry e = pooled.next();
-            if (e.array.data() == buffer) {
-                pooled.remove();
-                free.get(e.key).remove(e);
-                pooledBytes -= bytes(e.key);
+        if (own == null) {
+            // released already (pooled), or an array of the session's own on a buffer of ours
+            live.values().removeIf(s -> s.buffer == buffer);
+            Iterator<Slot> pooled = age.iterator();
+            while (pooled.hasNext()) {
+                Slot s = pooled.next();
+                if (s.buffer == buffer || s.array == array) {
+                    pooled.remove();
+                    free.get(s.key).remove(s);
+                    pooledBytes -= bytes(s.key);
+                }
             }
         }
     }
 
-    private void pool(INDArray array) {
-        DataBuffer buffer = array.data();
-        if (buffer == null || kept.contains(buffer) || array.isEmpty() || array.isView()
-                || array.dataType() == DataType.UTF8 || Nd4j.getExecutioner().useCount(buffer) > 1) {
-            return; // nothing to reuse, or another array still reads it: the garbage collector frees it
+    private void pool(Slot slot) {
+        if (kept.contains(slot.buffer) || Nd4j.getExecutioner().useCount(slot.buffer) > 1) {
+            return; // the caller's, or another array still reads it: the garbage collector frees it
         }
-        Key key = new Key(array.dataType(), buffer.length());
-        long size = bytes(key);
+        long size = bytes(slot.key);
         if (size > maxPooledBytes) {
             return;
         }
-        Iterator<Entry> oldest = age.iterator();
+        Iterator<Slot> oldest = age.iterator();
         while (pooledBytes + size > maxPooledBytes && oldest.hasNext()) {
-            Entry e = oldest.next();
+            Slot s = oldest.next();
             oldest.remove();
-            free.get(e.key).remove(e);
-            pooledBytes -= bytes(e.key);
+            free.get(s.key).remove(s);
+            pooledBytes -= bytes(s.key);
         }
-        Entry entry = new Entry(key, array);
-        free.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(entry);
-        age.add(entry);
+        free.computeIfAbsent(slot.key, k -> new ArrayDeque<>()).addLast(slot);
+        age.add(slot);
         pooledBytes += size;
     }
 
     private static long bytes(Key key) {
-        return key.length() * key.type().width();
+        return key.capacity() * key.type().width();
     }
 
-    /** Arrays handed out from the pool, and newly allocated, since this manager was created. */
+    /** Arrays handed out on a pooled buffer, and on a new one, since this manager was created. */
     long reused() {
         return reused;
     }

@@ -55,15 +55,32 @@ class StepMemoryTest {
     }
 
     @Test
+    void aGrowingArrayGetsTheBufferOfItsPowerOfTwo() {
+        StepMemory m = new StepMemory(1 << 20);
+        INDArray five = m.allocate(false, DataType.FLOAT, 1, 5);
+        m.release(five);
+        INDArray seven = m.allocate(false, DataType.FLOAT, 7, 1);
+        assertThat(seven.shape()).containsExactly(7, 1);
+        assertThat(seven.data().address()).isEqualTo(five.data().address());
+        seven.assign(3);
+        assertThat(seven.sumNumber().doubleValue()).isEqualTo(21.0);
+        m.release(seven);
+        assertThat(m.allocate(false, DataType.FLOAT, 9).data().address()).isNotEqualTo(five.data().address());
+        assertThat(StepMemory.capacity(1)).isEqualTo(1);
+        assertThat(StepMemory.capacity(8)).isEqualTo(8);
+        assertThat(StepMemory.capacity(9)).isEqualTo(16);
+    }
+
+    @Test
     void thePoolIsBoundedOldestFirst() {
-        StepMemory m = new StepMemory(24);
+        StepMemory m = new StepMemory(32);
         INDArray first = m.allocate(false, DataType.FLOAT, 6);
         INDArray second = m.allocate(false, DataType.FLOAT, 6);
-        INDArray tooBig = m.allocate(false, DataType.FLOAT, 7);
+        INDArray tooBig = m.allocate(false, DataType.FLOAT, 9);
         m.release(first);
         m.release(second);
         m.release(tooBig);
-        assertThat(m.pooledBytes()).isEqualTo(24);
+        assertThat(m.pooledBytes()).isEqualTo(32);
         assertThat(m.allocate(false, DataType.FLOAT, 6)).isSameAs(second);
         assertThat(m.allocate(false, DataType.FLOAT, 6)).isNotSameAs(first);
         assertThatThrownBy(() -> new StepMemory(-1)).hasMessageContaining("maxPooledBytes");
