@@ -379,6 +379,13 @@ public final class SequenceSpeedBenchmark {
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + s.childXmx()));
+        // the parent's off-heap limits, when given, hold for the child too (JavaCPP's defaults follow -Xmx)
+        for (String limit : List.of("org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
+            String value = System.getProperty(limit);
+            if (value != null) {
+                cmd.add("-D" + limit + "=" + value);
+            }
+        }
         if (s.jfr() != null) {
             Files.createDirectories(s.jfr());
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs a SameDiff graph call after call with an execution session whose arrays are reused between calls
@@ -33,13 +34,18 @@ import java.util.Set;
  * {@link InferenceSession} with two methods overridden (below), so the results are the same bits (tested against
  * SameDiff's calls).
  *
- * <p>The returned arrays belong to the caller. One session per thread, as SameDiff keeps.
+ * <p>The returned arrays belong to the caller.
  */
 final class RecyclingSession {
 
     private final SameDiff graph;
     private final Operation phase;
-    private final ThreadLocal<Session> session;
+    /**
+     * One session per thread, keyed by thread id as SameDiff keeps its own: a map rather than a ThreadLocal so
+     * that the sessions, and the buffers their memory pools, go with this object instead of staying reachable from
+     * the threads that used it.
+     */
+    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
 
     /**
      * @param graph the graph to run (for gradients, its gradient function); its structure must not change after
@@ -49,7 +55,6 @@ final class RecyclingSession {
     RecyclingSession(SameDiff graph, Operation phase) {
         this.graph = graph;
         this.phase = phase;
-        this.session = ThreadLocal.withInitial(() -> new Session(graph));
     }
 
     /** The named outputs of one call, in the order asked for. */
@@ -64,7 +69,7 @@ final class RecyclingSession {
      * {@code taken} must not be read by any op of the graph (a gradient is not).
      */
     Map<String, INDArray> run(Map<String, INDArray> placeholders, List<String> outputs, Set<String> taken) {
-        Session s = session.get();
+        Session s = sessions.computeIfAbsent(Thread.currentThread().getId(), id -> new Session(graph));
         s.memory.beginStep();
         s.taken = taken;
         s.took.clear();
