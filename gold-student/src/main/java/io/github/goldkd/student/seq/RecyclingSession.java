@@ -14,12 +14,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * Runs a SameDiff graph call after call with an execution session whose arrays are reused between calls
@@ -41,11 +42,11 @@ final class RecyclingSession {
     private final SameDiff graph;
     private final Operation phase;
     /**
-     * One session per thread, keyed by thread id as SameDiff keeps its own: a map rather than a ThreadLocal so
-     * that the sessions, and the buffers their memory pools, go with this object instead of staying reachable from
-     * the threads that used it.
+     * One session per thread, as SameDiff keeps its own, but held weakly by the thread: a server that runs
+     * predictions on ever new threads does not pile up the sessions (and the buffers their memory pools) of
+     * threads that have ended, and a map owned by this object, not a ThreadLocal, lets them go with the student.
      */
-    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Thread, Session> sessions = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param graph the graph to run (for gradients, its gradient function); its structure must not change after
@@ -69,7 +70,7 @@ final class RecyclingSession {
      * {@code taken} must not be read by any op of the graph (a gradient is not).
      */
     Map<String, INDArray> run(Map<String, INDArray> placeholders, List<String> outputs, Set<String> taken) {
-        Session s = sessions.computeIfAbsent(Thread.currentThread().getId(), id -> new Session(graph));
+        Session s = sessions.computeIfAbsent(Thread.currentThread(), t -> new Session(graph));
         s.memory.beginStep();
         s.taken = taken;
         s.took.clear();

@@ -437,6 +437,33 @@ class Seq2SeqStudentTest {
     }
 
     @Test
+    void predictionsAndLogitsOnOtherThreadsEqualTheFirstThreads() throws Exception {
+        // each thread runs the graph in a session of its own (RecyclingSession), as SameDiff does: two new threads
+        // in turn, then the first again
+        List<Sample> batch = MATH_TEST.samples().subList(0, 10);
+        List<String> here = math.predict(batch);
+        List<Logits> logitsHere = math.logits(batch);
+        for (int i = 0; i < 2; i++) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<List<String>> there = pool.submit(() -> {
+                    List<Logits> z = math.logits(batch);
+                    for (int j = 0; j < batch.size(); j++) {
+                        for (int t = 0; t < z.get(j).positions(); t++) {
+                            assertThat(z.get(j).row(t)).containsExactly(logitsHere.get(j).row(t));
+                        }
+                    }
+                    return math.predict(batch);
+                });
+                assertThat(there.get()).isEqualTo(here);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(math.predict(batch)).isEqualTo(here);
+    }
+
+    @Test
     void invalidFilterIndicesAreReportedWithTheFilterAndBatch() {
         BatchFilter bad = new BatchFilter() {
             @Override
