@@ -53,6 +53,7 @@ public final class QaBenchmark {
         boolean answerTypes = defaults.answerTypes();
         double weightDecay = defaults.weightDecay();
         int maxAnswer = defaults.maxAnswerTokens();
+        double averageDecay = defaults.averageDecay();
         String validate = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -64,11 +65,12 @@ public final class QaBenchmark {
                 case "--answer-types" -> answerTypes = onOff("--answer-types", args[++i]);
                 case "--weight-decay" -> weightDecay = Double.parseDouble(args[++i]);
                 case "--max-answer" -> maxAnswer = Integer.parseInt(args[++i]);
+                case "--average-decay" -> averageDecay = Double.parseDouble(args[++i]);
                 case "--validate" -> validate = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
                         + "'; allowed: --held-out all|" + String.join("|", ARTICLES) + ", --epochs N, --seed N, "
                         + "--dim N, --lr X, --answer-types on|off, --weight-decay X, --max-answer N, "
-                        + "--validate ARTICLE (of the pool)");
+                        + "--average-decay X, --validate ARTICLE (of the pool)");
             }
         }
         if (epochs < 1) {
@@ -84,14 +86,16 @@ public final class QaBenchmark {
         }
         Task task = ShippedTasks.task("squad");
         SpanQaConfig config = defaults.withModelDim(dim, 4).withLearningRate(lr).withAnswerTypes(answerTypes)
-                .withWeightDecay(weightDecay).withMaxAnswerTokens(maxAnswer);
+                .withWeightDecay(weightDecay).withMaxAnswerTokens(maxAnswer).withAverageDecay(averageDecay);
         if (validate != null) {
             validate(task, config, heldOut, validate, epochs, seed);
             return;
         }
         List<String> rows = new ArrayList<>();
-        rows.add("| held-out article | train q. | test q. | EM | F1 | train s | peak RSS MB |");
-        rows.add("|---|---:|---:|---:|---:|---:|---:|");
+        boolean averaging = config.averageDecay() > 0;
+        rows.add("| held-out article | train q. | test q. | EM | F1 |"
+                + (averaging ? " last-step EM | last-step F1 |" : "") + " train s | peak RSS MB |");
+        rows.add("|---|---:|---:|---:|---:|" + (averaging ? "---:|---:|" : "") + "---:|---:|");
         try (SpanQaStudent.Factory factory = SpanQaStudent.factory(config)) {
             for (String test : folds) {
                 Dataset train = Dataset.empty();
@@ -110,17 +114,22 @@ public final class QaBenchmark {
                             student.score(testSet, Metrics.exactMatch()));
                 }
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                double em = student.score(testSet, Metrics.exactMatch());
-                double f1 = student.score(testSet, Metrics.f1());
-                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.0f | %d |", test, train.size(),
-                        testSet.size(), em, f1, trainSeconds, peakRssMb()));
+                double[] scores = emF1(student, testSet, false);
+                String lastStep = "";
+                if (averaging) {
+                    double[] raw = emF1(student, testSet, true);
+                    lastStep = String.format(Locale.ROOT, " %.3f | %.3f |", raw[0], raw[1]);
+                }
+                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f |%s %.0f | %d |", test,
+                        train.size(), testSet.size(), scores[0], scores[1], lastStep, trainSeconds, peakRssMb()));
                 System.err.println(rows.get(rows.size() - 1));
             }
         }
         System.out.printf(Locale.ROOT, "SpanQaStudent d %d, 4 heads, Adam %.0e, batch %d, %d epochs, seed %d, "
-                + "answer types %s, weight decay %.0e, max answer %d, OMP_NUM_THREADS=%s; the diagnostic per-epoch "
-                + "test EM above (stderr) was not used to choose anything.%n%n", dim, lr, config.batchSize(), epochs,
-                seed, config.answerTypes() ? "on" : "off", config.weightDecay(), config.maxAnswerTokens(),
+                + "answer types %s, weight decay %.0e, max answer %d, average decay %s, OMP_NUM_THREADS=%s; the "
+                + "diagnostic per-epoch test EM above (stderr) was not used to choose anything.%n%n", dim, lr,
+                config.batchSize(), epochs, seed, config.answerTypes() ? "on" : "off", config.weightDecay(),
+                config.maxAnswerTokens(), config.averageDecay(),
                 System.getenv("OMP_NUM_THREADS"));
         rows.forEach(System.out::println);
         System.out.println();
@@ -143,22 +152,46 @@ public final class QaBenchmark {
         }
         Dataset val = article(task, validation);
         System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
-                        + "(%d); answer types %s, weight decay %.0e, max answer %d, lr %.0e, d %d, seed %d%n", heldOut,
-                train.size(), validation, val.size(), config.answerTypes() ? "on" : "off", config.weightDecay(),
-                config.maxAnswerTokens(), config.learningRate(), config.modelDim(), seed);
-        System.out.println("| epoch | train loss | val EM | val F1 | wall s | cpu s |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|");
+                        + "(%d); answer types %s, weight decay %.0e, max answer %d, average decay %s, lr %.0e, d %d, "
+                        + "seed %d%n",
+                heldOut, train.size(), validation, val.size(), config.answerTypes() ? "on" : "off",
+                config.weightDecay(), config.maxAnswerTokens(), config.averageDecay(), config.learningRate(),
+                config.modelDim(), seed);
+        boolean averaging = config.averageDecay() > 0;
+        System.out.println("| epoch | train loss | val EM | val F1 |"
+                + (averaging ? " last-step val EM | last-step val F1 |" : "") + " wall s | cpu s |");
+        System.out.println("|---:|---:|---:|---:|" + (averaging ? "---:|---:|" : "") + "---:|---:|");
         try (SpanQaStudent.Factory factory = SpanQaStudent.factory(config)) {
             SpanQaStudent student = factory.create(task, TrainingOptions.defaults(seed));
             long t0 = System.nanoTime();
             for (int e = 1; e <= epochs; e++) {
                 var r = student.fit(train, 1, seed * 1000 + e);
-                System.out.printf(Locale.ROOT, "| %d | %.3f | %.4f | %.4f | %.0f | %.0f |%n", e, r.trainLoss(),
-                        student.score(val, Metrics.exactMatch()), student.score(val, Metrics.f1()),
-                        (System.nanoTime() - t0) / 1e9, cpuSeconds());
+                double[] scores = emF1(student, val, false);
+                String lastStep = "";
+                if (averaging) {
+                    double[] raw = emF1(student, val, true);
+                    lastStep = String.format(Locale.ROOT, " %.4f | %.4f |", raw[0], raw[1]);
+                }
+                System.out.printf(Locale.ROOT, "| %d | %.3f | %.4f | %.4f |%s %.0f | %.0f |%n", e, r.trainLoss(),
+                        scores[0], scores[1], lastStep, (System.nanoTime() - t0) / 1e9, cpuSeconds());
                 System.out.flush();
             }
         }
+    }
+
+    /**
+     * EM and F1 of the student's predictions on {@code data}: from its averaged weights (what it predicts), or with
+     * {@code lastStep} from the last optimiser step's weights (the same without weight averaging).
+     */
+    static double[] emF1(SpanQaStudent student, Dataset data, boolean lastStep) {
+        List<String> predicted = lastStep ? student.predictFromTrainedWeights(data.samples())
+                : student.predict(data.samples());
+        List<List<String>> references = new ArrayList<>(data.size());
+        for (var s : data) {
+            references.add(s.references());
+        }
+        return new double[] {Metrics.exactMatch().score(predicted, references),
+                Metrics.f1().score(predicted, references)};
     }
 
     /** CPU time of this process (all threads), in seconds; NaN where the platform does not report it. */
