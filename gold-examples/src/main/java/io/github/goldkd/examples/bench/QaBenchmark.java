@@ -32,6 +32,11 @@ import java.util.Locale;
  * test article: it trains on the other two articles of the pool and prints the validation article's EM / F1
  * after every epoch. The sliding-window lexical baseline of the SQuAD paper, on the same splits, is
  * {@code SlidingWindowQaBaseline}.
+ *
+ * <p>{@code --members N} trains the students of seeds {@code seed .. seed + N - 1} (each exactly the single student of
+ * its seed) and scores every member and their ensemble ({@link SpanQaStudent#predictEnsemble}); {@code
+ * --average-decay X} turns on weight averaging ({@link SpanQaConfig#averageDecay()}) and prints the averaged and the
+ * last step's scores of the same run.
  */
 public final class QaBenchmark {
 
@@ -55,6 +60,7 @@ public final class QaBenchmark {
         int maxAnswer = defaults.maxAnswerTokens();
         double averageDecay = defaults.averageDecay();
         String validate = null;
+        int members = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--held-out" -> heldOut = args[++i];
@@ -67,14 +73,18 @@ public final class QaBenchmark {
                 case "--max-answer" -> maxAnswer = Integer.parseInt(args[++i]);
                 case "--average-decay" -> averageDecay = Double.parseDouble(args[++i]);
                 case "--validate" -> validate = args[++i];
+                case "--members" -> members = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
                         + "'; allowed: --held-out all|" + String.join("|", ARTICLES) + ", --epochs N, --seed N, "
                         + "--dim N, --lr X, --answer-types on|off, --weight-decay X, --max-answer N, "
-                        + "--average-decay X, --validate ARTICLE (of the pool)");
+                        + "--average-decay X, --members N, --validate ARTICLE (of the pool)");
             }
         }
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, was " + epochs);
+        }
+        if (members < 1) {
+            throw new IllegalArgumentException("--members must be >= 1, was " + members);
         }
         List<String> folds = heldOut.equals("all") ? ARTICLES : List.of(heldOut);
         if (!heldOut.equals("all") && !ARTICLES.contains(heldOut)) {
@@ -88,7 +98,7 @@ public final class QaBenchmark {
         SpanQaConfig config = defaults.withModelDim(dim, 4).withLearningRate(lr).withAnswerTypes(answerTypes)
                 .withWeightDecay(weightDecay).withMaxAnswerTokens(maxAnswer).withAverageDecay(averageDecay);
         if (validate != null) {
-            validate(task, config, heldOut, validate, epochs, seed);
+            validate(task, config, heldOut, validate, epochs, seed, members);
             return;
         }
         List<String> rows = new ArrayList<>();
@@ -105,24 +115,40 @@ public final class QaBenchmark {
                     }
                 }
                 Dataset testSet = article(task, test);
-                SpanQaStudent student = factory.create(task, TrainingOptions.defaults(seed));
-                long t0 = System.nanoTime();
-                for (int e = 1; e <= epochs; e++) {
-                    var r = student.fit(train, 1, seed * 1000 + e);
-                    System.err.printf(Locale.ROOT, "[%s] epoch %d: train loss %.3f, %.0f s (diagnostic test EM %.3f)%n",
-                            test, e, r.trainLoss(), (System.nanoTime() - t0) / 1e9,
-                            student.score(testSet, Metrics.exactMatch()));
+                List<SpanQaStudent> ensemble = new ArrayList<>();
+                long all0 = System.nanoTime();
+                for (int k = 0; k < members; k++) {
+                    // member k is exactly the single student of seed + k (--seed seed + k --members 1)
+                    long memberSeed = seed + k;
+                    SpanQaStudent student = factory.create(task, TrainingOptions.defaults(memberSeed));
+                    long t0 = System.nanoTime();
+                    for (int e = 1; e <= epochs; e++) {
+                        var r = student.fit(train, 1, memberSeed * 1000 + e);
+                        System.err.printf(Locale.ROOT, "[%s, seed %d] epoch %d: train loss %.3f, %.0f s "
+                                        + "(diagnostic test EM %.3f)%n", test, memberSeed, e, r.trainLoss(),
+                                (System.nanoTime() - t0) / 1e9, student.score(testSet, Metrics.exactMatch()));
+                    }
+                    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                    double[] scores = emF1(student, testSet, false);
+                    String lastStep = "";
+                    if (averaging) {
+                        double[] raw = emF1(student, testSet, true);
+                        lastStep = String.format(Locale.ROOT, " %.3f | %.3f |", raw[0], raw[1]);
+                    }
+                    rows.add(String.format(Locale.ROOT, "| %s%s | %d | %d | %.3f | %.3f |%s %.0f | %d |", test,
+                            members > 1 ? ", seed " + memberSeed : "", train.size(), testSet.size(), scores[0],
+                            scores[1], lastStep, trainSeconds, peakRssMb()));
+                    System.err.println(rows.get(rows.size() - 1));
+                    ensemble.add(student);
                 }
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                double[] scores = emF1(student, testSet, false);
-                String lastStep = "";
-                if (averaging) {
-                    double[] raw = emF1(student, testSet, true);
-                    lastStep = String.format(Locale.ROOT, " %.3f | %.3f |", raw[0], raw[1]);
+                if (members > 1) {
+                    double[] scores = ensembleEmF1(ensemble, testSet);
+                    rows.add(String.format(Locale.ROOT, "| %s, ensemble of seeds %d-%d | %d | %d | %.3f | %.3f |%s "
+                                    + "%.0f | %d |", test, seed, seed + members - 1, train.size(), testSet.size(),
+                            scores[0], scores[1], averaging ? " | |" : "", (System.nanoTime() - all0) / 1e9,
+                            peakRssMb()));
+                    System.err.println(rows.get(rows.size() - 1));
                 }
-                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f |%s %.0f | %d |", test,
-                        train.size(), testSet.size(), scores[0], scores[1], lastStep, trainSeconds, peakRssMb()));
-                System.err.println(rows.get(rows.size() - 1));
             }
         }
         System.out.printf(Locale.ROOT, "SpanQaStudent d %d, 4 heads, Adam %.0e, batch %d, %d epochs, seed %d, "
@@ -143,7 +169,12 @@ public final class QaBenchmark {
      * {@code validation} and prints that article's EM / F1 after every epoch (and the CPU seconds of the process),
      * so the number of epochs and the other settings can be chosen without the test article.
      */
-    static void validate(Task task, SpanQaConfig config, String heldOut, String validation, int epochs, long seed) {
+    static void validate(Task task, SpanQaConfig config, String heldOut, String validation, int epochs, long seed,
+                         int members) {
+        if (members > 1) {
+            validateEnsemble(task, config, heldOut, validation, epochs, seed, members);
+            return;
+        }
         Dataset train = Dataset.empty();
         for (String a : ARTICLES) {
             if (!a.equals(heldOut) && !a.equals(validation)) {
@@ -177,6 +208,70 @@ public final class QaBenchmark {
                 System.out.flush();
             }
         }
+    }
+
+    /**
+     * {@link #validate} for an ensemble: members of seeds {@code seed .. seed + members - 1}, each trained one epoch
+     * at a time exactly as the single student of its seed; prints every member's and the ensemble's (log-probability
+     * averaging, {@link SpanQaStudent#predictEnsemble}) validation EM / F1 after every epoch.
+     */
+    static void validateEnsemble(Task task, SpanQaConfig config, String heldOut, String validation, int epochs,
+                                 long seed, int members) {
+        Dataset train = Dataset.empty();
+        for (String a : ARTICLES) {
+            if (!a.equals(heldOut) && !a.equals(validation)) {
+                train = train.concat(article(task, a));
+            }
+        }
+        Dataset val = article(task, validation);
+        System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
+                        + "(%d); ensemble of seeds %d-%d; answer types %s, weight decay %.0e, max answer %d, "
+                        + "average decay %s, lr %.0e, d %d%n", heldOut, train.size(), validation, val.size(), seed,
+                seed + members - 1, config.answerTypes() ? "on" : "off", config.weightDecay(),
+                config.maxAnswerTokens(), config.averageDecay(), config.learningRate(), config.modelDim());
+        StringBuilder head = new StringBuilder("| epoch |");
+        StringBuilder rule = new StringBuilder("|---:|");
+        for (int k = 0; k < members; k++) {
+            head.append(" seed ").append(seed + k).append(" val EM / F1 |");
+            rule.append("---:|");
+        }
+        System.out.println(head + " mean of members EM / F1 | ensemble val EM / F1 | wall s | cpu s |");
+        System.out.println(rule + "---:|---:|---:|---:|");
+        try (SpanQaStudent.Factory factory = SpanQaStudent.factory(config)) {
+            List<SpanQaStudent> ensemble = new ArrayList<>();
+            for (int k = 0; k < members; k++) {
+                ensemble.add(factory.create(task, TrainingOptions.defaults(seed + k)));
+            }
+            long t0 = System.nanoTime();
+            for (int e = 1; e <= epochs; e++) {
+                StringBuilder row = new StringBuilder("| " + e + " |");
+                double emSum = 0;
+                double f1Sum = 0;
+                for (int k = 0; k < members; k++) {
+                    ensemble.get(k).fit(train, 1, (seed + k) * 1000 + e);
+                    double[] s = emF1(ensemble.get(k), val, false);
+                    emSum += s[0];
+                    f1Sum += s[1];
+                    row.append(String.format(Locale.ROOT, " %.4f / %.4f |", s[0], s[1]));
+                }
+                double[] s = ensembleEmF1(ensemble, val);
+                row.append(String.format(Locale.ROOT, " %.4f / %.4f | %.4f / %.4f | %.0f | %.0f |", emSum / members,
+                        f1Sum / members, s[0], s[1], (System.nanoTime() - t0) / 1e9, cpuSeconds()));
+                System.out.println(row);
+                System.out.flush();
+            }
+        }
+    }
+
+    /** EM and F1 of an ensemble's predictions ({@link SpanQaStudent#predictEnsemble}) on {@code data}. */
+    static double[] ensembleEmF1(List<SpanQaStudent> ensemble, Dataset data) {
+        List<String> predicted = SpanQaStudent.predictEnsemble(ensemble, data.samples());
+        List<List<String>> references = new ArrayList<>(data.size());
+        for (var s : data) {
+            references.add(s.references());
+        }
+        return new double[] {Metrics.exactMatch().score(predicted, references),
+                Metrics.f1().score(predicted, references)};
     }
 
     /**

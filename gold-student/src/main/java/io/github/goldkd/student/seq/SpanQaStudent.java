@@ -621,6 +621,66 @@ public final class SpanQaStudent implements Student {
         return out;
     }
 
+    /**
+     * The predictions of an ensemble: per sample, each member's start and end rows as log-probabilities (log-softmax
+     * over the context's tokens), averaged over the members, then the best span of at most the first member's
+     * {@code maxAnswerTokens} tokens, as {@link #predict} picks it. The members must read the same task with the
+     * same token windows (students of one factory do); a single member gives its own {@link #predict}.
+     *
+     * @throws IllegalArgumentException for no members, or members of other tasks or token windows
+     */
+    public static List<String> predictEnsemble(List<SpanQaStudent> members, List<Sample> samples) {
+        Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(samples, "samples");
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one member");
+        }
+        SpanQaStudent first = members.get(0);
+        for (SpanQaStudent m : members) {
+            if (!m.task.equals(first.task) || m.config.windowTokens() != first.config.windowTokens()
+                    || m.config.windowOverlap() != first.config.windowOverlap()) {
+                throw new IllegalArgumentException("ensemble members must read the same task with the same token "
+                        + "windows; '" + m.task.name() + "' (" + m.config.windowTokens() + "/"
+                        + m.config.windowOverlap() + ") differs from '" + first.task.name() + "' ("
+                        + first.config.windowTokens() + "/" + first.config.windowOverlap() + ")");
+            }
+        }
+        List<Example> examples = first.encode(samples);
+        double[][] sum = new double[examples.size()][];
+        for (SpanQaStudent m : members) {
+            int[] at = {0};
+            m.eachLogits(examples, (e, l) -> {
+                int n = l.width();
+                double[] acc = sum[at[0]] == null ? (sum[at[0]] = new double[2 * n]) : sum[at[0]];
+                for (int r = 0; r < 2; r++) {
+                    double[] row = new double[n];
+                    for (int j = 0; j < n; j++) {
+                        row[j] = l.get(r, j);
+                    }
+                    double lse = Loss.logSumExp(row);
+                    for (int j = 0; j < n; j++) {
+                        acc[r * n + j] += (row[j] - lse) / members.size();
+                    }
+                }
+                at[0]++;
+            });
+        }
+        List<String> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            int n = e.contextTokens();
+            float[] flat = new float[2 * n];
+            for (int k = 0; k < flat.length; k++) {
+                flat[k] = (float) sum[i][k];
+            }
+            int[] span = bestSpan(Logits.ofSequence(flat, 2, n, null, null), first.config.maxAnswerTokens());
+            BgeTokenStates.Encoded enc = e.enc();
+            out.add(e.context().substring(enc.charStart()[enc.textStart() + span[0]],
+                    enc.charEnd()[enc.textStart() + span[1]]));
+        }
+        return out;
+    }
+
     /** The [start, end] with start &le; end &lt; start + maxLength maximising start + end logit; ties to the first. */
     static int[] bestSpan(Logits l, int maxLength) {
         int n = l.width();

@@ -356,6 +356,56 @@ class SpanQaStudentTest {
         }
     }
 
+    /**
+     * An ensemble predicts the best span of its members' start / end log-probabilities averaged (recomputed here
+     * from each member's logits), one member predicts as itself, and members of another task are refused.
+     */
+    @Test
+    void anEnsemblePicksTheBestSpanOfTheMembersAveragedLogProbabilities() {
+        SpanQaStudent a = fresh(21);
+        SpanQaStudent b = fresh(22);
+        a.fit(DATA, 2, 1);
+        b.fit(DATA, 1, 2);
+        List<Sample> samples = DATA.samples();
+        assertThat(SpanQaStudent.predictEnsemble(List.of(a), samples)).isEqualTo(a.predict(samples));
+        List<Logits> la = a.logits(samples);
+        List<Logits> lb = b.logits(samples);
+        List<String> expected = new ArrayList<>();
+        int differs = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            int n = la.get(i).width();
+            float[][] rows = new float[2][n];
+            for (int r = 0; r < 2; r++) {
+                double[] za = new double[n];
+                double[] zb = new double[n];
+                for (int j = 0; j < n; j++) {
+                    za[j] = la.get(i).get(r, j);
+                    zb[j] = lb.get(i).get(r, j);
+                }
+                double lseA = Loss.logSumExp(za);
+                double lseB = Loss.logSumExp(zb);
+                for (int j = 0; j < n; j++) {
+                    rows[r][j] = (float) ((za[j] - lseA + zb[j] - lseB) / 2);
+                }
+            }
+            int[] span = SpanQaStudent.bestSpan(Logits.ofSequence(rows, null, null), TINY.maxAnswerTokens());
+            BgeTokenStates.Tokens ctx = factory.states().tokenize(samples.get(i).input("context"));
+            expected.add(samples.get(i).input("context").substring(ctx.start()[span[0]], ctx.end()[span[1]]));
+            if (!expected.get(i).equals(a.predict(List.of(samples.get(i))).get(0))) {
+                differs++;
+            }
+        }
+        assertThat(SpanQaStudent.predictEnsemble(List.of(a, b), samples)).isEqualTo(expected);
+        assertThat(differs).as("the ensemble differs from its first member somewhere").isPositive();
+        assertThatThrownBy(() -> SpanQaStudent.predictEnsemble(List.of(), samples))
+                .isInstanceOf(IllegalArgumentException.class);
+        try (SpanQaStudent.Factory narrow = SpanQaStudent.factory(TINY.withWindows(256, 64))) {
+            SpanQaStudent other = narrow.create(ToyQa.TASK, TrainingOptions.defaults(1));
+            assertThatThrownBy(() -> SpanQaStudent.predictEnsemble(List.of(a, other), samples))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows");
+        }
+    }
+
     @Test
     void bestSpanRespectsOrderAndMaximumLength() {
         Logits l = Logits.ofSequence(new float[][] {{0, 0, 5, 0, 0}, {1, 0, 0, 0, 4}}, null, null);
