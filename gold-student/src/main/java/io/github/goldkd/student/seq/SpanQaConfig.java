@@ -43,10 +43,16 @@ package io.github.goldkd.student.seq;
  * @param weightDecay      decoupled weight decay per step, scaled by the learning rate (DL4J's
  *                         {@code WeightDecay(coeff, applyLR = true)}), on every trainable variable; 0 = none
  *                         (and what older files load with)
+ * @param averageDecay     weight averaging: 0 = none (and what older files load with); otherwise the student
+ *                         keeps, beside its trained weights, their running mean over the optimiser steps so far,
+ *                         which becomes an exponential moving average with this decay per step once
+ *                         {@code 1 / (1 - averageDecay)} steps have passed (decay of step t = min(averageDecay,
+ *                         (t - 1) / t)); predictions and logits come from the averaged weights, training goes on
+ *                         from the trained ones. Both sets (and the step count) are saved with the student
  */
 public record SpanQaConfig(int modelDim, int heads, double learningRate, int batchSize, int maxAnswerTokens,
                            boolean exactMatch, int threads, int windowTokens, int windowOverlap,
-                           int cacheMegabytes, boolean answerTypes, double weightDecay) {
+                           int cacheMegabytes, boolean answerTypes, double weightDecay, double averageDecay) {
 
     /**
      * Longest predicted span by default. Fixed on the inner fold of the SQuAD pool (train Computational complexity +
@@ -89,6 +95,10 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
         if (!(weightDecay >= 0 && weightDecay < 1)) {
             throw new IllegalArgumentException("weightDecay must be in [0, 1), was " + weightDecay);
         }
+        if (!(averageDecay >= 0 && averageDecay < 1)) {
+            throw new IllegalArgumentException("averageDecay must be in [0, 1) (0 = no weight averaging), was "
+                    + averageDecay);
+        }
     }
 
     /**
@@ -99,52 +109,57 @@ public record SpanQaConfig(int modelDim, int heads, double learningRate, int bat
      */
     public static SpanQaConfig defaults() {
         return new SpanQaConfig(128, 4, 2e-3, 16, DEFAULT_MAX_ANSWER_TOKENS, true, 1, BgeTokenStates.MAX_TOKENS,
-                BgeTokenStates.DEFAULT_OVERLAP, 256, true, 1e-4);
+                BgeTokenStates.DEFAULT_OVERLAP, 256, true, 1e-4, 0);
     }
 
     public SpanQaConfig withModelDim(int d, int h) {
         return new SpanQaConfig(d, h, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withLearningRate(double lr) {
         return new SpanQaConfig(modelDim, heads, lr, batchSize, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withBatchSize(int b) {
         return new SpanQaConfig(modelDim, heads, learningRate, b, maxAnswerTokens, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withExactMatch(boolean on) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, on, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withThreads(int n) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, n, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withWindows(int tokens, int overlap) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads, tokens,
-                overlap, cacheMegabytes, answerTypes, weightDecay);
+                overlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withMaxAnswerTokens(int n) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, n, exactMatch, threads, windowTokens,
-                windowOverlap, cacheMegabytes, answerTypes, weightDecay);
+                windowOverlap, cacheMegabytes, answerTypes, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withAnswerTypes(boolean on) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
-                windowTokens, windowOverlap, cacheMegabytes, on, weightDecay);
+                windowTokens, windowOverlap, cacheMegabytes, on, weightDecay, averageDecay);
     }
 
     public SpanQaConfig withWeightDecay(double decay) {
         return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
-                windowTokens, windowOverlap, cacheMegabytes, answerTypes, decay);
+                windowTokens, windowOverlap, cacheMegabytes, answerTypes, decay, averageDecay);
+    }
+
+    public SpanQaConfig withAverageDecay(double decay) {
+        return new SpanQaConfig(modelDim, heads, learningRate, batchSize, maxAnswerTokens, exactMatch, threads,
+                windowTokens, windowOverlap, cacheMegabytes, answerTypes, weightDecay, decay);
     }
 
     /** Channels per token of the network's input: 390, plus {@link AnswerTypeFeatures#COUNT} with answer types. */

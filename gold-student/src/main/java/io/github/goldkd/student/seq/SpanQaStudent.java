@@ -20,6 +20,7 @@ import io.github.goldkd.student.StudentException;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -66,7 +67,8 @@ import java.util.SplittableRandom;
  *
  * <p><b>Prediction.</b> The span (start &le; end, at most {@code maxAnswerTokens} tokens) with the largest
  * start + end logit, as the original substring of the context (from the first token's first character to the
- * last token's last).
+ * last token's last). With {@code averageDecay} > 0 the logits and predictions come from the running average of
+ * the weights over the optimiser steps ({@link SpanQaConfig#averageDecay()}), not from the last step's weights.
  *
  * <p>SameDiff's "Added differentiated op" lines are kept off standard output ({@link QuietStdout}). Not
  * thread-safe: one thread trains or scores a student at a time.
@@ -75,6 +77,10 @@ public final class SpanQaStudent implements Student {
 
     private static final Logger log = LoggerFactory.getLogger(SpanQaStudent.class);
     static final String KIND = "span-qa";
+    /** Prefix of the constants holding the averaged weights (with {@code averageDecay} > 0), saved with the graph. */
+    static final String AVERAGE_PREFIX = "avg_";
+    /** The constant (a scalar) counting the optimiser steps folded into the averaged weights. */
+    static final String AVERAGE_STEPS = "avg_steps";
     /** Half-widths of the windows in which the density of the question's content tokens is counted. */
     static final int[] DENSITY_WINDOWS = {3, 8, 16};
     /**
@@ -100,6 +106,8 @@ public final class SpanQaStudent implements Student {
     private final String questionField;
     private final Set<Integer> stopwordIds;
     private boolean trained;
+    /** The trainable variables' names, sorted (the averaged copies are named {@link #AVERAGE_PREFIX} + name). */
+    private final List<String> trainable;
 
     private SpanQaStudent(Task task, TrainingOptions options, SpanQaConfig config, BgeTokenStates states,
                           SameDiff sd, boolean trained) {
@@ -119,6 +127,10 @@ public final class SpanQaStudent implements Student {
         }
         if (this.sd.getTrainingConfig() == null) {
             this.sd.setTrainingConfig(trainingConfig(config));
+        }
+        this.trainable = trainableNames(this.sd);
+        if (config.averageDecay() > 0) {
+            ensureAverages();
         }
     }
 
@@ -180,6 +192,85 @@ public final class SpanQaStudent implements Student {
         sd.updateVariableNameAndReference(surrogate, "surrogate");
         sd.setLossVariables("surrogate");
         return sd;
+    }
+
+    // ---- weight averaging ---------------------------------------------------------------------------
+
+    private static List<String> trainableNames(SameDiff sd) {
+        List<String> names = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                names.add(v.name());
+            }
+        }
+        java.util.Collections.sort(names);
+        return List.copyOf(names);
+    }
+
+    /**
+     * Adds the averaged copies of the trainable weights (starting as the weights themselves) and the step count as
+     * constants of the graph, so they are saved and loaded with it; a loaded graph that has them keeps them.
+     */
+    private void ensureAverages() {
+        for (String name : trainable) {
+            if (!sd.hasVariable(AVERAGE_PREFIX + name)) {
+                sd.constant(AVERAGE_PREFIX + name, sd.getArrForVarName(name).dup());
+            }
+        }
+        if (!sd.hasVariable(AVERAGE_STEPS)) {
+            sd.constant(AVERAGE_STEPS, Nd4j.scalar(DataType.DOUBLE, 0.0));
+        }
+    }
+
+    /** Folds the weights after one optimiser step into the average (decay min(averageDecay, (t - 1) / t)). */
+    private void updateAverages() {
+        INDArray steps = sd.getArrForVarName(AVERAGE_STEPS);
+        double t = steps.getDouble(0) + 1;
+        steps.assign(t);
+        double decay = Math.min(config.averageDecay(), (t - 1) / t);
+        for (String name : trainable) {
+            INDArray avg = sd.getArrForVarName(AVERAGE_PREFIX + name);
+            avg.muli(decay).addi(sd.getArrForVarName(name).mul(1 - decay));
+        }
+    }
+
+    /** The averaged weights (package-private: tests), copies; empty without averaging. */
+    Map<String, INDArray> averagedWeights() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        if (config.averageDecay() > 0) {
+            for (String name : trainable) {
+                out.put(name, sd.getArrForVarName(AVERAGE_PREFIX + name).dup());
+            }
+        }
+        return out;
+    }
+
+    /** The trained weights (package-private: tests), copies. */
+    Map<String, INDArray> trainedWeights() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : trainable) {
+            out.put(name, sd.getArrForVarName(name).dup());
+        }
+        return out;
+    }
+
+    /** Runs {@code body} with the averaged weights in place of the trained ones (as is without averaging). */
+    private void withAveragedWeights(Runnable body) {
+        if (config.averageDecay() == 0) {
+            body.run();
+            return;
+        }
+        Map<String, INDArray> kept = trainedWeights();
+        try {
+            for (String name : trainable) {
+                sd.getArrForVarName(name).assign(sd.getArrForVarName(AVERAGE_PREFIX + name));
+            }
+            body.run();
+        } finally {
+            for (String name : trainable) {
+                sd.getArrForVarName(name).assign(kept.get(name));
+            }
+        }
     }
 
     // ---- encoding -----------------------------------------------------------------------------------
@@ -449,6 +540,9 @@ public final class SpanQaStudent implements Student {
                 trainedRows += keep.length;
                 INDArray gArr = Nd4j.create(g, new long[] {batch.size(), 2, len}, 'c');
                 sd.fit(new MultiDataSet(in, new INDArray[] {gArr}));
+                if (config.averageDecay() > 0) {
+                    updateAverages();
+                }
             }
             lastLoss = trainedRows == 0 ? Double.NaN : lossSum / trainedRows;
             log.debug("span-qa epoch {}/{}: train loss {}, {} samples", epoch, epochs, lastLoss, trainedRows);
@@ -469,16 +563,28 @@ public final class SpanQaStudent implements Student {
         return keep;
     }
 
-    /** Logits of the samples in batches of {@code batchSize}, in order. */
+    /** Logits of the samples in batches of {@code batchSize}, in order (from the averaged weights, if any). */
     private void eachLogits(List<Example> examples, java.util.function.BiConsumer<Example, Logits> sink) {
-        for (int from = 0; from < examples.size(); from += config.batchSize()) {
-            List<Example> batch = examples.subList(from, Math.min(examples.size(), from + config.batchSize()));
-            INDArray[] in = inputs(batch);
-            int len = (int) in[1].size(1);
-            float[] z = forward(in);
-            for (int i = 0; i < batch.size(); i++) {
-                sink.accept(batch.get(i), logitsOf(batch.get(i), z, i, len));
+        eachLogits(examples, true, sink);
+    }
+
+    private void eachLogits(List<Example> examples, boolean averaged,
+                            java.util.function.BiConsumer<Example, Logits> sink) {
+        Runnable body = () -> {
+            for (int from = 0; from < examples.size(); from += config.batchSize()) {
+                List<Example> batch = examples.subList(from, Math.min(examples.size(), from + config.batchSize()));
+                INDArray[] in = inputs(batch);
+                int len = (int) in[1].size(1);
+                float[] z = forward(in);
+                for (int i = 0; i < batch.size(); i++) {
+                    sink.accept(batch.get(i), logitsOf(batch.get(i), z, i, len));
+                }
             }
+        };
+        if (averaged) {
+            withAveragedWeights(body);
+        } else {
+            body.run();
         }
     }
 
@@ -491,14 +597,87 @@ public final class SpanQaStudent implements Student {
 
     @Override
     public List<String> predict(List<Sample> samples) {
+        return predict(samples, true);
+    }
+
+    /**
+     * The predictions of the last optimiser step's weights, leaving the average aside: what {@link #predict} gives
+     * without {@code averageDecay}, so that a benchmark can compare the two on one training run. The same as
+     * {@link #predict} when averaging is off.
+     */
+    public List<String> predictFromTrainedWeights(List<Sample> samples) {
+        return predict(samples, false);
+    }
+
+    private List<String> predict(List<Sample> samples, boolean averaged) {
         List<String> out = new ArrayList<>(samples.size());
-        eachLogits(encode(samples), (e, l) -> {
+        eachLogits(encode(samples), averaged, (e, l) -> {
             int[] span = bestSpan(l, config.maxAnswerTokens());
             BgeTokenStates.Encoded enc = e.enc();
             int s = enc.textStart() + span[0];
             int t = enc.textStart() + span[1];
             out.add(e.context().substring(enc.charStart()[s], enc.charEnd()[t]));
         });
+        return out;
+    }
+
+    /**
+     * The predictions of an ensemble: per sample, each member's start and end rows as log-probabilities (log-softmax
+     * over the context's tokens), averaged over the members, then the best span of at most the first member's
+     * {@code maxAnswerTokens} tokens, as {@link #predict} picks it. The members must read the same task with the
+     * same token windows (students of one factory do); a single member gives its own {@link #predict}.
+     *
+     * @throws IllegalArgumentException for no members, or members of other tasks or token windows
+     */
+    public static List<String> predictEnsemble(List<SpanQaStudent> members, List<Sample> samples) {
+        Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(samples, "samples");
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one member");
+        }
+        SpanQaStudent first = members.get(0);
+        for (SpanQaStudent m : members) {
+            if (!m.task.equals(first.task) || m.config.windowTokens() != first.config.windowTokens()
+                    || m.config.windowOverlap() != first.config.windowOverlap()) {
+                throw new IllegalArgumentException("ensemble members must read the same task with the same token "
+                        + "windows; '" + m.task.name() + "' (" + m.config.windowTokens() + "/"
+                        + m.config.windowOverlap() + ") differs from '" + first.task.name() + "' ("
+                        + first.config.windowTokens() + "/" + first.config.windowOverlap() + ")");
+            }
+        }
+        List<Example> examples = first.encode(samples);
+        double[][] sum = new double[examples.size()][];
+        for (SpanQaStudent m : members) {
+            int[] at = {0};
+            m.eachLogits(examples, (e, l) -> {
+                int n = l.width();
+                double[] acc = sum[at[0]] == null ? (sum[at[0]] = new double[2 * n]) : sum[at[0]];
+                for (int r = 0; r < 2; r++) {
+                    double[] row = new double[n];
+                    for (int j = 0; j < n; j++) {
+                        row[j] = l.get(r, j);
+                    }
+                    double lse = Loss.logSumExp(row);
+                    for (int j = 0; j < n; j++) {
+                        acc[r * n + j] += (row[j] - lse) / members.size();
+                    }
+                }
+                at[0]++;
+            });
+        }
+        List<String> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            int n = e.contextTokens();
+            float[] flat = new float[2 * n];
+            for (int k = 0; k < flat.length; k++) {
+                flat[k] = (float) sum[i][k];
+            }
+            int[] span = bestSpan(Logits.ofSequence(flat, 2, n, null, null), first.config.maxAnswerTokens());
+            BgeTokenStates.Encoded enc = e.enc();
+            out.add(e.context().substring(enc.charStart()[enc.textStart() + span[0]],
+                    enc.charEnd()[enc.textStart() + span[1]]));
+        }
         return out;
     }
 
@@ -622,11 +801,12 @@ public final class SpanQaStudent implements Student {
                 checkTask(task);
                 SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
                 // Gson bypasses the canonical constructor: re-validate
-                // (a file written before answerTypes / weightDecay existed lacks them: false / 0, its graph reads
-                // the 390 channels it was built with)
+                // (a file written before answerTypes / weightDecay / averageDecay existed lacks them: false / 0 /
+                // 0, its graph reads the 390 channels it was built with and predicts from its trained weights)
                 saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
                         saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
-                        saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay());
+                        saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay(),
+                        saved.averageDecay());
                 if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
                     log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
                                     + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),

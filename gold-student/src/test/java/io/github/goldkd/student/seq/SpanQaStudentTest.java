@@ -161,7 +161,7 @@ class SpanQaStudentTest {
      */
     @Test
     void aFileWithoutTheAnswerTypeSettingsLoadsWithThemOffAndTheSameLogits(@TempDir Path dir) throws Exception {
-        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0);
+        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0).withAverageDecay(0);
         try (SpanQaStudent.Factory oldFactory = SpanQaStudent.factory(old)) {
             SpanQaStudent s = oldFactory.create(ToyQa.TASK, TrainingOptions.defaults(2));
             s.fit(DATA, 1, 1);
@@ -181,6 +181,7 @@ class SpanQaStudentTest {
                         assertThat(config.has("answerTypes")).isTrue();
                         config.remove("answerTypes");
                         config.remove("weightDecay");
+                        config.remove("averageDecay");
                         bytes = meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
@@ -191,6 +192,8 @@ class SpanQaStudentTest {
             SpanQaStudent back = factory.load(file);
             assertThat(back.config().answerTypes()).isFalse();
             assertThat(back.config().weightDecay()).isZero();
+            assertThat(back.config().averageDecay()).isZero();
+            assertThat(back.averagedWeights()).isEmpty();
             assertThat(back.config().features()).isEqualTo(SpanQaStudent.BASE_FEATURES);
             assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
             assertSameLogits(s.logits(DATA.samples()),
@@ -300,9 +303,107 @@ class SpanQaStudentTest {
         assertThatThrownBy(() -> TINY.withWindows(600, 128)).hasMessageContaining("windowTokens");
         assertThatThrownBy(() -> TINY.withWindows(512, 400)).hasMessageContaining("windowOverlap");
         assertThatThrownBy(() -> TINY.withWeightDecay(-1e-3)).hasMessageContaining("weightDecay");
+        assertThatThrownBy(() -> TINY.withAverageDecay(1)).hasMessageContaining("averageDecay");
+        assertThatThrownBy(() -> TINY.withAverageDecay(-0.1)).hasMessageContaining("averageDecay");
         assertThatThrownBy(() -> TINY.withMaxAnswerTokens(0)).hasMessageContaining("maxAnswerTokens");
         assertThatThrownBy(() -> fresh(1).fit(DATA, -1, 1)).hasMessageContaining("epochs");
         assertThat(fresh(1).fit(Dataset.empty(), 3, 1).epochs()).isZero();
+    }
+
+    /**
+     * Weight averaging: training is the same with and without it (the trained weights agree bit for bit), the
+     * average is the running mean for the first steps and then an exponential moving average (decay 0.5: steps 1-3
+     * weigh 0.25, 0.25, 0.5, where a plain mean would give a third each), the logits come from the average, and
+     * save / load keeps both weight sets and the step count (same logits, same next step).
+     */
+    @Test
+    void averagedWeightsFollowTheirDecayPredictAndTravelWithTheFile(@TempDir Path dir) {
+        Dataset batch = Dataset.of(DATA.samples().subList(0, 8)); // one optimiser step per fit (batch 8)
+        try (SpanQaStudent.Factory plainFactory = SpanQaStudent.factory(TINY.withAverageDecay(0));
+             SpanQaStudent.Factory avgFactory = SpanQaStudent.factory(TINY.withAverageDecay(0.5))) {
+            SpanQaStudent plain = plainFactory.create(ToyQa.TASK, TrainingOptions.defaults(12));
+            SpanQaStudent avg = avgFactory.create(ToyQa.TASK, TrainingOptions.defaults(12));
+            assertThat(plain.averagedWeights()).isEmpty();
+            List<Map<String, org.nd4j.linalg.api.ndarray.INDArray>> steps = new ArrayList<>();
+            for (int step = 1; step <= 3; step++) {
+                plain.fit(batch, 1, step);
+                avg.fit(batch, 1, step);
+                steps.add(plain.trainedWeights());
+            }
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> trained = avg.trainedWeights();
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> mean = avg.averagedWeights();
+            assertThat(mean.keySet()).isEqualTo(steps.get(2).keySet()).contains("w_out", "b_out");
+            for (String name : mean.keySet()) {
+                assertThat(trained.get(name)).isEqualTo(steps.get(2).get(name));
+                org.nd4j.linalg.api.ndarray.INDArray expected = steps.get(0).get(name).mul(0.25)
+                        .addi(steps.get(1).get(name).mul(0.25)).addi(steps.get(2).get(name).mul(0.5));
+                assertThat(mean.get(name).equalsWithEps(expected, 1e-6)).as(name).isTrue();
+                assertThat(mean.get(name).equalsWithEps(trained.get(name), 1e-6)).as(name).isFalse();
+            }
+            // the logits are the average's, not the last step's; predicting leaves the trained weights alone
+            List<Logits> averaged = avg.logits(DATA.samples());
+            assertThat(averaged.get(0).get(0, 0)).isNotEqualTo(plain.logits(DATA.samples()).get(0).get(0, 0));
+            assertThat(avg.trainedWeights()).isEqualTo(trained);
+            Path file = dir.resolve("avg.zip");
+            avg.save(file);
+            SpanQaStudent back = avgFactory.load(file);
+            assertThat(back.config().averageDecay()).isEqualTo(0.5);
+            assertSameLogits(averaged, back.logits(DATA.samples()), 0f);
+            avg.fit(batch, 1, 4);
+            back.fit(batch, 1, 4);
+            assertSameLogits(avg.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
+            assertThat(back.averagedWeights()).isEqualTo(avg.averagedWeights());
+        }
+    }
+
+    /**
+     * An ensemble predicts the best span of its members' start / end log-probabilities averaged (recomputed here
+     * from each member's logits), one member predicts as itself, and members of another task are refused.
+     */
+    @Test
+    void anEnsemblePicksTheBestSpanOfTheMembersAveragedLogProbabilities() {
+        SpanQaStudent a = fresh(21);
+        SpanQaStudent b = fresh(22);
+        a.fit(DATA, 2, 1);
+        b.fit(DATA, 1, 2);
+        List<Sample> samples = DATA.samples();
+        assertThat(SpanQaStudent.predictEnsemble(List.of(a), samples)).isEqualTo(a.predict(samples));
+        List<Logits> la = a.logits(samples);
+        List<Logits> lb = b.logits(samples);
+        List<String> expected = new ArrayList<>();
+        int differs = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            int n = la.get(i).width();
+            float[][] rows = new float[2][n];
+            for (int r = 0; r < 2; r++) {
+                double[] za = new double[n];
+                double[] zb = new double[n];
+                for (int j = 0; j < n; j++) {
+                    za[j] = la.get(i).get(r, j);
+                    zb[j] = lb.get(i).get(r, j);
+                }
+                double lseA = Loss.logSumExp(za);
+                double lseB = Loss.logSumExp(zb);
+                for (int j = 0; j < n; j++) {
+                    rows[r][j] = (float) ((za[j] - lseA + zb[j] - lseB) / 2);
+                }
+            }
+            int[] span = SpanQaStudent.bestSpan(Logits.ofSequence(rows, null, null), TINY.maxAnswerTokens());
+            BgeTokenStates.Tokens ctx = factory.states().tokenize(samples.get(i).input("context"));
+            expected.add(samples.get(i).input("context").substring(ctx.start()[span[0]], ctx.end()[span[1]]));
+            if (!expected.get(i).equals(a.predict(List.of(samples.get(i))).get(0))) {
+                differs++;
+            }
+        }
+        assertThat(SpanQaStudent.predictEnsemble(List.of(a, b), samples)).isEqualTo(expected);
+        assertThat(differs).as("the ensemble differs from its first member somewhere").isPositive();
+        assertThatThrownBy(() -> SpanQaStudent.predictEnsemble(List.of(), samples))
+                .isInstanceOf(IllegalArgumentException.class);
+        try (SpanQaStudent.Factory narrow = SpanQaStudent.factory(TINY.withWindows(256, 64))) {
+            SpanQaStudent other = narrow.create(ToyQa.TASK, TrainingOptions.defaults(1));
+            assertThatThrownBy(() -> SpanQaStudent.predictEnsemble(List.of(a, other), samples))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows");
+        }
     }
 
     @Test
