@@ -175,12 +175,7 @@ public final class QaBenchmark {
             validateEnsemble(task, config, heldOut, validation, epochs, seed, members);
             return;
         }
-        Dataset train = Dataset.empty();
-        for (String a : ARTICLES) {
-            if (!a.equals(heldOut) && !a.equals(validation)) {
-                train = train.concat(article(task, a));
-            }
-        }
+        Dataset train = innerPool(task, heldOut, validation);
         Dataset val = article(task, validation);
         System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
                         + "(%d); answer types %s, weight decay %.0e, max answer %d, average decay %s, lr %.0e, d %d, "
@@ -210,6 +205,17 @@ public final class QaBenchmark {
         }
     }
 
+    /** The inner fold's training questions: every article but the held-out one and the validation one. */
+    private static Dataset innerPool(Task task, String heldOut, String validation) {
+        Dataset train = Dataset.empty();
+        for (String a : ARTICLES) {
+            if (!a.equals(heldOut) && !a.equals(validation)) {
+                train = train.concat(article(task, a));
+            }
+        }
+        return train;
+    }
+
     /**
      * {@link #validate} for an ensemble: members of seeds {@code seed .. seed + members - 1}, each trained one epoch
      * at a time exactly as the single student of its seed; prints every member's and the ensemble's (log-probability
@@ -217,12 +223,7 @@ public final class QaBenchmark {
      */
     static void validateEnsemble(Task task, SpanQaConfig config, String heldOut, String validation, int epochs,
                                  long seed, int members) {
-        Dataset train = Dataset.empty();
-        for (String a : ARTICLES) {
-            if (!a.equals(heldOut) && !a.equals(validation)) {
-                train = train.concat(article(task, a));
-            }
-        }
+        Dataset train = innerPool(task, heldOut, validation);
         Dataset val = article(task, validation);
         System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
                         + "(%d); ensemble of seeds %d-%d; answer types %s, weight decay %.0e, max answer %d, "
