@@ -108,12 +108,7 @@ public final class QaBenchmark {
         rows.add("|---|---:|---:|---:|---:|" + (averaging ? "---:|---:|" : "") + "---:|---:|");
         try (SpanQaStudent.Factory factory = SpanQaStudent.factory(config)) {
             for (String test : folds) {
-                Dataset train = Dataset.empty();
-                for (String a : ARTICLES) {
-                    if (!a.equals(test)) {
-                        train = train.concat(article(task, a));
-                    }
-                }
+                Dataset train = poolWithout(task, test);
                 Dataset testSet = article(task, test);
                 List<SpanQaStudent> ensemble = new ArrayList<>();
                 long all0 = System.nanoTime();
@@ -175,7 +170,7 @@ public final class QaBenchmark {
             validateEnsemble(task, config, heldOut, validation, epochs, seed, members);
             return;
         }
-        Dataset train = innerPool(task, heldOut, validation);
+        Dataset train = poolWithout(task, heldOut, validation);
         Dataset val = article(task, validation);
         System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
                         + "(%d); answer types %s, weight decay %.0e, max answer %d, average decay %s, lr %.0e, d %d, "
@@ -205,11 +200,15 @@ public final class QaBenchmark {
         }
     }
 
-    /** The inner fold's training questions: every article but the held-out one and the validation one. */
-    private static Dataset innerPool(Task task, String heldOut, String validation) {
+    /**
+     * The questions of every article but those {@code left} out: the held-out article, and on an inner fold the
+     * validation article too.
+     */
+    private static Dataset poolWithout(Task task, String... left) {
+        List<String> out = List.of(left);
         Dataset train = Dataset.empty();
         for (String a : ARTICLES) {
-            if (!a.equals(heldOut) && !a.equals(validation)) {
+            if (!out.contains(a)) {
                 train = train.concat(article(task, a));
             }
         }
@@ -223,7 +222,7 @@ public final class QaBenchmark {
      */
     static void validateEnsemble(Task task, SpanQaConfig config, String heldOut, String validation, int epochs,
                                  long seed, int members) {
-        Dataset train = innerPool(task, heldOut, validation);
+        Dataset train = poolWithout(task, heldOut, validation);
         Dataset val = article(task, validation);
         System.out.printf(Locale.ROOT, "inner fold: test article %s not read; train %d questions, validate on %s "
                         + "(%d); ensemble of seeds %d-%d; answer types %s, weight decay %.0e, max answer %d, "
@@ -266,13 +265,7 @@ public final class QaBenchmark {
 
     /** EM and F1 of an ensemble's predictions ({@link SpanQaStudent#predictEnsemble}) on {@code data}. */
     static double[] ensembleEmF1(List<SpanQaStudent> ensemble, Dataset data) {
-        List<String> predicted = SpanQaStudent.predictEnsemble(ensemble, data.samples());
-        List<List<String>> references = new ArrayList<>(data.size());
-        for (var s : data) {
-            references.add(s.references());
-        }
-        return new double[] {Metrics.exactMatch().score(predicted, references),
-                Metrics.f1().score(predicted, references)};
+        return emF1(SpanQaStudent.predictEnsemble(ensemble, data.samples()), data);
     }
 
     /**
@@ -280,8 +273,12 @@ public final class QaBenchmark {
      * {@code lastStep} from the last optimiser step's weights (the same without weight averaging).
      */
     static double[] emF1(SpanQaStudent student, Dataset data, boolean lastStep) {
-        List<String> predicted = lastStep ? student.predictFromTrainedWeights(data.samples())
-                : student.predict(data.samples());
+        return emF1(lastStep ? student.predictFromTrainedWeights(data.samples()) : student.predict(data.samples()),
+                data);
+    }
+
+    /** EM and F1 of {@code predicted}, one per sample of {@code data}, against the samples' references. */
+    private static double[] emF1(List<String> predicted, Dataset data) {
         List<List<String>> references = new ArrayList<>(data.size());
         for (var s : data) {
             references.add(s.references());
