@@ -41,10 +41,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -688,6 +691,9 @@ public final class Seq2SeqStudent implements Student {
         // the end token is one of the maxTargetTokens positions
         int maxLength = config.maxTargetTokens() - 1;
         BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
+        // the weights as they are now: a snapshot per call, so a later fit never mixes into a decoding
+        IncrementalDecoder decoder = new IncrementalDecoder(sd, config, codec.outputVocabularySize(),
+                codec.copies(), readsCopies(), config.maxTargetTokens());
         List<String> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
             List<Encoded> items = new ArrayList<>();
@@ -695,7 +701,7 @@ public final class Seq2SeqStudent implements Student {
                 items.add(new Encoded(source(s), null));
             }
             INDArray memory = output(placeholders(items), Seq2SeqGraph.MEMORY);
-            out.addAll(decodeTogether(search, items, memory, plausibleAnswers));
+            out.addAll(decodeTogether(search, items, memory, plausibleAnswers, decoder));
         }
         return out;
     }
@@ -708,48 +714,84 @@ public final class Seq2SeqStudent implements Student {
 
     /**
      * Decodes the sources of a chunk in lockstep: one search per source ({@link BeamSearch#start}), and per step
-     * one decoder call for the pending prefixes of every source still searching (a source whose search ended
-     * drops out). Each call costs SameDiff some 20 ms whatever its size, so this is one call per step instead of
-     * one per step and source. All prefixes of a step have the same length (the searches started together), so
-     * only the sources are padded, to the longest live one, and masked through the source bias as in training.
+     * one {@link IncrementalDecoder} call for the pending prefixes of every source still searching (a source whose
+     * search ended drops out). Each prefix computes only its new position: its earlier positions' keys and values
+     * are in the state its parent prefix left at the step before (copied when a beam continues a parent twice).
      * Each source's answer is its best hypothesis or, with {@code plausibleAnswers}, the one
      * {@link SeqCodec#plausibleChoice} picks among its top {@code beamWidth}.
      */
     private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory,
-                                        boolean plausibleAnswers) {
+                                        boolean plausibleAnswers, IncrementalDecoder decoder) {
         int b = items.size();
-        int padded = (int) (memory.size(0) / b);
-        float[] mem = memory.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int v = codec.outputVocabularySize();
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            lengths[i] = items.get(i).source().length();
+        }
+        IncrementalDecoder.Source[] sources = decoder.sources(memory, lengths);
         BeamSearch.Run[] runs = new BeamSearch.Run[b];
         // Choosing among the beam needs all of it finished; the best hypothesis is the same either way (a search
         // asked for more hypotheses only runs longer, and what it finds later cannot beat its best).
         int k = plausibleAnswers ? search.beamWidth() : 1;
+        List<Map<Prefix, IncrementalDecoder.State>> statesOf = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), k);
+            statesOf.add(Map.of());
         }
-        SourceRows sourceRows = null;
         while (true) {
-            List<Integer> rowSource = new ArrayList<>();
-            List<int[]> prefixes = new ArrayList<>();
+            List<IncrementalDecoder.State> states = new ArrayList<>();
+            List<IncrementalDecoder.Source> rowSources = new ArrayList<>();
+            List<Integer> inputs = new ArrayList<>();
+            List<Integer> copiedFrom = new ArrayList<>();
+            List<Map<Prefix, IncrementalDecoder.State>> next = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
+                Map<Prefix, IncrementalDecoder.State> mine = new HashMap<>();
+                Map<Prefix, IncrementalDecoder.State> parents = statesOf.get(i);
+                Set<Prefix> continued = new HashSet<>();
+                SeqCodec.Source source = items.get(i).source();
                 for (int[] p : runs[i].pending()) {
-                    rowSource.add(i);
-                    prefixes.add(p);
+                    IncrementalDecoder.State state;
+                    if (p.length == 0) {
+                        state = decoder.start();
+                        inputs.add(v);
+                        copiedFrom.add(-1);
+                    } else {
+                        Prefix parent = new Prefix(Arrays.copyOf(p, p.length - 1));
+                        IncrementalDecoder.State held = parents.get(parent);
+                        if (held == null) {
+                            throw new IllegalStateException("beam search continued a prefix it did not score");
+                        }
+                        // the first continuation takes the parent's state, further ones a copy of it
+                        state = continued.add(parent) ? held : held.copy();
+                        int last = p[p.length - 1];
+                        inputs.add(decoderId(last, source));
+                        copiedFrom.add(last >= v ? last - v : -1);
+                    }
+                    states.add(state);
+                    rowSources.add(sources[i]);
+                    mine.put(new Prefix(p), state);
                 }
+                next.add(mine);
             }
-            if (prefixes.isEmpty()) {
+            if (states.isEmpty()) {
                 break;
             }
-            if (sourceRows == null || !sourceRows.rowSource().equals(rowSource)) {
-                sourceRows = sourceRows(mem, padded, items, rowSource);
-            }
-            float[][] rows = stepLogProbabilities(sourceRows, items, prefixes);
+            // a state handed to a continuation advances in step(); copies were made before any advanced
+            float[][] logits = decoder.step(states.toArray(new IncrementalDecoder.State[0]),
+                    rowSources.toArray(new IncrementalDecoder.Source[0]),
+                    inputs.stream().mapToInt(Integer::intValue).toArray(),
+                    copiedFrom.stream().mapToInt(Integer::intValue).toArray());
+            decoderCalls++;
+            statesOf = next;
             int r = 0;
             for (int i = 0; i < b; i++) {
                 int n = runs[i].pending().size();
                 if (n > 0) {
-                    runs[i].accept(Arrays.copyOfRange(rows, r, r + n));
-                    r += n;
+                    float[][] rows = new float[n][];
+                    for (int j = 0; j < n; j++, r++) {
+                        rows[j] = logSoftmax(logits[r], 0, logits[r].length);
+                    }
+                    runs[i].accept(rows);
                 }
             }
         }
@@ -769,69 +811,38 @@ public final class Seq2SeqStudent implements Student {
     }
 
     /**
-     * The source side of a decoder call whose row i continues source {@code rowSource.get(i)} of the chunk whose
-     * memory is {@code mem} ([b * padded, d], row-major): the memory rows,
-     * padded to the longest live source, the source bias that masks the padding, and the source shape. It stays
-     * the same from step to step while the same sources are searching with as many pending prefixes each, so it
-     * is built once for those steps (copying the memory rows was a seventh of a math decoder step).
+     * The teacher-forced logits of one sample's target positions as the {@link IncrementalDecoder} computes them,
+     * one position per step: what a test holds against {@link #logits} (the graph's decoder over the whole target).
      */
-    private record SourceRows(List<Integer> rowSource, int length, INDArray memory, INDArray bias, INDArray shape) {
-    }
-
-    private SourceRows sourceRows(float[] mem, int padded, List<Encoded> items, List<Integer> rowSource) {
-        int n = rowSource.size();
-        int d = config.dModel();
-        int s = 1;
-        for (int src : rowSource) {
-            s = Math.max(s, items.get(src).source().length());
-        }
-        float[] memIn = new float[n * s * d];
-        float[] bias = new float[n * s];
-        for (int i = 0; i < n; i++) {
-            int src = rowSource.get(i);
-            SeqCodec.Source source = items.get(src).source();
-            System.arraycopy(mem, src * padded * d, memIn, i * s * d, s * d);
-            int len = source.length();
-            if (len == 0) {
-                // an empty source attends to its first (padding) row alone, as when decoded by itself
-                Arrays.fill(bias, i * s, (i + 1) * s, 2 * Seq2SeqGraph.MASKED);
-                bias[i * s] = Seq2SeqGraph.MASKED;
-            } else {
-                Arrays.fill(bias, i * s + len, (i + 1) * s, Seq2SeqGraph.MASKED);
-            }
-        }
-        return new SourceRows(List.copyOf(rowSource), s,
-                Nd4j.create(memIn, new long[] {(long) n * s, d}, DataType.FLOAT),
-                Nd4j.create(bias, new long[] {n, 1, 1, s}, DataType.FLOAT), shape(n, s));
-    }
-
-    /**
-     * One decoder call for prefixes of equal length, row i continuing the source of row i of {@code sources}.
-     * Returns per row the log-softmax of the next position over the output vocabulary and, for a copy codec, that
-     * source's own positions.
-     */
-    private float[][] stepLogProbabilities(SourceRows sources, List<Encoded> items, List<int[]> prefixes) {
-        List<Integer> rowSource = sources.rowSource();
-        int n = prefixes.size();
-        int t = prefixes.get(0).length + 1;
+    float[][] incrementalLogits(Sample sample) {
+        SeqCodec.Source source = source(sample);
+        int[] target = codec.target(sample, source, config.maxTargetTokens());
+        IncrementalDecoder decoder = new IncrementalDecoder(sd, config, codec.outputVocabularySize(),
+                codec.copies(), readsCopies(), config.maxTargetTokens());
+        INDArray memory = output(placeholders(List.of(new Encoded(source, null))), Seq2SeqGraph.MEMORY);
+        IncrementalDecoder.Source[] sources = decoder.sources(memory, new int[] {source.length()});
+        IncrementalDecoder.State[] state = {decoder.start()};
         int v = codec.outputVocabularySize();
-        int s = sources.length();
-        Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put(Seq2SeqGraph.MEMORY_IN, sources.memory());
-        ph.put(Seq2SeqGraph.SRC_BIAS, sources.bias());
-        ph.put(Seq2SeqGraph.SRC_SHAPE, sources.shape());
-        putDecoderInputs(ph, prefixes, i -> items.get(rowSource.get(i)).source(), t, s);
-        INDArray out = output(ph, Seq2SeqGraph.STEP_LOGITS);
-        decoderCalls++;
-        int w = (int) out.size(2);
-        float[] last = out.get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all())
-                .castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[][] rows = new float[n][];
-        for (int i = 0; i < n; i++) {
-            int len = items.get(rowSource.get(i)).source().length();
-            rows[i] = logSoftmax(last, i * w, codec.copies() ? v + len : v);
+        float[][] rows = new float[target.length][];
+        for (int t = 0; t < target.length; t++) {
+            int previous = t == 0 ? -1 : target[t - 1];
+            int input = t == 0 ? v : decoderId(previous, source);
+            rows[t] = decoder.step(state, sources, new int[] {input}, new int[] {previous >= v ? previous - v : -1})[0];
         }
         return rows;
+    }
+
+    /** A prefix's tokens as a map key (equal by content). */
+    private record Prefix(int[] tokens) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Prefix other && Arrays.equals(tokens, other.tokens);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(tokens);
+        }
     }
 
     /** log-softmax of {@code width} values from {@code base}, in double as the reference scorer computes it. */

@@ -195,6 +195,29 @@ class Seq2SeqStudentTest {
         assertThat(math.predict(many, 1)).isEqualTo(math.predictEachAlone(many, 1));
     }
 
+    @Test
+    void theIncrementalDecoderComputesTheGraphsLogitsOnePositionAtATime() {
+        // every target position of samples with copies (text) and without (math), an empty source among them
+        List<Sample> textProbe = new ArrayList<>(TEXT_TEST.samples().subList(0, 4));
+        textProbe.add(Sample.withTarget("empty-t", java.util.Map.of("document", ""), "x", List.of(),
+                io.github.goldkd.core.Origin.REAL));
+        for (Seq2SeqStudent student : List.of(math, text)) {
+            List<Sample> probe = student == math ? MATH_TEST.samples().subList(0, 4) : textProbe;
+            int compared = 0;
+            for (Sample s : probe) {
+                Logits graph = student.logits(List.of(s)).get(0);
+                float[][] incremental = student.incrementalLogits(s);
+                assertThat(incremental.length).as(s.id() + " positions").isEqualTo(graph.realPositions());
+                for (int t = 0; t < incremental.length; t++) {
+                    assertThat(incremental[t]).as(s.id() + " position " + t)
+                            .containsExactly(graph.row(t), within(1e-4f));
+                    compared++;
+                }
+            }
+            assertThat(compared).as("positions compared").isGreaterThan(10);
+        }
+    }
+
     // ---- logits contract ------------------------------------------------------------------------------
 
     @Test

@@ -1,0 +1,383 @@
+package io.github.goldkd.student.seq;
+
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+
+/**
+ * The decoder of {@link Seq2SeqGraph} run one position at a time with a key/value cache, for decoding: each step
+ * computes only the new position of each prefix, against the self-attention keys and values its earlier positions
+ * left in its {@link State} and the cross-attention keys and values of its source, computed once per source
+ * ({@link #sources}). The graph's decoder branch, by contrast, re-reads the whole prefix at every step: a text
+ * student's prefixes reach 192 positions, and that arithmetic was nine tenths of its decoding.
+ *
+ * <p>It computes the same function as the graph (the same weights, read once from it; the layer order and the
+ * formulas of {@link Seq2SeqConfig}'s javadoc) in plain Java on float arrays: a step's tensors are a few rows of
+ * 128, too small for a SameDiff call to pay for itself (each op costs tens of microseconds of dispatch there),
+ * while the one large product, the memory times the cross-attention projections, goes through ND4J once per
+ * chunk. Sums run in another order than libnd4j's, so logits agree with the graph's to float rounding, not to the
+ * bit; a test holds the two to 1e-4 and the decoded outputs to equality.
+ *
+ * <p>An instance holds a snapshot of the weights: make a new one after the student trains. It keeps no other
+ * state, so threads may share it; a {@link State} belongs to one decoding.
+ */
+final class IncrementalDecoder {
+
+    private final int d;
+    private final int heads;
+    private final int dh;
+    private final int layers;
+    private final int ffn;
+    private final int vocabulary;
+    private final boolean copy;
+    private final boolean readsCopies;
+    private final float[] embedding;
+    private final float[] positions;
+    private final int maxPositions;
+    private final Layer[] layer;
+    private final float[] finalGain;
+    private final float[] finalBias;
+    private final float[] outW;
+    private final float[] outB;
+    private final float[] copyW;
+    private final INDArray[] crossWk;
+    private final INDArray[] crossWv;
+
+    /** One decoder layer's weights (names as {@link Seq2SeqGraph} gives them). */
+    private record Layer(float[] ln1g, float[] ln1b, float[] wq, float[] wk, float[] wv, float[] wo, float[] bo,
+                         float[] ln2g, float[] ln2b, float[] cwq, float[] cwo, float[] cbo,
+                         float[] ln3g, float[] ln3b, float[] w1, float[] b1, float[] w2, float[] b2) {
+    }
+
+    /**
+     * @param sd           the student's graph (its current weights are copied)
+     * @param config       its configuration (sizes)
+     * @param vocabulary   V, the output vocabulary
+     * @param copy         whether the output has copy columns over the source positions
+     * @param readsCopies  whether a copied decoder input adds its source position's memory row
+     *                     ({@link Seq2SeqGraph#COPIED}; graphs saved before it lack it)
+     * @param maxPositions decoder positions a prefix may reach (the position table's length)
+     */
+    IncrementalDecoder(SameDiff sd, Seq2SeqConfig config, int vocabulary, boolean copy, boolean readsCopies,
+                       int maxPositions) {
+        this.d = config.dModel();
+        this.heads = config.heads();
+        this.dh = d / heads;
+        this.layers = config.decoderLayers();
+        this.ffn = config.ffnSize();
+        this.vocabulary = vocabulary;
+        this.copy = copy;
+        this.readsCopies = readsCopies;
+        this.maxPositions = maxPositions;
+        this.embedding = weights(sd, "dec.emb");
+        this.positions = Seq2SeqGraph.positions(maxPositions, d).data().asFloat();
+        this.layer = new Layer[layers];
+        this.crossWk = new INDArray[layers];
+        this.crossWv = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            String p = "dec" + l + ".";
+            layer[l] = new Layer(weights(sd, p + "ln1.gain"), weights(sd, p + "ln1.bias"),
+                    weights(sd, p + "self.wq"), weights(sd, p + "self.wk"), weights(sd, p + "self.wv"),
+                    weights(sd, p + "self.wo"), weights(sd, p + "self.bo"),
+                    weights(sd, p + "ln2.gain"), weights(sd, p + "ln2.bias"),
+                    weights(sd, p + "cross.wq"), weights(sd, p + "cross.wo"), weights(sd, p + "cross.bo"),
+                    weights(sd, p + "ln3.gain"), weights(sd, p + "ln3.bias"),
+                    weights(sd, p + "ffn.w1"), weights(sd, p + "ffn.b1"), weights(sd, p + "ffn.w2"),
+                    weights(sd, p + "ffn.b2"));
+            crossWk[l] = sd.getVariable(p + "cross.wk").getArr().castTo(DataType.FLOAT).dup('c');
+            crossWv[l] = sd.getVariable(p + "cross.wv").getArr().castTo(DataType.FLOAT).dup('c');
+        }
+        this.finalGain = weights(sd, "dec.lnf.gain");
+        this.finalBias = weights(sd, "dec.lnf.bias");
+        this.outW = weights(sd, "out.w");
+        this.outB = weights(sd, "out.b");
+        this.copyW = copy ? weights(sd, "copy.w") : null;
+    }
+
+    private static float[] weights(SameDiff sd, String name) {
+        return sd.getVariable(name).getArr().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /**
+     * One source as the decoder reads it: its memory rows and, per layer, their cross-attention keys and values.
+     * A source without tokens reads its single padding row (as the graph does, whose bias leaves that row alone
+     * unmasked) but offers no copy column.
+     *
+     * @param rows       memory rows read by attention, [rows, d]
+     * @param copyLength copy columns of the output (the source's tokens)
+     */
+    record Source(int rows, int copyLength, float[] memory, float[][] keys, float[][] values) {
+    }
+
+    /**
+     * The sources of a chunk from the encoder's memory [b * padded, d] (rows of source i at i * padded).
+     *
+     * @param lengths each source's token count (0 allowed)
+     */
+    Source[] sources(INDArray memory, int[] lengths) {
+        int b = lengths.length;
+        int padded = (int) (memory.size(0) / b);
+        INDArray mem = memory.castTo(DataType.FLOAT);
+        float[] m = mem.dup('c').data().asFloat();
+        float[][] k = new float[layers][];
+        float[][] v = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            // the chunk's one large product: every memory row times Wk, Wv of every layer
+            k[l] = mem.mmul(crossWk[l]).dup('c').data().asFloat();
+            v[l] = mem.mmul(crossWv[l]).dup('c').data().asFloat();
+        }
+        Source[] out = new Source[b];
+        for (int i = 0; i < b; i++) {
+            int rows = Math.max(1, lengths[i]);
+            int from = i * padded * d;
+            int to = from + rows * d;
+            float[][] keys = new float[layers][];
+            float[][] values = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                keys[l] = Arrays.copyOfRange(k[l], from, to);
+                values[l] = Arrays.copyOfRange(v[l], from, to);
+            }
+            out[i] = new Source(rows, lengths[i], Arrays.copyOfRange(m, from, to), keys, values);
+        }
+        return out;
+    }
+
+    /** The self-attention keys and values of a prefix's positions so far, per layer, [length, d] each. */
+    static final class State {
+        /** Positions a new state has room for; it doubles when full (a chunk holds up to 64 x beam states). */
+        private static final int FIRST_CAPACITY = 16;
+        private final int width;
+        private final float[][] keys;
+        private final float[][] values;
+        private int length;
+
+        private State(int layers, int width) {
+            this.width = width;
+            keys = new float[layers][FIRST_CAPACITY * width];
+            values = new float[layers][FIRST_CAPACITY * width];
+        }
+
+        private State(State other) {
+            width = other.width;
+            keys = new float[other.keys.length][];
+            values = new float[other.values.length][];
+            for (int l = 0; l < keys.length; l++) {
+                keys[l] = other.keys[l].clone();
+                values[l] = other.values[l].clone();
+            }
+            length = other.length;
+        }
+
+        /** Makes room for one more position. */
+        private void reserve() {
+            if ((length + 1) * width > keys[0].length) {
+                for (int l = 0; l < keys.length; l++) {
+                    keys[l] = Arrays.copyOf(keys[l], keys[l].length * 2);
+                    values[l] = Arrays.copyOf(values[l], values[l].length * 2);
+                }
+            }
+        }
+
+        /** Positions computed so far. */
+        int length() {
+            return length;
+        }
+
+        /** An independent copy, for a second continuation of the same prefix (beam search). */
+        State copy() {
+            return new State(this);
+        }
+    }
+
+    /** The state of an empty prefix. */
+    State start() {
+        return new State(layers, d);
+    }
+
+    /**
+     * Computes the next position of each row and advances its state by it.
+     *
+     * @param states        row i's prefix state (its length is the new position's index); advanced in place
+     * @param sources       row i's source
+     * @param inputs        row i's decoder input id at the new position (BOS, a token, or a copied word)
+     * @param copiedFrom    row i's copied source position at the new position, or -1
+     * @return per row the logits of the new position: V values, then {@code copyLength} copy scores when copying
+     */
+    float[][] step(State[] states, Source[] sources, int[] inputs, int[] copiedFrom) {
+        int n = states.length;
+        float[] x = new float[n * d];
+        double scale = Math.sqrt(d);
+        for (int i = 0; i < n; i++) {
+            int t = states[i].length;
+            if (t >= maxPositions) {
+                throw new IllegalStateException("decoder position " + t + " is past the last of " + maxPositions);
+            }
+            states[i].reserve();
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (embedding[inputs[i] * d + j] * scale) + positions[t * d + j];
+            }
+            if (readsCopies && copiedFrom[i] >= 0) {
+                float[] mem = sources[i].memory();
+                for (int j = 0; j < d; j++) {
+                    x[i * d + j] += mem[copiedFrom[i] * d + j];
+                }
+            }
+        }
+        float[] normed = new float[n * d];
+        float[] q = new float[n * d];
+        float[] k = new float[n * d];
+        float[] v = new float[n * d];
+        float[] context = new float[n * d];
+        float[] out = new float[n * d];
+        float[] hidden = new float[n * ffn];
+        for (int l = 0; l < layers; l++) {
+            Layer w = layer[l];
+            // self-attention over the prefix: the new position's key and value join the cache first
+            layerNorm(x, n, w.ln1g(), w.ln1b(), normed);
+            matmul(normed, n, d, w.wq(), d, null, q);
+            matmul(normed, n, d, w.wk(), d, null, k);
+            matmul(normed, n, d, w.wv(), d, null, v);
+            for (int i = 0; i < n; i++) {
+                State s = states[i];
+                System.arraycopy(k, i * d, s.keys[l], s.length * d, d);
+                System.arraycopy(v, i * d, s.values[l], s.length * d, d);
+                attend(q, i, s.keys[l], s.values[l], s.length + 1, context);
+            }
+            matmul(context, n, d, w.wo(), d, w.bo(), out);
+            add(x, out);
+            // cross-attention over the source's memory
+            layerNorm(x, n, w.ln2g(), w.ln2b(), normed);
+            matmul(normed, n, d, w.cwq(), d, null, q);
+            for (int i = 0; i < n; i++) {
+                Source src = sources[i];
+                attend(q, i, src.keys()[l], src.values()[l], src.rows(), context);
+            }
+            matmul(context, n, d, w.cwo(), d, w.cbo(), out);
+            add(x, out);
+            // feed-forward
+            layerNorm(x, n, w.ln3g(), w.ln3b(), normed);
+            matmul(normed, n, d, w.w1(), ffn, w.b1(), hidden);
+            for (int j = 0; j < hidden.length; j++) {
+                hidden[j] = Math.max(0f, hidden[j]);
+            }
+            matmul(hidden, n, ffn, w.w2(), d, w.b2(), out);
+            add(x, out);
+        }
+        for (State s : states) {
+            s.length++;
+        }
+        layerNorm(x, n, finalGain, finalBias, normed);
+        float[] vocab = new float[n * vocabulary];
+        matmul(normed, n, d, outW, vocabulary, outB, vocab);
+        float[] hc = null;
+        if (copy) {
+            hc = new float[n * d];
+            matmul(normed, n, d, copyW, d, null, hc);
+        }
+        float[][] logits = new float[n][];
+        double copyScale = 1.0 / Math.sqrt(d);
+        for (int i = 0; i < n; i++) {
+            int width = copy ? vocabulary + sources[i].copyLength() : vocabulary;
+            float[] row = new float[width];
+            System.arraycopy(vocab, i * vocabulary, row, 0, vocabulary);
+            if (copy) {
+                float[] mem = sources[i].memory();
+                for (int j = 0; j < sources[i].copyLength(); j++) {
+                    float dot = 0f;
+                    for (int c = 0; c < d; c++) {
+                        dot += hc[i * d + c] * mem[j * d + c];
+                    }
+                    row[vocabulary + j] = (float) (dot * copyScale);
+                }
+            }
+            logits[i] = row;
+        }
+        return logits;
+    }
+
+    /**
+     * Multi-head attention of query row {@code i} of {@code q} over the first {@code length} rows of
+     * {@code keys}/{@code values} ([length, d], head h in columns h*dh .. (h+1)*dh - 1); writes row i of
+     * {@code context}. No bias: every row offered is one the query may read.
+     */
+    private void attend(float[] q, int i, float[] keys, float[] values, int length, float[] context) {
+        float[] scores = new float[length];
+        double scale = 1.0 / Math.sqrt(dh);
+        Arrays.fill(context, i * d, (i + 1) * d, 0f);
+        for (int h = 0; h < heads; h++) {
+            int qo = i * d + h * dh;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < length; j++) {
+                int ko = j * d + h * dh;
+                float dot = 0f;
+                for (int c = 0; c < dh; c++) {
+                    dot += q[qo + c] * keys[ko + c];
+                }
+                scores[j] = (float) (dot * scale);
+                max = Math.max(max, scores[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                float e = (float) Math.exp(scores[j] - max);
+                scores[j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < length; j++) {
+                float p = scores[j] * inv;
+                int vo = j * d + h * dh;
+                for (int c = 0; c < dh; c++) {
+                    context[qo + c] += p * values[vo + c];
+                }
+            }
+        }
+    }
+
+    /** Layer normalisation of each of the n rows of x: (x - mean) / std (population std, as libnd4j's) * g + b. */
+    private void layerNorm(float[] x, int n, float[] gain, float[] bias, float[] out) {
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            double mean = 0;
+            for (int j = 0; j < d; j++) {
+                mean += x[o + j];
+            }
+            mean /= d;
+            double var = 0;
+            for (int j = 0; j < d; j++) {
+                double c = x[o + j] - mean;
+                var += c * c;
+            }
+            double inv = 1.0 / Math.sqrt(var / d);
+            for (int j = 0; j < d; j++) {
+                out[o + j] = (float) ((x[o + j] - mean) * inv) * gain[j] + bias[j];
+            }
+        }
+    }
+
+    /** out[n, m] = x[n, k] w[k, m] (+ bias[m]), row-major; the inner loop runs along w's rows so it vectorises. */
+    static void matmul(float[] x, int n, int k, float[] w, int m, float[] bias, float[] out) {
+        for (int i = 0; i < n; i++) {
+            int o = i * m;
+            if (bias == null) {
+                Arrays.fill(out, o, o + m, 0f);
+            } else {
+                System.arraycopy(bias, 0, out, o, m);
+            }
+            for (int p = 0; p < k; p++) {
+                float a = x[i * k + p];
+                int wo = p * m;
+                for (int j = 0; j < m; j++) {
+                    out[o + j] += a * w[wo + j];
+                }
+            }
+        }
+    }
+
+    private static void add(float[] x, float[] y) {
+        for (int j = 0; j < x.length; j++) {
+            x[j] += y[j];
+        }
+    }
+}
