@@ -7,7 +7,8 @@ and measures training steps per second, greedy decoding sequences per second and
 
 Usage:  python seq_speed.py --spec SPEC.json      (one case; SequenceSpeedBenchmark writes the spec)
         python seq_speed.py --example s2s|qa       (print an example spec)
-Output: one JSON line per measurement on standard output (train, decode, peak_rss), nothing else there.
+Output: one JSON line per measurement on standard output (train, forward, decode, decode_kv and decode_each
+        when asked for, peak_rss), nothing else there.
 
 The spec (all sizes as the DL4J student uses them; see README.md):
   name, model ("s2s" or "qa"), threads, seed, batch, train_steps, warmup_steps,
@@ -19,8 +20,12 @@ The spec (all sizes as the DL4J student uses them; see README.md):
   decode: s2s: sequences, encode_batch (sources encoded together), steps (greedy steps per sequence, a
           list cycled); the sequences of a chunk are then decoded in lockstep, one decoder call per step for
           those still decoding, re-running the decoder on the whole prefix (no key/value cache), as
-          Seq2SeqStudent.predict does since its batched decoding; each_sequences (optional, default 0): also
-          time the first that many sequences decoded one at a time (batch 1, the student's former way).
+          Seq2SeqStudent.predict does since its batched decoding; kv_cache (optional, default false): also
+          time the same lockstep decoding with a key/value cache (measure "decode_kv": per decoder layer the
+          self-attention keys/values of earlier positions cached, the memory's cross-attention keys/values
+          computed once per chunk, each step only the new position; the same tokens), the student's
+          incremental decoder; each_sequences (optional, default 0): also time the first that many sequences
+          decoded one at a time (batch 1, the student's former way).
           qa: sequences, batch, max_answer: one forward pass per batch, then the best span.
 """
 import argparse
@@ -77,14 +82,22 @@ class MultiHeadAttention(nn.Module):
         self.o = nn.Linear(d, d)
 
     def forward(self, q, kv, bias):
-        b, tq, d = q.shape
-        tk = kv.shape[1]
-        qh = self.q(q).view(b, tq, self.h, self.dh).transpose(1, 2)
-        kh = self.k(kv).view(b, tk, self.h, self.dh).transpose(1, 2)
-        vh = self.v(kv).view(b, tk, self.h, self.dh).transpose(1, 2)
-        scores = qh @ kh.transpose(-1, -2) / math.sqrt(self.dh) + bias.unsqueeze(1)
+        return self.attend(self.split(self.q(q)), self.split(self.k(kv)), self.split(self.v(kv)), bias)
+
+    def split(self, x):
+        """[B, T, d] -> [B, H, T, dh]: the heads of one projection."""
+        b, t, _ = x.shape
+        return x.view(b, t, self.h, self.dh).transpose(1, 2)
+
+    def attend(self, qh, kh, vh, bias):
+        """The heads' attention, concatenated, through Wo; bias [B or 1, Tq, Tk] or None (nothing masked). Shared
+        by the whole-prefix pass and the cached step, so that both compute the same function."""
+        scores = qh @ kh.transpose(-1, -2) / math.sqrt(self.dh)
+        if bias is not None:
+            scores = scores + bias.unsqueeze(1)
         out = torch.softmax(scores, dim=-1) @ vh
-        return self.o(out.transpose(1, 2).reshape(b, tq, d))
+        b, _, tq, _ = out.shape
+        return self.o(out.transpose(1, 2).reshape(b, tq, self.h * self.dh))
 
 
 class FeedForward(nn.Module):
@@ -190,6 +203,55 @@ class Seq2Seq(nn.Module):
     def forward(self, src, src_mask, dec_in, copied=None):
         memory, src_bias = self.encode(src, src_mask)
         return self.decode(dec_in, memory, src_bias, copied)
+
+    def decode_step(self, token, copied, memory, src_bias, cache):
+        """One position of `decode` with a key/value cache: the decoder input `token` [B] at position
+        cache.length (copied [B]: the source position it copied, -1 where generated) attends to the cached
+        positions and itself; returns its logits [B, W], the same as decode(...)[:, cache.length] on the whole
+        prefix, and appends its self-attention keys/values to the cache. memory, src_bias: of the cache's rows."""
+        j = cache.length
+        x = self.dec_emb(token.unsqueeze(1)) * math.sqrt(self.d) + self.pos[j:j + 1]  # [B, 1, d]
+        if self.copy:
+            read = torch.gather(memory, 1, copied.clamp(min=0).view(-1, 1, 1).expand(-1, 1, self.d))
+            x = x + read * (copied >= 0).view(-1, 1, 1).to(x.dtype)
+        for layer, (k_buf, v_buf), (ck, cv) in zip(self.dec, cache.self_kv, cache.cross_kv):
+            att = layer.self_att
+            y = layer.ln1(x)
+            # written in place into buffers sized for the longest sequence: no copy of the prefix per step
+            k_buf[:, :, j:j + 1] = att.split(att.k(y))
+            v_buf[:, :, j:j + 1] = att.split(att.v(y))
+            # the newest position may see every earlier one: no causal mask needed
+            x = x + att.attend(att.split(att.q(y)), k_buf[:, :, :j + 1], v_buf[:, :, :j + 1], None)
+            cross = layer.cross_att
+            x = x + cross.attend(cross.split(cross.q(layer.ln2(x))), ck, cv, src_bias)
+            x = x + layer.ffn(layer.ln3(x))
+        cache.length = j + 1
+        h = self.dec_ln(x)
+        logits = self.out(h)
+        if self.copy:
+            copy_scores = self.wc(h) @ memory.transpose(1, 2) / math.sqrt(self.d) + src_bias
+            logits = torch.cat([logits, copy_scores], dim=-1)
+        return logits[:, 0]
+
+
+class DecoderCache:
+    """Per decoder layer the self-attention keys and values of the positions decoded so far ([B, H, steps, dh],
+    allocated for the longest sequence, the first `length` positions filled) and the cross-attention keys and
+    values of the memory ([B, H, S, dh], computed once per source): what each cached step reads instead of
+    re-running the decoder on the prefix."""
+
+    def __init__(self, model, memory, steps):
+        b = memory.shape[0]
+        self.length = 0
+        self.self_kv = [(memory.new_zeros(b, layer.self_att.h, steps, layer.self_att.dh),
+                         memory.new_zeros(b, layer.self_att.h, steps, layer.self_att.dh)) for layer in model.dec]
+        self.cross_kv = [(layer.cross_att.split(layer.cross_att.k(memory)),
+                          layer.cross_att.split(layer.cross_att.v(memory))) for layer in model.dec]
+
+    def select(self, rows):
+        """Keeps only the batch rows `rows` (the sequences still decoding)."""
+        self.self_kv = [(k[rows], v[rows]) for k, v in self.self_kv]
+        self.cross_kv = [(k[rows], v[rows]) for k, v in self.cross_kv]
 
 
 def copied_positions(outputs, out_vocab):
@@ -322,10 +384,11 @@ def train_step(model, opt, sched, clip, batch, kind):
     return loss.item()
 
 
-def decode_s2s(model, c, d, n, gen, together=True):
+def decode_s2s(model, c, d, n, gen, together=True, kv_cache=False):
     """As Seq2SeqStudent.predict: the encoder over chunks of `encode_batch` sources, then `steps[i]` greedy
     steps (cycled) for sequence i: together, the chunk's sequences in lockstep (one decoder call per step for the
-    rows still decoding); else each sequence alone (batch 1) on its memory cut to its real length."""
+    rows still decoding; kv_cache: one cached step per step, greedy_cached, instead of the decoder on the whole
+    prefix); else each sequence alone (batch 1) on its memory cut to its real length."""
     model.eval()
     eb = int(d.get("encode_batch", 64))
     step_list = d.get("steps") or [c["tgt_len"]]
@@ -339,6 +402,8 @@ def decode_s2s(model, c, d, n, gen, together=True):
         one = src_all[:1, : src_lens[0]]
         memory, _ = model.encode(one, torch.ones(one.shape))
         greedy_from_memory(model, c, one, memory, 2)
+        if kv_cache:
+            greedy_cached(model, c, one, memory, torch.zeros(1, 1, memory.shape[1]), [2])
     t0 = time.perf_counter()
     tokens = 0
     with torch.no_grad():
@@ -349,7 +414,9 @@ def decode_s2s(model, c, d, n, gen, together=True):
                 mask[i, : src_lens[start + i]] = 1.0
             memory, src_bias = model.encode(chunk, mask)
             steps = [int(step_list[(start + i) % len(step_list)]) for i in range(chunk.shape[0])]
-            if together:
+            if together and kv_cache:
+                greedy_cached(model, c, chunk, memory, src_bias, steps)
+            elif together:
                 greedy_together(model, c, chunk, memory, src_bias, steps)
             else:
                 for i in range(chunk.shape[0]):
@@ -360,9 +427,10 @@ def decode_s2s(model, c, d, n, gen, together=True):
 
 
 @torch.no_grad()
-def greedy_together(model, c, src, memory, src_bias, steps):
+def greedy_together(model, c, src, memory, src_bias, steps, trace=None):
     """Greedy decoding of a chunk in lockstep: at step j one decoder call over the rows with steps[i] > j (a
-    finished sequence drops out), each on its whole prefix; padded source positions masked by src_bias."""
+    finished sequence drops out), each on its whole prefix; padded source positions masked by src_bias.
+    trace: a list that gets (rows, logits) per step, for the tests."""
     b = src.shape[0]
     remaining = torch.tensor(steps)
     dec_in = torch.full((b, 1), c["out_vocab"], dtype=torch.long)
@@ -371,6 +439,8 @@ def greedy_together(model, c, src, memory, src_bias, steps):
         live = (remaining > j).nonzero().squeeze(1)
         logits = model.decode(dec_in[live], memory[live], src_bias[live],
                               copied_positions(raw[live], c["out_vocab"]))[:, -1]
+        if trace is not None:
+            trace.append((live, logits))
         nxt = torch.log_softmax(logits, -1).argmax(-1)
         raw_column = torch.zeros(b, dtype=torch.long)
         raw_column[live] = nxt
@@ -381,6 +451,39 @@ def greedy_together(model, c, src, memory, src_bias, steps):
         column = torch.zeros(b, dtype=torch.long)  # finished rows: a filler token nobody reads
         column[live] = nxt
         dec_in = torch.cat([dec_in, column.unsqueeze(1)], dim=1)
+    return dec_in
+
+
+@torch.no_grad()
+def greedy_cached(model, c, src, memory, src_bias, steps, trace=None):
+    """greedy_together with a key/value cache (what the student's incremental decoder does): the memory's
+    cross-attention keys/values once per chunk, then per step only the new position through the decoder
+    (Seq2Seq.decode_step). A finished sequence drops out of the cache and of every per-row tensor. Returns the
+    same [B, max(steps) + 1] decoder inputs as greedy_together (0 after a row's last step); trace as there."""
+    b, s = src.shape
+    v = c["out_vocab"]
+    dec_in = torch.zeros((b, max(steps) + 1), dtype=torch.long)
+    dec_in[:, 0] = v
+    remaining = torch.tensor(steps)
+    rows = torch.arange(b)  # the chunk rows still decoding, in the order of the cache's rows
+    cache = DecoderCache(model, memory, max(steps))
+    token = dec_in[:, 0].clone()
+    copied = torch.full((b,), -1, dtype=torch.long)
+    for j in range(max(steps)):
+        keep = (remaining[rows] > j).nonzero().squeeze(1)
+        if keep.numel() < rows.numel():  # only when a sequence finishes: no gather of the caches per step
+            rows, token, copied = rows[keep], token[keep], copied[keep]
+            src, memory, src_bias = src[keep], memory[keep], src_bias[keep]
+            cache.select(keep)
+        logits = model.decode_step(token, copied, memory, src_bias, cache)
+        if trace is not None:
+            trace.append((rows, logits))
+        nxt = torch.log_softmax(logits, -1).argmax(-1)
+        is_copy = nxt >= v
+        copied = torch.where(is_copy, nxt - v, torch.full_like(nxt, -1))
+        src_ids = torch.gather(src, 1, (nxt - v).clamp(min=0, max=s - 1).unsqueeze(1)).squeeze(1)
+        token = torch.where(is_copy, v + 1 + src_ids, nxt)
+        dec_in[rows, j + 1] = token
     return dec_in
 
 
@@ -465,6 +568,13 @@ def run(spec):
                 took, tokens = decode_s2s(model, c, d, n, torch.Generator().manual_seed(seed + 1))
                 seconds = min(seconds, took)
             emit(**common, measure="decode", sequences=n, steps=tokens, seconds=seconds, per_second=n / seconds)
+            if d.get("kv_cache"):
+                seconds = float("inf")
+                for _ in range(repeats):
+                    took, tokens = decode_s2s(model, c, d, n, torch.Generator().manual_seed(seed + 1), kv_cache=True)
+                    seconds = min(seconds, took)
+                emit(**common, measure="decode_kv", sequences=n, steps=tokens, seconds=seconds,
+                     per_second=n / seconds)
             each = min(n, int(d.get("each_sequences", 0)))
             if each > 0:
                 seconds = float("inf")
@@ -511,7 +621,8 @@ EXAMPLES = {
             "s2s": {"d": 128, "heads": 4, "ffn": 256, "enc_layers": 2, "dec_layers": 2, "src_vocab": 2000,
                     "out_vocab": 24, "copy": True, "src_len": 64, "tgt_len": 16, "lr": 0.001, "warmup": 200,
                     "clip": 1.0, "onehot": False},
-            "decode": {"sequences": 32, "encode_batch": 64, "steps": [16, 9, 12], "each_sequences": 8}},
+            "decode": {"sequences": 32, "encode_batch": 64, "steps": [16, 9, 12], "kv_cache": True,
+                       "each_sequences": 8}},
     "qa": {"name": "squad-qa", "model": "qa", "threads": 1, "seed": 7, "batch": 16, "train_steps": 10,
            "warmup_steps": 3,
            "qa": {"state_dim": 384, "d": 128, "heads": 4, "ffn": 256, "seq_len": 160, "context_start": 13,

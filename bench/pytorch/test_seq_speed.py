@@ -84,6 +84,38 @@ class Seq2SeqTest(unittest.TestCase):
                     alone = s.greedy_from_memory(m, c, src[i:i + 1, :ln], memory[i:i + 1, :ln], n)
                     self.assertEqual(together[i, : n + 1].tolist(), alone[0].tolist())
 
+    def test_cached_greedy_writes_what_the_whole_prefix_decoder_writes(self):
+        # the student's incremental decoder must change the speed, not the output: same tokens, same logits
+        for copy in (True, False):
+            c = tiny(copy)
+            c["dec_layers"] = 2
+            m = s.Seq2Seq(c).eval()
+            src, src_mask, _, _, _ = s.s2s_batches(c, 5, 1, torch.Generator().manual_seed(8))[0]
+            src_mask[1, 4:] = 0.0
+            src_mask[3, 2:] = 0.0
+            steps = [4, 2, 7, 3, 7]  # past tgt_len too: the positions table is extended as decode_s2s does
+            m.pos = s.sinusoids(8, c["d"])
+            with torch.no_grad():
+                memory, src_bias = m.encode(src, src_mask)
+                whole, cached = [], []
+                together = s.greedy_together(m, c, src, memory, src_bias, steps, trace=whole)
+                kv = s.greedy_cached(m, c, src, memory, src_bias, steps, trace=cached)
+            self.assertEqual(kv.tolist(), together.tolist())
+            self.assertEqual(len(cached), max(steps))
+            for (rows_a, a), (rows_b, b) in zip(whole, cached):
+                self.assertEqual(rows_a.tolist(), rows_b.tolist())
+                self.assertTrue(torch.allclose(a, b, atol=1e-4), (a - b).abs().max().item())
+            if copy:  # the copied-input embedding was exercised, not only generated tokens
+                self.assertTrue(bool((kv[:, 1:] > c["out_vocab"]).any()))
+
+    def test_cached_decoding_is_timed_when_the_spec_asks(self):
+        c = tiny()
+        m = s.Seq2Seq(c)
+        took, tokens = s.decode_s2s(m, c, {"encode_batch": 2, "steps": [6, 3]}, 3, torch.Generator().manual_seed(7),
+                                    kv_cache=True)
+        self.assertEqual(tokens, 6 + 3 + 6)
+        self.assertGreater(took, 0)
+
     def test_decoding_past_the_training_target_length_extends_the_positions(self):
         c = tiny()
         m = s.Seq2Seq(c)

@@ -43,7 +43,11 @@ import java.util.function.Function;
  * disturbed), reads its
  * {@code VmHWM}, and writes the PyTorch spec of the same network (sizes read off the trained student). Then
  * the Python harness runs that spec in its own process. One table is printed: steps/s, sequences/s, the ratios
- * DL4J time / PyTorch time (issue 11's target: at most 2), and both peak RSS.
+ * DL4J time / PyTorch time (issue 11's target: at most 2), and both peak RSS. For a seq2seq case the harness also
+ * decodes with a key/value cache (the student's incremental decoder: per decoder layer the earlier positions'
+ * self-attention keys/values cached, the memory's cross-attention keys/values computed once per source, each step
+ * only the new position; the same tokens), and the table gives its sequences/s and DL4J's decoding time against it
+ * next to the uncached PyTorch decoding.
  *
  * <pre>
  * java -cp gold-examples/target/gold-examples.jar io.github.goldkd.examples.bench.SequenceSpeedBenchmark \
@@ -338,6 +342,10 @@ public final class SequenceSpeedBenchmark {
         Map<String, Object> dec = new LinkedHashMap<>((Map<String, Object>) model.getOrDefault("decode", Map.of()));
         dec.put("sequences", decode.size());
         dec.put("each_sequences", settings.decodeEach());
+        if ("s2s".equals(model.get("model"))) {
+            // also the harness's decoding with a key/value cache, the seq2seq student's incremental decoder
+            dec.put("kv_cache", true);
+        }
         model.put("decode", dec);
         spec.putAll(model);
         if (settings.torchOnehot() && model.get("s2s") instanceof Map<?, ?> s2s) {
@@ -515,21 +523,24 @@ public final class SequenceSpeedBenchmark {
         sb.append("| student | threads | batch | DL4J steps/s | PyTorch steps/s | train time DL4J/PyTorch "
                 + "| DL4J fwd ms | PyTorch fwd ms | DL4J decode seq/s | PyTorch decode seq/s "
                 + "| decode time DL4J/PyTorch | DL4J peak RSS MB | PyTorch peak RSS MB "
-                + "| DL4J steps/s, keep-all filter | DL4J one-at-a-time seq/s | PyTorch one-at-a-time seq/s |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| DL4J steps/s, keep-all filter | DL4J one-at-a-time seq/s | PyTorch one-at-a-time seq/s "
+                + "| PyTorch decode seq/s (KV cache) | decode time DL4J/PyTorch (KV cache) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> notes = new ArrayList<>();
         for (Row r : rows) {
             double dl4jTrain = r.dl4j().get("train_per_second").getAsDouble();
             double dl4jDecode = r.dl4j().get("decode_per_second").getAsDouble();
             double torchTrain = r.torch().get("train", "per_second");
             double torchDecode = r.torch().get("decode", "per_second");
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            double torchDecodeKv = r.torch().get("decode_kv", "per_second");
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.name(), r.threads(), r.dl4j().get("batch").getAsInt(), num(dl4jTrain), num(torchTrain),
                     ratio(torchTrain / dl4jTrain), num(r.dl4j().get("forward_ms").getAsDouble()),
                     num(r.torch().get("forward", "ms")), num(dl4jDecode), num(torchDecode),
                     ratio(torchDecode / dl4jDecode), num(r.dl4j().get("peak_rss_mb").getAsDouble()),
                     num(r.torch().get("peak_rss", "mb")), num(optional(r.dl4j(), "train_keep_all_per_second")),
-                    num(optional(r.dl4j(), "decode_each_per_second")), num(r.torch().get("decode_each", "per_second"))));
+                    num(optional(r.dl4j(), "decode_each_per_second")), num(r.torch().get("decode_each", "per_second")),
+                    num(torchDecodeKv), ratio(torchDecodeKv / dl4jDecode)));
             if (r.torch().error() != null) {
                 notes.add(r.name() + " (" + r.threads() + " thread(s)): PyTorch not measured: " + r.torch().error());
             }

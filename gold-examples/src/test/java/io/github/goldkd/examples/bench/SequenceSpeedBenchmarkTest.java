@@ -111,6 +111,7 @@ class SequenceSpeedBenchmarkTest {
         assertThat(spec.get("repeats").getAsInt()).isEqualTo(2);
         assertThat(spec.getAsJsonObject("decode").get("sequences").getAsInt()).isEqualTo(5);
         assertThat(spec.getAsJsonObject("decode").get("steps").getAsJsonArray()).hasSize(5);
+        assertThat(spec.getAsJsonObject("decode").has("kv_cache")).isFalse(); // not a seq2seq case
         assertThat(Files.readString(env).strip()).isEqualTo("2");
 
         String row = table.lines().filter(l -> l.startsWith("| fake |")).findFirst().orElseThrow();
@@ -134,9 +135,11 @@ class SequenceSpeedBenchmarkTest {
         Path python = script("cp \"$3\" " + seen + "\n"
                 + "echo '{\"measure\": \"train\", \"per_second\": 4.0}'\n"
                 + "echo '{\"measure\": \"decode\", \"per_second\": 100.0}'\n"
-                + "echo '{\"measure\": \"decode_each\", \"per_second\": 30.0}'\n");
+                + "echo '{\"measure\": \"decode_each\", \"per_second\": 30.0}'\n"
+                + "echo '{\"measure\": \"decode_kv\", \"per_second\": 250.0}'\n");
         Path harness = Files.writeString(tmp.resolve("seq_speed.py"), "");
         FakeCase fake = new FakeCase(tmp);
+        fake.model = "s2s"; // a seq2seq case: the harness is asked for its key/value-cache decoding too
         Map<String, Function<Integer, SpeedCase>> cases = Map.of("fake", t -> fake);
         SequenceSpeedBenchmark.Settings s = SequenceSpeedBenchmark.Settings.parse(new String[] {"--train-steps", "3",
                 "--decode", "5", "--decode-each", "2", "--keep-all-filter", "--repeats", "2", "--python",
@@ -152,11 +155,16 @@ class SequenceSpeedBenchmarkTest {
         assertThat(fake.student.predicted).isEqualTo(2 + 2 * 5 + 2 * 2);
         JsonObject spec = JsonParser.parseString(Files.readString(seen)).getAsJsonObject();
         assertThat(spec.getAsJsonObject("decode").get("each_sequences").getAsInt()).isEqualTo(2);
+        assertThat(spec.getAsJsonObject("decode").get("kv_cache").getAsBoolean()).isTrue();
         String row = table.lines().filter(l -> l.startsWith("| fake |")).findFirst().orElseThrow();
         String[] cells = row.split("\\|");
         assertThat(Double.parseDouble(cells[14].strip())).isGreaterThan(0);
         assertThat(Double.parseDouble(cells[15].strip())).isGreaterThan(0);
         assertThat(cells[16].strip()).isEqualTo("30.0");
+        assertThat(cells[17].strip()).isEqualTo("250");
+        double dl4jDecode = Double.parseDouble(cells[9].strip());
+        assertThat(Double.parseDouble(cells[18].strip().replace("x", "")))
+                .isCloseTo(250.0 / dl4jDecode, org.assertj.core.data.Offset.offset(0.05 * 250.0 / dl4jDecode + 0.01));
     }
 
     @Test
@@ -168,8 +176,10 @@ class SequenceSpeedBenchmarkTest {
         dl4j.addProperty("peak_rss_mb", 900.0);
         dl4j.addProperty("batch", 32);
         String withTorch = SequenceSpeedBenchmark.table(List.of(new SequenceSpeedBenchmark.Row("math", 1, dl4j,
-                new SequenceSpeedBenchmark.PythonResult(Map.of("train", rate(5.0), "decode", rate(25.0)), null))));
-        assertThat(withTorch).contains("| math | 1 | 32 | 2.00 | 5.00 | 2.50x | 20.0 | n/a | 50.0 | 25.0 | 0.50x | 900 | n/a |");
+                new SequenceSpeedBenchmark.PythonResult(Map.of("train", rate(5.0), "decode", rate(25.0),
+                        "decode_kv", rate(75.0)), null))));
+        assertThat(withTorch).contains("| math | 1 | 32 | 2.00 | 5.00 | 2.50x | 20.0 | n/a | 50.0 | 25.0 | 0.50x | 900 | n/a |")
+                .contains("| n/a | 75.0 | 1.50x |");
         String without = SequenceSpeedBenchmark.table(List.of(new SequenceSpeedBenchmark.Row("math", 1, dl4j,
                 new SequenceSpeedBenchmark.PythonResult(Map.of(), "torch is not installed"))));
         assertThat(without).contains("| 2.00 | n/a | n/a |").contains("math (1 thread(s)): PyTorch not measured: torch is not installed");
@@ -226,6 +236,7 @@ class SequenceSpeedBenchmarkTest {
     /** A case around a student that only counts what it is asked to do. */
     private static final class FakeCase implements SpeedCase {
         final CountingStudent student = new CountingStudent();
+        String model = "fake-model";
 
         FakeCase(Path unused) {
         }
@@ -275,7 +286,7 @@ class SequenceSpeedBenchmarkTest {
                                              List<String> decoded) {
             List<Integer> steps = new ArrayList<>();
             decoded.forEach(d -> steps.add(d.length()));
-            return Map.of("model", "fake-model", "decode", Map.of("steps", steps));
+            return Map.of("model", model, "decode", Map.of("steps", steps));
         }
     }
 
