@@ -12,9 +12,10 @@ import io.github.goldkd.core.TaskKind;
  * dh = d / H, F = {@code ffnSize}, Vs source vocabulary, V output vocabulary, Vd = V + 1 (BOS) + Vs when the
  * codec copies, V + 1 otherwise.
  * <ol>
- *   <li>Source embedding: one-hot(src ids) [B,S,Vs] x Es [Vs,d] (no gather: {@code sd.gather} is not
- *       trainable in M2.1), times sqrt(d), plus the sinusoidal table P[pos, 2i] = sin(pos / 10000^(2i/d)),
- *       P[pos, 2i+1] = cos(pos / 10000^(2i/d)).</li>
+ *   <li>Source embedding: the rows Es[src id] [B,S,d] of Es [Vs,d], times sqrt(d), plus the sinusoidal
+ *       table P[pos, 2i] = sin(pos / 10000^(2i/d)), P[pos, 2i+1] = cos(pos / 10000^(2i/d)). The rows are looked up on the host and their gradients summed
+ *       into Es there ({@code sd.gather} cannot be trained in M2.1); graphs saved before that take one-hot(src
+ *       ids) x Es in the graph, the same function.</li>
  *   <li>{@code encoderLayers} pre-norm encoder layers: x += MHA(LN(x), LN(x)) with the source padding bias;
  *       x += W2 relu(W1 LN(x) + b1) + b2 (W1 [d,F], W2 [F,d]). Final LN: the memory M [B,S,d].</li>
  *   <li>MHA(q, kv): per head h, Qh = q Wq_h, Kh = kv Wk_h, Vh = kv Wv_h (each [d,dh], no bias),
@@ -22,8 +23,8 @@ import io.github.goldkd.core.TaskKind;
  *       Source padding bias: -1e9 on padded source columns ([B,1,S]); the decoder's self-attention adds a
  *       causal bias, -1e9 above the diagonal ([T,T]).</li>
  *   <li>Decoder input: BOS then the target shifted right; a token copied from source position j enters as
- *       id V + 1 + (source id at j). One-hot [B,T,Vd] x Ed [Vd,d], times sqrt(d), plus the same sinusoids, plus,
- *       when the codec copies, C M [B,T,d] with C [B,T,S] one-hot at the copied source position (zero rows
+ *       id V + 1 + (source id at j). The rows of Ed [Vd,d] (looked up as the source's), times sqrt(d), plus
+ *       the same sinusoids, plus, when the codec copies, C M [B,T,d] with C [B,T,S] one-hot at the copied source position (zero rows
  *       for generated tokens and BOS): an unknown copied name enters as its own encoder output, not only as
  *       {@code <unk>} (graphs saved before this term load and run without it).</li>
  *   <li>{@code decoderLayers} pre-norm decoder layers: x += MHA(LN(x), LN(x)) with the causal bias;

@@ -25,6 +25,18 @@ final class Seq2SeqGraph {
     /** Frozen bge token states [B*S, 384] (only in a {@link Seq2SeqConfig.Encoder#FROZEN_BGE} graph). */
     static final String SRC_STATES = "srcStates";
     static final String TGT = "tgtIn";
+    /**
+     * The source embedding rows [B*S, d] (row of {@code enc.emb} per source id, looked up on the host) of a graph
+     * built since the lookup left the graph, instead of {@link #SRC} times the table as one-hot rows; likewise
+     * {@link #TGT_EMBEDDED} for the decoder inputs and {@code dec.emb}. SameDiff gives these placeholders'
+     * gradients ({@code createGradFunction} names them) and the student sums them into the table's rows. Why:
+     * the one-hot product and its gradient (M2.1 computes the one-hot side's too) cost three products of
+     * rows x vocabulary x d per step, the largest matrix products of a training step, for what is a row lookup
+     * and a scatter-add; {@code sd.gather}, the in-graph lookup, cannot be trained in M2.1 (its gradient op fails).
+     */
+    static final String SRC_EMBEDDED = "srcEmbedded";
+    /** The decoder input embedding rows [B*T, d]: see {@link #SRC_EMBEDDED}. */
+    static final String TGT_EMBEDDED = "tgtEmbedded";
     static final String TGT_POS = "tgtPos";
     static final String SRC_SHAPE = "srcShape";
     static final String TGT_SHAPE = "tgtShape";
@@ -86,10 +98,9 @@ final class Seq2SeqGraph {
 
     private void define(int vs, int vd, int v, boolean copy) {
         int d = c.dModel();
-        SDVariable src = sd.placeHolder(SRC, DataType.INT, -1);
         SDVariable srcBias = sd.placeHolder(SRC_BIAS, DataType.FLOAT, -1, 1, 1, -1);
         SDVariable srcShape = sd.placeHolder(SRC_SHAPE, DataType.LONG, 4);
-        SDVariable tgt = sd.placeHolder(TGT, DataType.INT, -1);
+        SDVariable tgt = sd.placeHolder(TGT_EMBEDDED, DataType.FLOAT, -1, d);
         SDVariable tgtPos = sd.placeHolder(TGT_POS, DataType.FLOAT, -1, d);
         SDVariable tgtShape = sd.placeHolder(TGT_SHAPE, DataType.LONG, 4);
         SDVariable causal = sd.placeHolder(CAUSAL, DataType.FLOAT, -1, -1);
@@ -103,11 +114,14 @@ final class Seq2SeqGraph {
             SDVariable wp = weight("enc.proj.w", xavier(BgeTokenStates.DIMENSION, d));
             SDVariable bp = weight("enc.proj.b", Nd4j.zeros(DataType.FLOAT, d));
             SDVariable tagEmb = weight("enc.tags", normal(vs, d, 1.0 / Math.sqrt(d)));
+            // a handful of slot tags: the one-hot product is small, and the tags stay in the graph
+            SDVariable src = sd.placeHolder(SRC, DataType.INT, -1);
             x = sd.mmul(states, wp).add(bp).add(embed(src, tagEmb, vs));
         } else {
             SDVariable srcPos = sd.placeHolder(SRC_POS, DataType.FLOAT, -1, d);
-            SDVariable srcEmb = weight("enc.emb", normal(vs, d, 1.0 / Math.sqrt(d)));
-            x = embed(src, srcEmb, vs).add(srcPos);
+            weight("enc.emb", normal(vs, d, 1.0 / Math.sqrt(d))); // read on the host (SRC_EMBEDDED), saved here
+            SDVariable rows = sd.placeHolder(SRC_EMBEDDED, DataType.FLOAT, -1, d);
+            x = rows.mul(Math.sqrt(d)).add(srcPos);
         }
         for (int l = 0; l < c.encoderLayers(); l++) {
             String p = "enc" + l + ".";
@@ -163,10 +177,8 @@ final class Seq2SeqGraph {
 
     /** The decoder's weights, created once and applied to both memories. */
     private final class Decoder {
-        private final int vd;
         private final int v;
         private final boolean copy;
-        private final SDVariable emb;
         private final SDVariable wOut;
         private final SDVariable bOut;
         private final SDVariable wCopy;
@@ -175,10 +187,9 @@ final class Seq2SeqGraph {
 
         Decoder(int vd, int v, boolean copy) {
             int d = c.dModel();
-            this.vd = vd;
             this.v = v;
             this.copy = copy;
-            emb = weight("dec.emb", normal(vd, d, 1.0 / Math.sqrt(d)));
+            weight("dec.emb", normal(vd, d, 1.0 / Math.sqrt(d))); // read on the host (TGT_EMBEDDED), saved here
             for (int l = 0; l < c.decoderLayers(); l++) {
                 String p = "dec" + l + ".";
                 // created here so both applications find them by name (same name = same variable)
@@ -198,12 +209,12 @@ final class Seq2SeqGraph {
         }
 
         /**
-         * Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder input ids [B*T]; with {@code copied}
+         * Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder inputs' embedding rows [B*T, d]; with {@code copied}
          * ({@link #COPIED}) a copied input also reads its source position's memory.
          */
         SDVariable apply(SDVariable memory, SDVariable srcShape, SDVariable tgt, SDVariable tgtPos,
                          SDVariable tgtShape, SDVariable causal, SDVariable srcBias, SDVariable copied) {
-            SDVariable y = embed(tgt, emb, vd).add(tgtPos);
+            SDVariable y = tgt.mul(Math.sqrt(c.dModel())).add(tgtPos);
             if (copied != null) {
                 SDVariable read = sd.mmul(copied, sd.reshape(memory, rows3(srcShape, c.dModel())));
                 y = y.add(sd.reshape(read, sd.shape(y)));

@@ -292,7 +292,7 @@ public final class Seq2SeqStudent implements Student {
         CachedGradients.Result result = gradientPass.run(lossPlaceholders(items, loss));
         // the token loss is the mean over samples; the caller sums per-sample losses
         double mean = result.outputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
-        return new Gradients(result.gradients(), mean * items.size(), items.size());
+        return new Gradients(withTableGradients(result.gradients(), items), mean * items.size(), items.size());
     }
 
     /**
@@ -301,10 +301,12 @@ public final class Seq2SeqStudent implements Student {
      */
     Gradients referenceGradients(List<Sample> samples, Loss loss) {
         List<Encoded> items = encodeWithTargets(samples);
+        List<String> wanted = new ArrayList<>(parameters);
+        wanted.addAll(embeddedInputs());
         OutAndGrad result = sd.calculateGradientsAndOutputs(
-                lossPlaceholders(items, loss), List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
+                lossPlaceholders(items, loss), List.of(Seq2SeqGraph.TOKEN_LOSS), wanted);
         double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
-        return new Gradients(result.getGradients(), mean * items.size(), items.size());
+        return new Gradients(withTableGradients(result.getGradients(), items), mean * items.size(), items.size());
     }
 
     /** Teacher-forced logits computed by SameDiff's own {@code output}: the reference {@link #logits} is tested against. */
@@ -390,7 +392,7 @@ public final class Seq2SeqStudent implements Student {
         for (String weight : List.of(Seq2SeqGraph.CE_WEIGHT, Seq2SeqGraph.BOUNDED_WEIGHT, Seq2SeqGraph.CE_CAP)) {
             ph.put(weight, Nd4j.zeros(DataType.FLOAT, items.size(), t));
         }
-        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
+        return new Gradients(withTableGradients(gradientPass.run(ph).gradients(), items), lossSum, keep.length);
     }
 
     private static void validateKeep(int[] keep, int size) {
@@ -468,12 +470,15 @@ public final class Seq2SeqStudent implements Student {
             }
         }
         Seq2SeqGraph.addTokenLoss(sd);
+        List<String> embedded = embeddedInputs();
         QuietStdout.run(() -> {
-            sd.createGradFunction();
+            sd.createGradFunction(embedded.toArray(new String[0]));
             return null;
         });
         forward = new RecyclingSession(sd, Operation.INFERENCE);
-        gradientPass = new CachedGradients(sd, List.of(Seq2SeqGraph.TOKEN_LOSS), parameters);
+        List<String> withGradients = new ArrayList<>(parameters);
+        withGradients.addAll(embedded);
+        gradientPass = new CachedGradients(sd, List.of(Seq2SeqGraph.TOKEN_LOSS), withGradients);
     }
 
 
@@ -504,26 +509,115 @@ public final class Seq2SeqStudent implements Student {
         int n = prefixes.size();
         int v = codec.outputVocabularySize();
         boolean copies = readsCopies();
-        int[] tgt = new int[n * t];
         float[] copied = copies ? new float[n * t * s] : null;
-        for (int i = 0; i < n; i++) {
-            int[] p = prefixes.get(i);
-            SeqCodec.Source source = sourceOfRow.apply(i);
-            tgt[i * t] = v;
-            for (int j = 0; j < p.length; j++) {
-                tgt[i * t + j + 1] = decoderId(p[j], source);
-                if (copies && p[j] >= v) {
-                    copied[(i * t + j + 1) * s + p[j] - v] = 1f;
+        if (copies) {
+            for (int i = 0; i < n; i++) {
+                int[] p = prefixes.get(i);
+                for (int j = 0; j < p.length; j++) {
+                    if (p[j] >= v) {
+                        copied[(i * t + j + 1) * s + p[j] - v] = 1f;
+                    }
                 }
             }
         }
-        ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        int[] tgt = decoderInputIds(prefixes, sourceOfRow, t);
+        if (sd.hasVariable(Seq2SeqGraph.TGT_EMBEDDED)) {
+            ph.put(Seq2SeqGraph.TGT_EMBEDDED, tableRows("dec.emb", tgt));
+        } else {
+            ph.put(Seq2SeqGraph.TGT, Nd4j.createFromArray(tgt));
+        }
         ph.put(Seq2SeqGraph.TGT_POS, tiledPositions(n, t));
         ph.put(Seq2SeqGraph.TGT_SHAPE, shape(n, t));
         ph.put(Seq2SeqGraph.CAUSAL, Seq2SeqGraph.causal(t));
         if (copies) {
             ph.put(Seq2SeqGraph.COPIED, Nd4j.create(copied, new long[] {n, t, s}, 'c'));
         }
+    }
+
+    /** The decoder input ids of n prefixes in rows of t: BOS, then each prefix's {@link #decoderId}s, zeros after. */
+    private int[] decoderInputIds(List<int[]> prefixes, IntFunction<SeqCodec.Source> sourceOfRow, int t) {
+        int n = prefixes.size();
+        int v = codec.outputVocabularySize();
+        int[] tgt = new int[n * t];
+        for (int i = 0; i < n; i++) {
+            int[] p = prefixes.get(i);
+            SeqCodec.Source source = sourceOfRow.apply(i);
+            tgt[i * t] = v;
+            for (int j = 0; j < p.length; j++) {
+                tgt[i * t + j + 1] = decoderId(p[j], source);
+            }
+        }
+        return tgt;
+    }
+
+    /** Rows {@code ids} of the embedding table {@code table} ({@code enc.emb} or {@code dec.emb}): [ids, d]. */
+    private INDArray tableRows(String table, int[] ids) {
+        return Nd4j.pullRows(sd.getVariable(table).getArr(), 1, ids);
+    }
+
+    /** The placeholders whose gradients the student sums into embedding tables (graphs built since the lookup left). */
+    private List<String> embeddedInputs() {
+        List<String> names = new ArrayList<>(2);
+        for (String name : List.of(Seq2SeqGraph.SRC_EMBEDDED, Seq2SeqGraph.TGT_EMBEDDED)) {
+            if (sd.hasVariable(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Replaces the gradients of the embedded inputs of a batch by those of their tables: each row's gradient added
+     * to its id's row of the table (what the one-hot product's gradient was).
+     */
+    private Map<String, INDArray> withTableGradients(Map<String, INDArray> grads, List<Encoded> items) {
+        if (embeddedInputs().isEmpty()) {
+            return grads;
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>(grads);
+        int s = 1;
+        int t = 1;
+        List<int[]> prefixes = new ArrayList<>(items.size());
+        for (Encoded e : items) {
+            s = Math.max(s, e.source().length());
+            t = Math.max(t, e.target().length);
+            prefixes.add(Arrays.copyOf(e.target(), e.target().length - 1));
+        }
+        INDArray source = out.remove(Seq2SeqGraph.SRC_EMBEDDED);
+        if (source != null) {
+            out.put("enc.emb", scatterAdd("enc.emb", sourceIds(items, s), source));
+        }
+        INDArray decoder = out.remove(Seq2SeqGraph.TGT_EMBEDDED);
+        if (decoder != null) {
+            out.put("dec.emb", scatterAdd("dec.emb", decoderInputIds(prefixes, i -> items.get(i).source(), t),
+                    decoder));
+        }
+        return out;
+    }
+
+    /** A zero gradient of {@code table} with row {@code ids[r]} += row r of {@code rows}, in order of r. */
+    private INDArray scatterAdd(String table, int[] ids, INDArray rows) {
+        INDArray arr = sd.getVariable(table).getArr();
+        int d = (int) arr.size(1);
+        float[] g = new float[(int) arr.size(0) * d];
+        float[] r = rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int i = 0; i < ids.length; i++) {
+            int base = ids[i] * d;
+            for (int k = 0; k < d; k++) {
+                g[base + k] += r[i * d + k];
+            }
+        }
+        return Nd4j.create(g, arr.shape(), 'c').castTo(arr.dataType());
+    }
+
+    /** The source ids of a batch in rows of s, zeros on padding. */
+    private static int[] sourceIds(List<Encoded> items, int s) {
+        int[] src = new int[items.size() * s];
+        for (int i = 0; i < items.size(); i++) {
+            SeqCodec.Source source = items.get(i).source();
+            System.arraycopy(source.ids(), 0, src, i * s, Math.min(s, source.length()));
+        }
+        return src;
     }
 
     private Map<String, INDArray> placeholders(List<Encoded> items) {
@@ -534,24 +628,22 @@ public final class Seq2SeqStudent implements Student {
             s = Math.max(s, e.source().length());
             t = Math.max(t, e.target() == null ? 1 : e.target().length);
         }
-        int[] src = new int[b * s];
+        int[] src = sourceIds(items, s);
         float[] bias = new float[b * s];
         // teacher forcing: each row's decoder reads its target up to the last token
         List<int[]> prefixes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             Encoded e = items.get(i);
-            for (int j = 0; j < s; j++) {
-                if (j < e.source().length()) {
-                    src[i * s + j] = e.source().ids()[j];
-                } else {
-                    bias[i * s + j] = Seq2SeqGraph.MASKED;
-                }
-            }
+            Arrays.fill(bias, i * s + e.source().length(), (i + 1) * s, Seq2SeqGraph.MASKED);
             int[] target = e.target();
             prefixes.add(target == null ? new int[0] : Arrays.copyOf(target, target.length - 1));
         }
         Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
+        if (sd.hasVariable(Seq2SeqGraph.SRC_EMBEDDED)) {
+            ph.put(Seq2SeqGraph.SRC_EMBEDDED, tableRows("enc.emb", src));
+        } else {
+            ph.put(Seq2SeqGraph.SRC, Nd4j.createFromArray(src));
+        }
         ph.put(Seq2SeqGraph.SRC_BIAS, Nd4j.create(bias, new long[] {b, 1, 1, s}, DataType.FLOAT));
         if (bge == null) {
             ph.put(Seq2SeqGraph.SRC_POS, tiledPositions(b, s));
