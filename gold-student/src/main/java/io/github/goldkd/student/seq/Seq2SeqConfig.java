@@ -13,9 +13,9 @@ import io.github.goldkd.core.TaskKind;
  * codec copies, V + 1 otherwise.
  * <ol>
  *   <li>Source embedding: the rows Es[src id] [B,S,d] of Es [Vs,d], times sqrt(d), plus the sinusoidal
- *       table P[pos, 2i] = sin(pos / 10000^(2i/d)), P[pos, 2i+1] = cos(pos / 10000^(2i/d)). The rows are looked up on the host and their gradients summed
- *       into Es there ({@code sd.gather} cannot be trained in M2.1); graphs saved before that take one-hot(src
- *       ids) x Es in the graph, the same function.</li>
+ *       table P[pos, 2i] = sin(pos / 10000^(2i/d)), P[pos, 2i+1] = cos(pos / 10000^(2i/d)). The rows are
+ *       looked up on the host and their gradients summed into Es there ({@code sd.gather} cannot be trained in
+ *       M2.1); graphs saved before that take one-hot(src ids) x Es in the graph, the same function.</li>
  *   <li>{@code encoderLayers} pre-norm encoder layers: x += MHA(LN(x), LN(x)) with the source padding bias;
  *       x += W2 relu(W1 LN(x) + b1) + b2 (W1 [d,F], W2 [F,d]). Final LN: the memory M [B,S,d].</li>
  *   <li>MHA(q, kv): per head h, Qh = q Wq_h, Kh = kv Wk_h, Vh = kv Wv_h (each [d,dh], no bias),
@@ -24,9 +24,9 @@ import io.github.goldkd.core.TaskKind;
  *       causal bias, -1e9 above the diagonal ([T,T]).</li>
  *   <li>Decoder input: BOS then the target shifted right; a token copied from source position j enters as
  *       id V + 1 + (source id at j). The rows of Ed [Vd,d] (looked up as the source's), times sqrt(d), plus
- *       the same sinusoids, plus, when the codec copies, C M [B,T,d] with C [B,T,S] one-hot at the copied source position (zero rows
- *       for generated tokens and BOS): an unknown copied name enters as its own encoder output, not only as
- *       {@code <unk>} (graphs saved before this term load and run without it).</li>
+ *       the same sinusoids, plus, when the codec copies, C M [B,T,d] with C [B,T,S] one-hot at the copied
+ *       source position (zero rows for generated tokens and BOS): an unknown copied name enters as its own
+ *       encoder output, not only as {@code <unk>} (graphs saved before this term load and run without it).</li>
  *   <li>{@code decoderLayers} pre-norm decoder layers: x += MHA(LN(x), LN(x)) with the causal bias;
  *       x += MHA(LN(x), M) with the source padding bias; x += FFN(LN(x)). Final LN: h [B,T,d].</li>
  *   <li>Output: vocabulary logits h Wout + bout [B,T,V]; when the codec copies, copy scores

@@ -209,8 +209,8 @@ final class Seq2SeqGraph {
         }
 
         /**
-         * Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder inputs' embedding rows [B*T, d]; with {@code copied}
-         * ({@link #COPIED}) a copied input also reads its source position's memory.
+         * Logits [B, T, V (+ S)] from the memory [B*S, d] and the decoder inputs' embedding rows [B*T, d]; with
+         * {@code copied} ({@link #COPIED}) a copied input also reads its source position's memory.
          */
         SDVariable apply(SDVariable memory, SDVariable srcShape, SDVariable tgt, SDVariable tgtPos,
                          SDVariable tgtShape, SDVariable causal, SDVariable srcBias, SDVariable copied) {
