@@ -20,11 +20,11 @@ The spec (all sizes as the DL4J student uses them; see README.md):
   decode: s2s: sequences, encode_batch (sources encoded together), steps (greedy steps per sequence, a
           list cycled); the sequences of a chunk are then decoded in lockstep, one decoder call per step for
           those still decoding, re-running the decoder on the whole prefix (no key/value cache), as
-          Seq2SeqStudent.predict does since its batched decoding; kv_cache (optional, default false): also
+          Seq2SeqStudent.predict did from its batched decoding until its key/value cache; kv_cache (optional, default false): also
           time the same lockstep decoding with a key/value cache (measure "decode_kv": per decoder layer the
           self-attention keys/values of earlier positions cached, the memory's cross-attention keys/values
-          computed once per chunk, each step only the new position; the same tokens), the student's
-          incremental decoder; each_sequences (optional, default 0): also time the first that many sequences
+          computed once per chunk, each step only the new position; the same tokens), what the student's
+          IncrementalDecoder does; each_sequences (optional, default 0): also time the first that many sequences
           decoded one at a time (batch 1, the student's former way).
           qa: sequences, batch, max_answer: one forward pass per batch, then the best span.
 """

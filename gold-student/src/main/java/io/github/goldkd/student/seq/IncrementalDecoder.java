@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The decoder of {@link Seq2SeqGraph} run one position at a time with a key/value cache, for decoding: each step
@@ -21,8 +23,9 @@ import java.util.Arrays;
  * chunk. Sums run in another order than libnd4j's, so logits agree with the graph's to float rounding, not to the
  * bit; a test holds the two to 1e-4 and the decoded outputs to equality.
  *
- * <p>An instance holds a snapshot of the weights: make a new one after the student trains. It keeps no other
- * state, so threads may share it; a {@link State} belongs to one decoding.
+ * <p>An instance holds a snapshot of the weights (make a new one after the student trains) and the off-heap
+ * arrays its BLAS products reuse from step to step, so it belongs to one decoding call and one thread; a
+ * {@link State} belongs to one prefix.
  */
 final class IncrementalDecoder {
 
@@ -48,9 +51,12 @@ final class IncrementalDecoder {
     private final Matrix copyW;
     private final INDArray[] crossWk;
     private final INDArray[] crossWv;
+    /** Reused arrays of the BLAS products by shape: their inputs, and their products. */
+    private final Map<Long, INDArray> inputs = new HashMap<>();
+    private final Map<Long, INDArray> products = new HashMap<>();
 
     /** One decoder layer's weights (names as {@link Seq2SeqGraph} gives them). */
-    private record Layer(float[] ln1g, float[] ln1b, Matrix wq, Matrix wk, Matrix wv, Matrix wo, float[] bo,
+    private record Layer(float[] ln1g, float[] ln1b, Matrix wqkv, Matrix wo, float[] bo,
                          float[] ln2g, float[] ln2b, Matrix cwq, Matrix cwo, float[] cbo,
                          float[] ln3g, float[] ln3b, Matrix w1, float[] b1, Matrix w2, float[] b2) {
     }
@@ -83,7 +89,8 @@ final class IncrementalDecoder {
         for (int l = 0; l < layers; l++) {
             String p = "dec" + l + ".";
             layer[l] = new Layer(weights(sd, p + "ln1.gain"), weights(sd, p + "ln1.bias"),
-                    matrix(sd, p + "self.wq"), matrix(sd, p + "self.wk"), matrix(sd, p + "self.wv"),
+                    // Wq, Wk, Wv side by side: one product per step instead of three
+                    matrix(Nd4j.hstack(array(sd, p + "self.wq"), array(sd, p + "self.wk"), array(sd, p + "self.wv"))),
                     matrix(sd, p + "self.wo"), weights(sd, p + "self.bo"),
                     weights(sd, p + "ln2.gain"), weights(sd, p + "ln2.bias"),
                     matrix(sd, p + "cross.wq"), matrix(sd, p + "cross.wo"), weights(sd, p + "cross.bo"),
@@ -231,9 +238,8 @@ final class IncrementalDecoder {
             }
         }
         float[] normed = new float[n * d];
+        float[] qkv = new float[n * 3 * d];
         float[] q = new float[n * d];
-        float[] k = new float[n * d];
-        float[] v = new float[n * d];
         float[] context = new float[n * d];
         float[] out = new float[n * d];
         float[] hidden = new float[n * ffn];
@@ -241,13 +247,12 @@ final class IncrementalDecoder {
             Layer w = layer[l];
             // self-attention over the prefix: the new position's key and value join the cache first
             layerNorm(x, n, w.ln1g(), w.ln1b(), normed);
-            matmul(normed, n, d, w.wq(), d, null, q);
-            matmul(normed, n, d, w.wk(), d, null, k);
-            matmul(normed, n, d, w.wv(), d, null, v);
+            matmul(normed, n, d, w.wqkv(), 3 * d, null, qkv);
             for (int i = 0; i < n; i++) {
                 State s = states[i];
-                System.arraycopy(k, i * d, s.keys[l], s.length * d, d);
-                System.arraycopy(v, i * d, s.values[l], s.length * d, d);
+                System.arraycopy(qkv, i * 3 * d, q, i * d, d);
+                System.arraycopy(qkv, i * 3 * d + d, s.keys[l], s.length * d, d);
+                System.arraycopy(qkv, i * 3 * d + 2 * d, s.values[l], s.length * d, d);
                 attend(q, i, s.keys[l], s.values[l], s.length + 1, context);
             }
             matmul(context, n, d, w.wo(), d, w.bo(), out);
@@ -368,10 +373,13 @@ final class IncrementalDecoder {
      * 64 rows, 860-890 sequences/s through BLAS against 410-470 by the loop; NL4OPT, 8 rows, 26-28 by the loop
      * against 17.5-18 through BLAS.
      */
-    private static void matmul(float[] x, int n, int k, Matrix w, int m, float[] bias, float[] out) {
+    private void matmul(float[] x, int n, int k, Matrix w, int m, float[] bias, float[] out) {
         if (n >= BLAS_ROWS) {
-            INDArray product = Nd4j.create(x, new long[] {n, k}, 'c').mmul(w.array());
-            float[] values = product.data().asFloat();
+            INDArray a = scratch(inputs, n, k);
+            a.data().setData(x);
+            INDArray c = scratch(products, n, m);
+            Nd4j.gemm(a, w.array(), c, false, false, 1.0, 0.0);
+            float[] values = c.data().asFloat();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
                     out[i * m + j] = bias == null ? values[i * m + j] : values[i * m + j] + bias[j];
@@ -397,13 +405,30 @@ final class IncrementalDecoder {
         }
     }
 
+    /**
+     * The array of {@code pool} for [rows, cols], made on first use: a chunk decodes with the same row count for
+     * many steps, and a fresh off-heap array per product (zeroed by libnd4j) cost more than the product.
+     */
+    private static INDArray scratch(Map<Long, INDArray> pool, int rows, int cols) {
+        return pool.computeIfAbsent(((long) rows << 32) | cols,
+                key -> Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c'));
+    }
+
     /** A weight matrix both as host values (the loop) and as an ND4J array (BLAS). */
     private record Matrix(float[] values, INDArray array) {
     }
 
     private static Matrix matrix(SameDiff sd, String name) {
-        INDArray a = sd.getVariable(name).getArr().castTo(DataType.FLOAT).dup('c');
-        return new Matrix(a.data().asFloat(), a);
+        return matrix(array(sd, name));
+    }
+
+    private static Matrix matrix(INDArray a) {
+        INDArray c = a.castTo(DataType.FLOAT).dup('c');
+        return new Matrix(c.data().asFloat(), c);
+    }
+
+    private static INDArray array(SameDiff sd, String name) {
+        return sd.getVariable(name).getArr();
     }
 
     private static void add(float[] x, float[] y) {
