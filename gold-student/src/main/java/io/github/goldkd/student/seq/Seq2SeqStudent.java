@@ -309,6 +309,11 @@ public final class Seq2SeqStudent implements Student {
         return new Gradients(withTableGradients(result.getGradients(), items), mean * items.size(), items.size());
     }
 
+    /** The live array of one of the graph's weights (tests perturb it in place). */
+    INDArray parameter(String name) {
+        return sd.getVariable(name).getArr();
+    }
+
     /** Teacher-forced logits computed by SameDiff's own {@code output}: the reference {@link #logits} is tested against. */
     List<Logits> referenceLogits(List<Sample> samples) {
         List<Encoded> items = encodeWithTargets(samples);

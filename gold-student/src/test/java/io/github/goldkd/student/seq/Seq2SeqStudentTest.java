@@ -424,6 +424,45 @@ class Seq2SeqStudentTest {
     }
 
     @Test
+    void theEmbeddingTablesGradientsSummedOnTheHostMatchFiniteDifferencesOfTheLoss() {
+        // the rows are looked up on the host and their gradients scatter-added there: a wrong id (padding, a copied
+        // word, the start token) would put a gradient on a row the loss does not depend on, or miss one it does
+        Loss loss = new CrossEntropyLoss();
+        for (Seq2SeqStudent student : List.of(math, text)) {
+            List<Sample> batch = (student == math ? MATH_TEST : TEXT_TEST).samples().subList(0, 6);
+            Seq2SeqStudent.Gradients g = student.gradients(batch, loss, true);
+            int checked = 0;
+            for (String table : List.of("enc.emb", "dec.emb")) {
+                float[] grad = g.parameters().get(table).dup('c').data().asFloat();
+                org.nd4j.linalg.api.ndarray.INDArray weights = student.parameter(table);
+                int width = (int) weights.size(1);
+                // the two largest gradient entries, and one entry of a row the batch never reads (gradient 0)
+                List<Integer> largest = java.util.stream.IntStream.range(0, grad.length).boxed()
+                        .sorted((a, b) -> Float.compare(Math.abs(grad[b]), Math.abs(grad[a]))).limit(2).toList();
+                int unread = java.util.stream.IntStream.range(0, grad.length).filter(k -> grad[k] == 0f)
+                        .findFirst().orElseThrow();
+                for (int k : List.of(largest.get(0), largest.get(1), unread)) {
+                    long row = k / width;
+                    long col = k % width;
+                    float original = weights.getFloat(row, col);
+                    float eps = 1e-2f;
+                    weights.putScalar(new long[] {row, col}, original + eps);
+                    double up = student.gradients(batch, loss, true).lossSum() / batch.size();
+                    weights.putScalar(new long[] {row, col}, original - eps);
+                    double down = student.gradients(batch, loss, true).lossSum() / batch.size();
+                    weights.putScalar(new long[] {row, col}, original);
+                    double numeric = (up - down) / (2 * eps);
+                    String what = student.codec().name() + " " + table + "[" + row + ", " + col + "]";
+                    assertThat(grad[k]).as(what).isCloseTo((float) numeric,
+                            within((float) (0.05 * Math.abs(numeric) + 1e-4)));
+                    checked++;
+                }
+            }
+            assertThat(checked).isEqualTo(6);
+        }
+    }
+
+    @Test
     void theRecyclingSessionGivesSameDiffsOwnGradientsAndLogitsBitForBit() {
         // the students were trained, so the gradient session's cache holds arrays of earlier steps; batches of two
         // shapes alternate so that arrays come back from the cache with stale contents from another batch
