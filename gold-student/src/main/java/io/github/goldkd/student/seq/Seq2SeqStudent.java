@@ -74,7 +74,9 @@ import java.util.zip.ZipOutputStream;
  * per-token loss with respect to its logits on the host ({@link Loss#gradient(Logits)}, zero on padding), and a
  * surrogate {@code sum(logits * G)} is backpropagated: its parameter gradient is the real loss's, so any loss
  * trains the network exactly (the two paths agree to float rounding). The batch loss is the mean over kept
- * samples. Adam with warm-up and gradient clipping (see
+ * samples. Embedding rows are looked up on the host and their gradients summed into the tables there, where
+ * the graph took three rows x vocabulary x d products per step for it (graphs saved so keep their one-hot product).
+ * Adam with warm-up and gradient clipping (see
  * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
  * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
  * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
@@ -86,8 +88,9 @@ import java.util.zip.ZipOutputStream;
  * scored on a one-position target (the first step) and carries no targets. Predictions: greedy or beam search
  * ({@link Seq2SeqConfig#beamWidth()}) by {@link BeamSearch}, with its length normalisation (math: optionally the
  * beam's first plausible hypothesis rather than its best, {@link Seq2SeqConfig#plausibleAnswers()});
- * the encoder runs once per chunk of 64 samples, then the decoder once per step for the live hypotheses of all
- * the chunk's samples together (the prefix re-read whole each step; no key-value cache).
+ * the encoder runs once per chunk of 64 samples, then {@link IncrementalDecoder} once per step for the live
+ * hypotheses of all the chunk's samples together, each computing only its new position against a key/value cache
+ * of its prefix (the same function as the graph's decoder, to float rounding).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
  * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
