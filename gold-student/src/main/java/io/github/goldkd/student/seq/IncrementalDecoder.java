@@ -30,7 +30,7 @@ import java.util.Map;
 final class IncrementalDecoder {
 
     /** Rows of a product from which it goes to BLAS (see {@link #matmul}). */
-    static final int BLAS_ROWS = 16;
+    private static final int BLAS_ROWS = 16;
 
     private final int d;
     private final int heads;
@@ -98,8 +98,8 @@ final class IncrementalDecoder {
                     weights(sd, p + "ln3.gain"), weights(sd, p + "ln3.bias"),
                     matrix(sd, p + "ffn.w1"), weights(sd, p + "ffn.b1"), matrix(sd, p + "ffn.w2"),
                     weights(sd, p + "ffn.b2"));
-            crossWk[l] = sd.getVariable(p + "cross.wk").getArr().castTo(DataType.FLOAT).dup('c');
-            crossWv[l] = sd.getVariable(p + "cross.wv").getArr().castTo(DataType.FLOAT).dup('c');
+            crossWk[l] = matrix(sd, p + "cross.wk").array();
+            crossWv[l] = matrix(sd, p + "cross.wv").array();
         }
         this.finalGain = weights(sd, "dec.lnf.gain");
         this.finalBias = weights(sd, "dec.lnf.bias");
@@ -109,7 +109,7 @@ final class IncrementalDecoder {
     }
 
     private static float[] weights(SameDiff sd, String name) {
-        return sd.getVariable(name).getArr().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        return matrix(sd, name).values();
     }
 
     /**
@@ -191,11 +191,6 @@ final class IncrementalDecoder {
                     values[l] = Arrays.copyOf(values[l], values[l].length * 2);
                 }
             }
-        }
-
-        /** Positions computed so far. */
-        int length() {
-            return length;
         }
 
         /** An independent copy, for a second continuation of the same prefix (beam search). */

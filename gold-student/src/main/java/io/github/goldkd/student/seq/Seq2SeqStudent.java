@@ -539,6 +539,17 @@ public final class Seq2SeqStudent implements Student {
         return output < v ? output : v + 1 + source.ids()[output - v];
     }
 
+    /** The decoder input at a prefix's next position: BOS after the empty prefix, else its last output's id. */
+    private int nextInput(int[] prefix, SeqCodec.Source source) {
+        return prefix.length == 0 ? codec.outputVocabularySize() : decoderId(prefix[prefix.length - 1], source);
+    }
+
+    /** The source position a prefix's last output copied; -1 when it was generated, or for the empty prefix. */
+    private int copiedByLast(int[] prefix) {
+        int v = codec.outputVocabularySize();
+        return prefix.length == 0 || prefix[prefix.length - 1] < v ? -1 : prefix[prefix.length - 1] - v;
+    }
+
     /** Whether the graph reads copied positions ({@link Seq2SeqGraph#COPIED}: copy graphs built since it exists). */
     private boolean readsCopies() {
         return codec.copies() && sd.hasVariable(Seq2SeqGraph.COPIED);
@@ -621,22 +632,14 @@ public final class Seq2SeqStudent implements Student {
             return grads;
         }
         Map<String, INDArray> out = new LinkedHashMap<>(grads);
-        int s = 1;
-        int t = 1;
-        List<int[]> prefixes = new ArrayList<>(items.size());
-        for (Encoded e : items) {
-            s = Math.max(s, e.source().length());
-            t = Math.max(t, e.target().length);
-            prefixes.add(Arrays.copyOf(e.target(), e.target().length - 1));
-        }
         INDArray source = out.remove(Seq2SeqGraph.SRC_EMBEDDED);
         if (source != null) {
-            out.put("enc.emb", scatterAdd("enc.emb", sourceIds(items, s), source));
+            out.put("enc.emb", scatterAdd("enc.emb", sourceIds(items, longestSource(items)), source));
         }
         INDArray decoder = out.remove(Seq2SeqGraph.TGT_EMBEDDED);
         if (decoder != null) {
-            out.put("dec.emb", scatterAdd("dec.emb", decoderInputIds(prefixes, i -> items.get(i).source(), t),
-                    decoder));
+            out.put("dec.emb", scatterAdd("dec.emb", decoderInputIds(teacherForcedPrefixes(items),
+                    i -> items.get(i).source(), longestTarget(items)), decoder));
         }
         return out;
     }
@@ -656,6 +659,34 @@ public final class Seq2SeqStudent implements Student {
         return Nd4j.create(g, arr.shape(), 'c').castTo(arr.dataType());
     }
 
+    /** The batch's longest source, at least 1: its padded source length. */
+    private static int longestSource(List<Encoded> items) {
+        int s = 1;
+        for (Encoded e : items) {
+            s = Math.max(s, e.source().length());
+        }
+        return s;
+    }
+
+    /** The batch's longest target, at least 1 (a sample without one counts one position). */
+    private static int longestTarget(List<Encoded> items) {
+        int t = 1;
+        for (Encoded e : items) {
+            t = Math.max(t, e.target() == null ? 1 : e.target().length);
+        }
+        return t;
+    }
+
+    /** Teacher forcing: each row's decoder reads its target up to the last token (nothing without a target). */
+    private static List<int[]> teacherForcedPrefixes(List<Encoded> items) {
+        List<int[]> prefixes = new ArrayList<>(items.size());
+        for (Encoded e : items) {
+            int[] target = e.target();
+            prefixes.add(target == null ? new int[0] : Arrays.copyOf(target, target.length - 1));
+        }
+        return prefixes;
+    }
+
     /** The source ids of a batch in rows of s, zeros on padding. */
     private static int[] sourceIds(List<Encoded> items, int s) {
         int[] src = new int[items.size() * s];
@@ -668,22 +699,14 @@ public final class Seq2SeqStudent implements Student {
 
     private Map<String, INDArray> placeholders(List<Encoded> items) {
         int b = items.size();
-        int s = 1;
-        int t = 1;
-        for (Encoded e : items) {
-            s = Math.max(s, e.source().length());
-            t = Math.max(t, e.target() == null ? 1 : e.target().length);
-        }
+        int s = longestSource(items);
+        int t = longestTarget(items);
         int[] src = sourceIds(items, s);
         float[] bias = new float[b * s];
-        // teacher forcing: each row's decoder reads its target up to the last token
-        List<int[]> prefixes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            Encoded e = items.get(i);
-            Arrays.fill(bias, i * s + e.source().length(), (i + 1) * s, Seq2SeqGraph.MASKED);
-            int[] target = e.target();
-            prefixes.add(target == null ? new int[0] : Arrays.copyOf(target, target.length - 1));
+            Arrays.fill(bias, i * s + items.get(i).source().length(), (i + 1) * s, Seq2SeqGraph.MASKED);
         }
+        List<int[]> prefixes = teacherForcedPrefixes(items);
         Map<String, INDArray> ph = new LinkedHashMap<>();
         if (sd.hasVariable(Seq2SeqGraph.SRC_EMBEDDED)) {
             ph.put(Seq2SeqGraph.SRC_EMBEDDED, tableRows("enc.emb", src));
@@ -861,7 +884,6 @@ public final class Seq2SeqStudent implements Student {
     private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory,
                                         boolean plausibleAnswers, IncrementalDecoder decoder) {
         int b = items.size();
-        int v = codec.outputVocabularySize();
         int[] lengths = new int[b];
         for (int i = 0; i < b; i++) {
             lengths[i] = items.get(i).source().length();
@@ -891,8 +913,6 @@ public final class Seq2SeqStudent implements Student {
                     IncrementalDecoder.State state;
                     if (p.length == 0) {
                         state = decoder.start();
-                        inputs.add(v);
-                        copiedFrom.add(-1);
                     } else {
                         Prefix parent = new Prefix(Arrays.copyOf(p, p.length - 1));
                         IncrementalDecoder.State held = parents.get(parent);
@@ -901,10 +921,9 @@ public final class Seq2SeqStudent implements Student {
                         }
                         // the first continuation takes the parent's state, further ones a copy of it
                         state = continued.add(parent) ? held : held.copy();
-                        int last = p[p.length - 1];
-                        inputs.add(decoderId(last, source));
-                        copiedFrom.add(last >= v ? last - v : -1);
                     }
+                    inputs.add(nextInput(p, source));
+                    copiedFrom.add(copiedByLast(p));
                     states.add(state);
                     rowSources.add(sources[i]);
                     mine.put(new Prefix(p), state);
@@ -960,12 +979,11 @@ public final class Seq2SeqStudent implements Student {
         INDArray memory = output(placeholders(List.of(new Encoded(source, null))), Seq2SeqGraph.MEMORY);
         IncrementalDecoder.Source[] sources = decoder.sources(memory, new int[] {source.length()});
         IncrementalDecoder.State[] state = {decoder.start()};
-        int v = codec.outputVocabularySize();
         float[][] rows = new float[target.length][];
         for (int t = 0; t < target.length; t++) {
-            int previous = t == 0 ? -1 : target[t - 1];
-            int input = t == 0 ? v : decoderId(previous, source);
-            rows[t] = decoder.step(state, sources, new int[] {input}, new int[] {previous >= v ? previous - v : -1})[0];
+            int[] prefix = Arrays.copyOf(target, t);
+            rows[t] = decoder.step(state, sources, new int[] {nextInput(prefix, source)},
+                    new int[] {copiedByLast(prefix)})[0];
         }
         return rows;
     }

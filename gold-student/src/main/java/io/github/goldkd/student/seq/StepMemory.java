@@ -200,9 +200,7 @@ final class StepMemory extends AbstractMemoryMgr {
             while (pooled.hasNext()) {
                 Slot s = pooled.next();
                 if (s.buffer == buffer || s.array == array) {
-                    pooled.remove();
-                    free.get(s.key).remove(s);
-                    pooledBytes -= bytes(s.key);
+                    unpool(pooled, s);
                 }
             }
         }
@@ -218,14 +216,18 @@ final class StepMemory extends AbstractMemoryMgr {
         }
         Iterator<Slot> oldest = age.iterator();
         while (pooledBytes + size > maxPooledBytes && oldest.hasNext()) {
-            Slot s = oldest.next();
-            oldest.remove();
-            free.get(s.key).remove(s);
-            pooledBytes -= bytes(s.key);
+            unpool(oldest, oldest.next());
         }
         free.computeIfAbsent(slot.key, k -> new ArrayDeque<>()).addLast(slot);
         age.add(slot);
         pooledBytes += size;
+    }
+
+    /** Drops {@code slot}, the last one {@code ofAge} gave, from the pool (its buffer is left to the collector). */
+    private void unpool(Iterator<Slot> ofAge, Slot slot) {
+        ofAge.remove();
+        free.get(slot.key).remove(slot);
+        pooledBytes -= bytes(slot.key);
     }
 
     private static long bytes(Key key) {
