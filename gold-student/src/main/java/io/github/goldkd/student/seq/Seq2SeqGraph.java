@@ -32,7 +32,8 @@ final class Seq2SeqGraph {
      * gradients ({@code createGradFunction} names them) and the student sums them into the table's rows. Why:
      * the one-hot product and its gradient (M2.1 computes the one-hot side's too) cost three products of
      * rows x vocabulary x d per step for what is a row lookup and a scatter-add (training 8 % faster on math,
-     * 19 % on NL4OPT without them); {@code sd.gather}, the in-graph lookup, cannot be trained in M2.1 (its gradient op fails).
+     * 19 % on NL4OPT without them); {@code sd.gather}, the in-graph lookup, cannot be trained in M2.1 (its
+     * gradient op fails).
      */
     static final String SRC_EMBEDDED = "srcEmbedded";
     /** The decoder input embedding rows [B*T, d]: see {@link #SRC_EMBEDDED}. */
