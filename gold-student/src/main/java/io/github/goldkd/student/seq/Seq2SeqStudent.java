@@ -857,12 +857,11 @@ public final class Seq2SeqStudent implements Student {
                 codec.copies(), readsCopies(), config.maxTargetTokens());
         List<String> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
-            List<Encoded> items = new ArrayList<>();
+            List<SeqCodec.Source> chunk = new ArrayList<>();
             for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
-                items.add(new Encoded(source(s), null));
+                chunk.add(source(s));
             }
-            INDArray memory = output(placeholders(items), Seq2SeqGraph.MEMORY);
-            out.addAll(decodeTogether(search, items, memory, plausibleAnswers, decoder));
+            out.addAll(decodeTogether(search, chunk, decoder.encode(chunk), plausibleAnswers, decoder));
         }
         return out;
     }
@@ -881,21 +880,17 @@ public final class Seq2SeqStudent implements Student {
      * Each source's answer is its best hypothesis or, with {@code plausibleAnswers}, the one
      * {@link SeqCodec#plausibleChoice} picks among its top {@code beamWidth}.
      */
-    private List<String> decodeTogether(BeamSearch search, List<Encoded> items, INDArray memory,
-                                        boolean plausibleAnswers, IncrementalDecoder decoder) {
-        int b = items.size();
-        int[] lengths = new int[b];
-        for (int i = 0; i < b; i++) {
-            lengths[i] = items.get(i).source().length();
-        }
-        IncrementalDecoder.Source[] sources = decoder.sources(memory, lengths);
+    private List<String> decodeTogether(BeamSearch search, List<SeqCodec.Source> chunk,
+                                        IncrementalDecoder.Source[] sources, boolean plausibleAnswers,
+                                        IncrementalDecoder decoder) {
+        int b = chunk.size();
         BeamSearch.Run[] runs = new BeamSearch.Run[b];
         // Choosing among the beam needs all of it finished; the best hypothesis is the same either way (a search
         // asked for more hypotheses only runs longer, and what it finds later cannot beat its best).
         int k = plausibleAnswers ? search.beamWidth() : 1;
         List<Map<Prefix, IncrementalDecoder.State>> statesOf = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            runs[i] = search.start(codec.constraint(items.get(i).source(), search.maxLength()), k);
+            runs[i] = search.start(codec.constraint(chunk.get(i), search.maxLength()), k);
             statesOf.add(Map.of());
         }
         while (true) {
@@ -908,7 +903,7 @@ public final class Seq2SeqStudent implements Student {
                 Map<Prefix, IncrementalDecoder.State> mine = new HashMap<>();
                 Map<Prefix, IncrementalDecoder.State> parents = statesOf.get(i);
                 Set<Prefix> continued = new HashSet<>();
-                SeqCodec.Source source = items.get(i).source();
+                SeqCodec.Source source = chunk.get(i);
                 for (int[] p : runs[i].pending()) {
                     IncrementalDecoder.State state;
                     if (p.length == 0) {
@@ -954,7 +949,7 @@ public final class Seq2SeqStudent implements Student {
         }
         List<String> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            SeqCodec.Source source = items.get(i).source();
+            SeqCodec.Source source = chunk.get(i);
             BeamSearch.Hypothesis answer = runs[i].best();
             if (plausibleAnswers) {
                 List<BeamSearch.Hypothesis> top = runs[i].top();
@@ -969,15 +964,15 @@ public final class Seq2SeqStudent implements Student {
 
     /**
      * The teacher-forced logits of one sample's target positions as the {@link IncrementalDecoder} computes them,
-     * one position per step: what a test holds against {@link #logits} (the graph's decoder over the whole target).
+     * the source encoded on the host and the target one position per step: what a test holds against
+     * {@link #logits} (the graph's encoder, and its decoder over the whole target).
      */
     float[][] incrementalLogits(Sample sample) {
         SeqCodec.Source source = source(sample);
         int[] target = codec.target(sample, source, config.maxTargetTokens());
         IncrementalDecoder decoder = new IncrementalDecoder(sd, config, codec.outputVocabularySize(),
                 codec.copies(), readsCopies(), config.maxTargetTokens());
-        INDArray memory = output(placeholders(List.of(new Encoded(source, null))), Seq2SeqGraph.MEMORY);
-        IncrementalDecoder.Source[] sources = decoder.sources(memory, new int[] {source.length()});
+        IncrementalDecoder.Source[] sources = decoder.encode(List.of(source));
         IncrementalDecoder.State[] state = {decoder.start()};
         float[][] rows = new float[target.length][];
         for (int t = 0; t < target.length; t++) {
@@ -1019,35 +1014,28 @@ public final class Seq2SeqStudent implements Student {
         return row;
     }
 
-    /** Decoder calls made by predictions so far (each is one {@code SameDiff.output} of the decoder branch). */
+    /**
+     * Decoder calls made by predictions so far: one per {@link IncrementalDecoder#step} of a chunk, or per graph
+     * decoder call of {@link #predictEachAlone}.
+     */
     long decoderCalls() {
         return decoderCalls;
     }
 
     /**
-     * The decoding before lockstep batching, kept as the reference the batched one is tested against: the
-     * encoder over the chunk, then each source decoded alone through its own {@link #scorer}, one decoder call
-     * per step and source.
+     * The decoding before lockstep batching, kept as the reference the batched one is tested against: each source
+     * through the graph alone, its encoder call and then one decoder call per step through its own
+     * {@link #scorer}.
      */
     List<String> predictEachAlone(List<Sample> samples, int beamWidth) {
         int maxLength = config.maxTargetTokens() - 1;
         BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
         List<String> out = new ArrayList<>(samples.size());
-        for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
-            List<Encoded> items = new ArrayList<>();
-            for (Sample s : samples.subList(from, Math.min(samples.size(), from + INFERENCE_BATCH))) {
-                items.add(new Encoded(source(s), null));
-            }
-            Map<String, INDArray> ph = placeholders(items);
-            INDArray memory = output(ph, Seq2SeqGraph.MEMORY);
-            long padded = memory.size(0) / items.size();
-            for (int b = 0; b < items.size(); b++) {
-                SeqCodec.Source src = items.get(b).source();
-                int len = Math.max(1, src.length());
-                INDArray mem = memory.get(NDArrayIndex.interval(b * padded, b * padded + len), NDArrayIndex.all()).dup();
-                BeamSearch.Hypothesis best = search.decode(scorer(mem, src), codec.constraint(src, maxLength));
-                out.add(codec.render(best.tokens(), src));
-            }
+        for (Sample s : samples) {
+            SeqCodec.Source src = source(s);
+            INDArray memory = output(placeholders(List.of(new Encoded(src, null))), Seq2SeqGraph.MEMORY);
+            BeamSearch.Hypothesis best = search.decode(scorer(memory, src), codec.constraint(src, maxLength));
+            out.add(codec.render(best.tokens(), src));
         }
         return out;
     }

@@ -96,6 +96,27 @@ class Seq2SeqBgeStudentTest {
     }
 
     @Test
+    void theHostEncoderAndDecoderComputeTheGraphsLogitsAndDecodeAsTheGraphDoes() {
+        // predictions encode on the host (projection of the bge states, slot tags, encoder layers): the logits of
+        // every target position equal the graph's, and decoding a chunk equals the graph decoding each alone
+        List<Sample> probe = new java.util.ArrayList<>(TEST.samples().subList(0, 6));
+        probe.add(Sample.withTarget("empty", Map.of("body", "", "question", ""), "( 1.0 + 1.0 )", List.of("2.0"),
+                Origin.REAL));
+        int compared = 0;
+        for (Sample s : probe.subList(0, 4)) {
+            Logits graph = student.logits(List.of(s)).get(0);
+            float[][] host = student.incrementalLogits(s);
+            assertThat(host.length).as(s.id() + " positions").isEqualTo(graph.realPositions());
+            for (int t = 0; t < host.length; t++) {
+                assertThat(host[t]).as(s.id() + " position " + t).containsExactly(graph.row(t), within(1e-4f));
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(10);
+        assertThat(student.predict(probe, 3)).isEqualTo(student.predictEachAlone(probe, 3));
+    }
+
+    @Test
     void theSameProblemPaddedToTwoLengthsHasTheSameEnergy() {
         Sample shortOne = TEST.get(0);
         // a longer problem pads the short one's bge source and its target in a shared batch

@@ -196,8 +196,9 @@ class Seq2SeqStudentTest {
     }
 
     @Test
-    void theIncrementalDecoderComputesTheGraphsLogitsOnePositionAtATime() {
-        // every target position of samples with copies (text) and without (math), an empty source among them
+    void theHostEncoderAndIncrementalDecoderComputeTheGraphsLogitsOnePositionAtATime() {
+        // every target position of samples with copies (text) and without (math), an empty source among them; the
+        // source is encoded on the host (IncrementalDecoder.encode), the graph's logits run its own encoder
         List<Sample> textProbe = new ArrayList<>(TEXT_TEST.samples().subList(0, 4));
         textProbe.add(Sample.withTarget("empty-t", java.util.Map.of("document", ""), "x", List.of(),
                 io.github.goldkd.core.Origin.REAL));
