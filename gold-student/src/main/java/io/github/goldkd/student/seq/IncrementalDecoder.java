@@ -31,8 +31,9 @@ import java.util.Map;
  * that row attend to all of the chunk's padding.
  *
  * <p>An instance holds a snapshot of the weights (make a new one after the student trains) and the off-heap
- * arrays its BLAS products reuse from step to step, so it belongs to one decoding call and one thread; a
- * {@link State} belongs to one prefix.
+ * arrays its BLAS products reuse from step to step, so it belongs to one decoding call and one thread;
+ * {@link #forCall} gives another call its own arrays over the same snapshot, so that the weights are copied once
+ * per training, not once per call. A {@link State} belongs to one prefix.
  */
 final class IncrementalDecoder {
 
@@ -64,6 +65,34 @@ final class IncrementalDecoder {
     /** Reused arrays of the BLAS products by shape: their inputs, and their products (see {@link #scratch}). */
     private final Map<Long, INDArray> inputs = shapePool();
     private final Map<Long, INDArray> products = shapePool();
+
+    /** The same weights (shared: they are never written) with arrays of its own. */
+    private IncrementalDecoder(IncrementalDecoder other) {
+        d = other.d;
+        heads = other.heads;
+        dh = other.dh;
+        layers = other.layers;
+        ffn = other.ffn;
+        vocabulary = other.vocabulary;
+        copy = other.copy;
+        readsCopies = other.readsCopies;
+        embedding = other.embedding;
+        positions = other.positions;
+        maxPositions = other.maxPositions;
+        layer = other.layer;
+        finalGain = other.finalGain;
+        finalBias = other.finalBias;
+        outW = other.outW;
+        outB = other.outB;
+        copyW = other.copyW;
+        crossWkv = other.crossWkv;
+        encoder = other.encoder;
+    }
+
+    /** A decoder over this one's weights for another call or thread: its own BLAS arrays, no weight copied. */
+    IncrementalDecoder forCall() {
+        return new IncrementalDecoder(this);
+    }
 
     /** One encoder layer's weights (names as {@link Seq2SeqGraph} gives them), Wq | Wk | Wv side by side. */
     private record EncoderLayer(float[] ln1g, float[] ln1b, Matrix wqkv, Matrix wo, float[] bo,

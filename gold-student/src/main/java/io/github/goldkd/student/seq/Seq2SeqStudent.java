@@ -115,6 +115,8 @@ public final class Seq2SeqStudent implements Student {
     /** The frozen bge token states of a {@link Seq2SeqConfig.Encoder#FROZEN_BGE} student, else {@code null}. */
     private final BgeTokenStates bge;
     private SameDiff sd;
+    /** The weights copied for decoding on the host ({@link #hostNetwork}); null until needed and after a step. */
+    private volatile IncrementalDecoder snapshot;
     private List<String> parameters;
     /** The graph's calls, with arrays reused from call to call ({@link RecyclingSession}: why). */
     private RecyclingSession forward;
@@ -438,6 +440,22 @@ public final class Seq2SeqStudent implements Student {
                     Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
             adamStep(param, g, state[0], state[1], clip, c1, c2, lr);
         }
+        snapshot = null; // the weights changed
+    }
+
+    /**
+     * The network on the host for one decoding call: over the snapshot of the weights taken at the first call after
+     * they last changed (an optimiser step clears it), with BLAS arrays of the call's own. A later fit never mixes
+     * into a decoding under way: it drops the snapshot, the call keeps the one it took.
+     */
+    private IncrementalDecoder hostNetwork() {
+        IncrementalDecoder s = snapshot;
+        if (s == null) {
+            s = new IncrementalDecoder(sd, config, codec.outputVocabularySize(), codec.copies(), readsCopies(),
+                    config.maxTargetTokens());
+            snapshot = s;
+        }
+        return s.forCall();
     }
 
     /**
@@ -504,6 +522,7 @@ public final class Seq2SeqStudent implements Student {
         int sourceDepth = bge == null ? codec.sourceVocabularySize() : BgeMathSources.TAGS;
         sd = Seq2SeqGraph.build(config, sourceDepth, decoderVocabulary(),
                 codec.outputVocabularySize(), codec.copies(), options.seed());
+        snapshot = null;
         attach();
     }
 
@@ -852,9 +871,7 @@ public final class Seq2SeqStudent implements Student {
         // the end token is one of the maxTargetTokens positions
         int maxLength = config.maxTargetTokens() - 1;
         BeamSearch search = new BeamSearch(beamWidth, maxLength, codec.eos(), config.lengthPenalty());
-        // the weights as they are now: a snapshot per call, so a later fit never mixes into a decoding
-        IncrementalDecoder decoder = new IncrementalDecoder(sd, config, codec.outputVocabularySize(),
-                codec.copies(), readsCopies(), config.maxTargetTokens());
+        IncrementalDecoder decoder = hostNetwork();
         List<String> out = new ArrayList<>(samples.size());
         for (int from = 0; from < samples.size(); from += INFERENCE_BATCH) {
             List<SeqCodec.Source> chunk = new ArrayList<>();
@@ -970,8 +987,7 @@ public final class Seq2SeqStudent implements Student {
     float[][] incrementalLogits(Sample sample) {
         SeqCodec.Source source = source(sample);
         int[] target = codec.target(sample, source, config.maxTargetTokens());
-        IncrementalDecoder decoder = new IncrementalDecoder(sd, config, codec.outputVocabularySize(),
-                codec.copies(), readsCopies(), config.maxTargetTokens());
+        IncrementalDecoder decoder = hostNetwork();
         IncrementalDecoder.Source[] sources = decoder.encode(List.of(source));
         IncrementalDecoder.State[] state = {decoder.start()};
         float[][] rows = new float[target.length][];

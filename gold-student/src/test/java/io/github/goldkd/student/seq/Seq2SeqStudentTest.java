@@ -219,6 +219,22 @@ class Seq2SeqStudentTest {
         }
     }
 
+    @Test
+    void decodingReadsTheWeightsOfTheLastTrainingStepNotAnEarlierSnapshot() {
+        // the host network's weights are copied once and kept until the next optimiser step
+        Seq2SeqStudent fresh = Seq2SeqStudent.factory(MATH_CONFIG).create(SeqToyData.MATH,
+                io.github.goldkd.core.TrainingOptions.defaults(4));
+        fresh.fit(MATH_TRAIN.head(32), 1, 1);
+        Sample s = MATH_TEST.get(0);
+        float[][] before = fresh.incrementalLogits(s);
+        assertThat(fresh.incrementalLogits(s)[0]).as("the same snapshot twice").containsExactly(before[0]);
+        fresh.fit(MATH_TRAIN.head(32), 1, 2);
+        float[][] after = fresh.incrementalLogits(s);
+        Logits graph = fresh.logits(List.of(s)).get(0);
+        assertThat(after[0]).containsExactly(graph.row(0), within(1e-4f));
+        assertThat(after[0]).as("trained further").isNotEqualTo(before[0]);
+    }
+
     // ---- logits contract ------------------------------------------------------------------------------
 
     @Test
