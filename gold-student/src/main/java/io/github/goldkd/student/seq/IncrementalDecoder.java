@@ -1,6 +1,5 @@
 package io.github.goldkd.student.seq;
 
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -9,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The network of {@link Seq2SeqGraph} run on the host for decoding: the encoder once per source ({@link #encode}),
@@ -116,7 +116,7 @@ final class IncrementalDecoder {
     }
 
     /**
-     * @param sd           the student's graph (its current weights are copied)
+     * @param weight       the value of each of the graph's weights by name (copied here)
      * @param config       its configuration (sizes)
      * @param vocabulary   V, the output vocabulary
      * @param copy         whether the output has copy columns over the source positions
@@ -124,8 +124,8 @@ final class IncrementalDecoder {
      *                     ({@link Seq2SeqGraph#COPIED}; graphs saved before it lack it)
      * @param maxPositions decoder positions a prefix may reach (the position table's length)
      */
-    IncrementalDecoder(SameDiff sd, Seq2SeqConfig config, int vocabulary, boolean copy, boolean readsCopies,
-                       int maxPositions) {
+    IncrementalDecoder(Function<String, INDArray> weight, Seq2SeqConfig config, int vocabulary, boolean copy,
+                       boolean readsCopies, int maxPositions) {
         this.d = config.dModel();
         this.heads = config.heads();
         this.dh = d / heads;
@@ -135,50 +135,50 @@ final class IncrementalDecoder {
         this.copy = copy;
         this.readsCopies = readsCopies;
         this.maxPositions = maxPositions;
-        this.embedding = weights(sd, "dec.emb");
+        this.embedding = weights(weight, "dec.emb");
         this.positions = Seq2SeqGraph.positions(maxPositions, d).data().asFloat();
         this.layer = new Layer[layers];
         this.crossWkv = new Matrix[layers];
         for (int l = 0; l < layers; l++) {
             String p = "dec" + l + ".";
-            layer[l] = new Layer(weights(sd, p + "ln1.gain"), weights(sd, p + "ln1.bias"),
+            layer[l] = new Layer(weights(weight, p + "ln1.gain"), weights(weight, p + "ln1.bias"),
                     // Wq, Wk, Wv side by side: one product per step instead of three
-                    sideBySide(sd, p + "self.wq", p + "self.wk", p + "self.wv"),
-                    matrix(sd, p + "self.wo"), weights(sd, p + "self.bo"),
-                    weights(sd, p + "ln2.gain"), weights(sd, p + "ln2.bias"),
-                    matrix(sd, p + "cross.wq"), matrix(sd, p + "cross.wo"), weights(sd, p + "cross.bo"),
-                    weights(sd, p + "ln3.gain"), weights(sd, p + "ln3.bias"),
-                    matrix(sd, p + "ffn.w1"), weights(sd, p + "ffn.b1"), matrix(sd, p + "ffn.w2"),
-                    weights(sd, p + "ffn.b2"));
-            crossWkv[l] = sideBySide(sd, p + "cross.wk", p + "cross.wv");
+                    sideBySide(weight, p + "self.wq", p + "self.wk", p + "self.wv"),
+                    matrix(weight, p + "self.wo"), weights(weight, p + "self.bo"),
+                    weights(weight, p + "ln2.gain"), weights(weight, p + "ln2.bias"),
+                    matrix(weight, p + "cross.wq"), matrix(weight, p + "cross.wo"), weights(weight, p + "cross.bo"),
+                    weights(weight, p + "ln3.gain"), weights(weight, p + "ln3.bias"),
+                    matrix(weight, p + "ffn.w1"), weights(weight, p + "ffn.b1"), matrix(weight, p + "ffn.w2"),
+                    weights(weight, p + "ffn.b2"));
+            crossWkv[l] = sideBySide(weight, p + "cross.wk", p + "cross.wv");
         }
-        this.finalGain = weights(sd, "dec.lnf.gain");
-        this.finalBias = weights(sd, "dec.lnf.bias");
-        this.outW = matrix(sd, "out.w");
-        this.outB = weights(sd, "out.b");
-        this.copyW = copy ? matrix(sd, "copy.w") : null;
-        this.encoder = encoderOf(sd, config);
+        this.finalGain = weights(weight, "dec.lnf.gain");
+        this.finalBias = weights(weight, "dec.lnf.bias");
+        this.outW = matrix(weight, "out.w");
+        this.outB = weights(weight, "out.b");
+        this.copyW = copy ? matrix(weight, "copy.w") : null;
+        this.encoder = encoderOf(weight, config);
     }
 
-    private static Encoder encoderOf(SameDiff sd, Seq2SeqConfig config) {
+    private static Encoder encoderOf(Function<String, INDArray> weight, Seq2SeqConfig config) {
         EncoderLayer[] layers = new EncoderLayer[config.encoderLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "enc" + l + ".";
-            layers[l] = new EncoderLayer(weights(sd, p + "ln1.gain"), weights(sd, p + "ln1.bias"),
-                    sideBySide(sd, p + "self.wq", p + "self.wk", p + "self.wv"),
-                    matrix(sd, p + "self.wo"), weights(sd, p + "self.bo"),
-                    weights(sd, p + "ln2.gain"), weights(sd, p + "ln2.bias"),
-                    matrix(sd, p + "ffn.w1"), weights(sd, p + "ffn.b1"), matrix(sd, p + "ffn.w2"),
-                    weights(sd, p + "ffn.b2"));
+            layers[l] = new EncoderLayer(weights(weight, p + "ln1.gain"), weights(weight, p + "ln1.bias"),
+                    sideBySide(weight, p + "self.wq", p + "self.wk", p + "self.wv"),
+                    matrix(weight, p + "self.wo"), weights(weight, p + "self.bo"),
+                    weights(weight, p + "ln2.gain"), weights(weight, p + "ln2.bias"),
+                    matrix(weight, p + "ffn.w1"), weights(weight, p + "ffn.b1"), matrix(weight, p + "ffn.w2"),
+                    weights(weight, p + "ffn.b2"));
         }
         boolean bge = config.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE;
-        return new Encoder(weights(sd, bge ? "enc.tags" : "enc.emb"),
-                bge ? matrix(sd, "enc.proj.w") : null, bge ? weights(sd, "enc.proj.b") : null, layers,
-                weights(sd, "enc.lnf.gain"), weights(sd, "enc.lnf.bias"));
+        return new Encoder(weights(weight, bge ? "enc.tags" : "enc.emb"),
+                bge ? matrix(weight, "enc.proj.w") : null, bge ? weights(weight, "enc.proj.b") : null, layers,
+                weights(weight, "enc.lnf.gain"), weights(weight, "enc.lnf.bias"));
     }
 
-    private static float[] weights(SameDiff sd, String name) {
-        return matrix(sd, name).values();
+    private static float[] weights(Function<String, INDArray> weight, String name) {
+        return matrix(weight, name).values();
     }
 
     /**
@@ -620,8 +620,8 @@ final class IncrementalDecoder {
     private record Matrix(float[] values, INDArray array) {
     }
 
-    private static Matrix matrix(SameDiff sd, String name) {
-        return matrix(array(sd, name));
+    private static Matrix matrix(Function<String, INDArray> weight, String name) {
+        return matrix(array(weight, name));
     }
 
     private static Matrix matrix(INDArray a) {
@@ -629,15 +629,15 @@ final class IncrementalDecoder {
         return new Matrix(c.data().asFloat(), c);
     }
 
-    private static INDArray array(SameDiff sd, String name) {
-        return sd.getVariable(name).getArr();
+    private static INDArray array(Function<String, INDArray> weight, String name) {
+        return weight.apply(name);
     }
 
     /** The named [d, d] weights side by side, [d, d * names]: one product instead of one per weight. */
-    private static Matrix sideBySide(SameDiff sd, String... names) {
+    private static Matrix sideBySide(Function<String, INDArray> weight, String... names) {
         INDArray[] parts = new INDArray[names.length];
         for (int i = 0; i < names.length; i++) {
-            parts[i] = array(sd, names[i]);
+            parts[i] = array(weight, names[i]);
         }
         return matrix(Nd4j.hstack(parts));
     }

@@ -451,8 +451,8 @@ public final class Seq2SeqStudent implements Student {
     private IncrementalDecoder hostNetwork() {
         IncrementalDecoder s = snapshot;
         if (s == null) {
-            s = new IncrementalDecoder(sd, config, codec.outputVocabularySize(), codec.copies(), readsCopies(),
-                    config.maxTargetTokens());
+            s = new IncrementalDecoder(name -> sd.getVariable(name).getArr(), config, codec.outputVocabularySize(),
+                    codec.copies(), readsCopies(), config.maxTargetTokens());
             snapshot = s;
         }
         return s.forCall();
