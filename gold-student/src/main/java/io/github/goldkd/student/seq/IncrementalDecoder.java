@@ -626,7 +626,7 @@ final class IncrementalDecoder {
 
     private static Matrix matrix(INDArray a) {
         INDArray c = a.castTo(DataType.FLOAT).dup('c');
-        return new Matrix(c.data().asFloat(), c);
+        return new Matrix(HostArrays.values(c), c);
     }
 
     private static INDArray array(Function<String, INDArray> weight, String name) {

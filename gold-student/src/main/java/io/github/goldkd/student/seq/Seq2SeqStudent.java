@@ -467,10 +467,10 @@ public final class Seq2SeqStudent implements Student {
      */
     static void adamStep(INDArray param, INDArray gradient, INDArray m, INDArray v, double clip, double c1,
                          double c2, double lr) {
-        float[] w = writable(param).data().asFloat();
-        float[] g = hostValues(gradient);
-        float[] mv = writable(m).data().asFloat();
-        float[] vv = writable(v).data().asFloat();
+        float[] w = HostArrays.values(writable(param));
+        float[] g = HostArrays.values(gradient);
+        float[] mv = HostArrays.values(writable(m));
+        float[] vv = HostArrays.values(writable(v));
         boolean clipping = clip != 1.0;
         float clipF = (float) clip;
         float b1 = (float) BETA1;
@@ -488,27 +488,18 @@ public final class Seq2SeqStudent implements Student {
             float denominator = (float) Math.sqrt(vv[i] / c2F) + eps;
             w[i] = w[i] - mv[i] / c1F / denominator * lrF;
         }
-        param.data().setData(w);
-        m.data().setData(mv);
-        v.data().setData(vv);
-    }
-
-    /** The values of a float array in its row-major order (a view or another order is copied first). */
-    private static float[] hostValues(INDArray a) {
-        return (isPlain(a) ? a : a.castTo(DataType.FLOAT).dup('c')).data().asFloat();
+        HostArrays.set(param, w);
+        HostArrays.set(m, mv);
+        HostArrays.set(v, vv);
     }
 
     /** {@code a} itself, whose buffer holds exactly its values in row-major order, so that they can be set back. */
     private static INDArray writable(INDArray a) {
-        if (!isPlain(a)) {
+        if (!HostArrays.isPlain(a)) {
             throw new IllegalStateException("Adam on the host updates plain float arrays in place; got "
                     + a.dataType() + " " + a.ordering() + (a.isView() ? " view" : ""));
         }
         return a;
-    }
-
-    private static boolean isPlain(INDArray a) {
-        return a.dataType() == DataType.FLOAT && !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
     }
 
 
@@ -668,7 +659,7 @@ public final class Seq2SeqStudent implements Student {
         INDArray arr = sd.getVariable(table).getArr();
         int d = (int) arr.size(1);
         float[] g = new float[(int) arr.size(0) * d];
-        float[] r = rows.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] r = HostArrays.values(rows);
         for (int i = 0; i < ids.length; i++) {
             int base = ids[i] * d;
             for (int k = 0; k < d; k++) {
@@ -776,7 +767,7 @@ public final class Seq2SeqStudent implements Student {
     private List<Logits> toLogits(INDArray out, List<Encoded> items) {
         int t = (int) out.size(1);
         int w = (int) out.size(2);
-        float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] all = HostArrays.values(out);
         int v = codec.outputVocabularySize();
         List<Logits> result = new ArrayList<>(items.size());
         for (int b = 0; b < items.size(); b++) {
@@ -1082,7 +1073,7 @@ public final class Seq2SeqStudent implements Student {
             putDecoderInputs(ph, prefixes, i -> source, t, s);
             INDArray out = output(ph, Seq2SeqGraph.STEP_LOGITS);
             decoderCalls++;
-            float[] all = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            float[] all = HostArrays.values(out);
             int w = (int) out.size(2);
             float[][] rows = new float[n][];
             for (int i = 0; i < n; i++) {
