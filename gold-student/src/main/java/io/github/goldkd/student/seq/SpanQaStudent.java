@@ -52,8 +52,9 @@ import java.util.SplittableRandom;
  * <p><b>Logits.</b> Per sample {@link Logits#ofSequence} with 2 positions (start, end) and width = the number of
  * context tokens of that sample (a long context is read in overlapping 512-token windows and every token keeps
  * the state of the window where it is most central, so the width is the whole context); targets = the gold start
- * and end token, found from the first occurrence of the target text in the context (the tokens overlapping its
- * characters). A sample whose target is not a span of its context has no targets: it is skipped in training
+ * and end token: the tokens overlapping the target text's characters where the sample's
+ * {@link Sample#targetStart()} puts it (SQuAD's {@code answer_start}), else at its first occurrence in the context
+ * (teacher-written samples). A sample whose target is not a span of its context has no targets: it is skipped in training
  * (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
  * logits, is then the mean of the start and end logsumexp terms over the context's tokens.
  *
@@ -300,19 +301,27 @@ public final class SpanQaStudent implements Student {
                 throw new StudentException("sample " + s.id() + " has a context ('" + task.spanField()
                         + "') without any token; a span student needs at least one");
             }
-            int[] span = targetSpan(enc, context, s.target());
+            if (s.targetStart() >= 0 && !context.startsWith(s.target(), s.targetStart())) {
+                throw new StudentException("sample " + s.id() + ": its targetStart " + s.targetStart()
+                        + " does not point at its target in '" + task.spanField() + "'");
+            }
+            int[] span = targetSpan(enc, context, s.target(), s.targetStart());
             out.add(new Example(s, enc, context, span[0], span[1]));
         }
         return out;
     }
 
-    /** The context tokens [start, end] covering the first occurrence of {@code answer}; {-1, -1} when none. */
-    static int[] targetSpan(BgeTokenStates.Encoded enc, String context, String answer) {
+    /**
+     * The context tokens [start, end] covering {@code answer} where it starts at character {@code answerStart} (the
+     * annotated occurrence), or its first occurrence when {@code answerStart} is -1 (unknown: a teacher-written
+     * sample); {-1, -1} when it does not occur.
+     */
+    static int[] targetSpan(BgeTokenStates.Encoded enc, String context, String answer, int answerStart) {
         int[] none = {-1, -1};
         if (answer == null || answer.isBlank()) {
             return none;
         }
-        int at = context.indexOf(answer);
+        int at = answerStart >= 0 ? answerStart : context.indexOf(answer);
         if (at < 0) {
             return none;
         }

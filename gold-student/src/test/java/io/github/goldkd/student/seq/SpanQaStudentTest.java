@@ -99,6 +99,41 @@ class SpanQaStudentTest {
         assertThat(p).isNotEmpty();
     }
 
+    /**
+     * SQuAD's answer_start: when the answer's text occurs twice, the annotated occurrence is the target, not the
+     * first; without it (a teacher-written sample) the first occurrence stays the target.
+     */
+    @Test
+    void theTargetIsTheOccurrenceWhereTargetStartPointsElseTheFirst() {
+        SpanQaStudent s = fresh(1);
+        String context = "Paris hosted the fair in 1889. The tower built for it in Paris still stands.";
+        int second = context.indexOf("Paris", 1);
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("context", context);
+        in.put("question", "Where was the tower built?");
+        Sample annotated = new Sample("a", in, null, "Paris", Origin.REAL, -1, List.of(), second);
+        Sample unknown = Sample.withTarget("u", in, "Paris", List.of(), Origin.REAL);
+        BgeTokenStates.Tokens ctx = factory.states().tokenize(context);
+        Logits la = s.logits(List.of(annotated)).get(0);
+        assertThat(ctx.start()[la.target(0)]).isEqualTo(second);
+        assertThat(ctx.end()[la.target(1)]).isEqualTo(second + "Paris".length());
+        Logits lu = s.logits(List.of(unknown)).get(0);
+        assertThat(ctx.start()[lu.target(0)]).isZero();
+        assertThat(lu.target(1)).isEqualTo(lu.target(0));
+        // training follows the target: the annotated occurrence gains probability on its own, the first loses it
+        SpanQaStudent trained = fresh(1);
+        trained.fit(Dataset.of(List.of(annotated)), 30, 1);
+        Logits after = trained.logits(List.of(annotated)).get(0);
+        assertThat(after.get(0, la.target(0))).isGreaterThan(after.get(0, lu.target(0)));
+        // an offset that does not point at the target in the span field is refused, naming the sample
+        Map<String, String> swapped = new LinkedHashMap<>();
+        swapped.put("context", "It stands in Paris.");
+        swapped.put("question", "Paris hosted what?");
+        Sample wrongField = new Sample("w", swapped, null, "Paris", Origin.REAL, -1, List.of(), 0);
+        assertThatThrownBy(() -> s.logits(List.of(wrongField))).isInstanceOf(StudentException.class)
+                .hasMessageContaining("sample w").hasMessageContaining("targetStart 0");
+    }
+
     @Test
     void aTargetThatIsNotASpanHasNoTargetsAndIsSkippedInTraining() {
         SpanQaStudent s = fresh(1);
