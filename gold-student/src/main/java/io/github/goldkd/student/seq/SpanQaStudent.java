@@ -17,6 +17,7 @@ import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.student.GoldLossFunction;
 import io.github.goldkd.student.StudentArchive;
 import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -188,11 +189,34 @@ public final class SpanQaStudent implements Student {
         SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
         SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, AttentionBlock.POINTWISE);
+        if (config.lexicalSkip()) {
+            // the lexical channels, the last of x, straight into the logits: the network starts from the
+            // sliding-window prior (the fixed initial weights below) and learns how far to trust it
+            SDVariable lex = x.get(SDIndex.all(), SDIndex.interval(features - LexicalOverlap.COUNT, features),
+                    SDIndex.all());
+            SDVariable wSkip = sd.var("w_skip", skipInit());
+            logits = logits.add(sd.cnn.conv1d(lex, wSkip, AttentionBlock.POINTWISE));
+        }
         sd.updateVariableNameAndReference(logits, "logits");
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, "surrogate");
         sd.setLossVariables("surrogate");
         return sd;
+    }
+
+    /**
+     * The lexical skip's initial weights [1, 4, 2]: +1 from each overlap channel and -1 from the question-word channel
+     * to both the start and the end row, so that an untrained student already leans to the best-overlap sentence
+     * (Adam's steps of about the learning rate could not grow a zero start to that size within a few epochs).
+     */
+    private static INDArray skipInit() {
+        float[] w = new float[LexicalOverlap.COUNT * 2];
+        for (int c = 0; c < LexicalOverlap.COUNT; c++) {
+            float v = c == LexicalOverlap.COUNT - 1 ? -1f : 1f;
+            w[c * 2] = v;
+            w[c * 2 + 1] = v;
+        }
+        return Nd4j.create(w, new long[] {1, LexicalOverlap.COUNT, 2}, 'c');
     }
 
     // ---- weight averaging ---------------------------------------------------------------------------
@@ -381,7 +405,8 @@ public final class SpanQaStudent implements Student {
      * (not a function word or punctuation), and for each half-width w of {@link #DENSITY_WINDOWS} the share of the
      * 2w + 1 context tokens around the token that are content matches. All exact-match features are 0 without
      * {@code exactMatch}. With {@code answerTypes}, the {@link AnswerTypeFeatures} channels follow: the context
-     * tokens' word-shape flags, the question type's one-hot on every token, and their outer product.
+     * tokens' word-shape flags, the question type's one-hot on every token, and their outer product. With
+     * {@code lexicalSkip} the {@link LexicalOverlap} channels come last.
      */
     float[] tokenFeatures(Example e) {
         BgeTokenStates.Encoded enc = e.enc();
@@ -436,6 +461,11 @@ public final class SpanQaStudent implements Student {
                     out[(productAt + f * AnswerTypeFeatures.TYPES + type) * n + from + j] = v;
                 }
             }
+        }
+        if (config.lexicalSkip()) {
+            float[] lex = LexicalOverlap.features(enc.ids(), enc.charStart(), enc.charEnd(), from, enc.textLength(),
+                    e.context(), stopwordIds);
+            System.arraycopy(lex, 0, out, (per - LexicalOverlap.COUNT) * n, lex.length);
         }
         return out;
     }
@@ -810,12 +840,13 @@ public final class SpanQaStudent implements Student {
                 checkTask(task);
                 SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
                 // Gson bypasses the canonical constructor: re-validate
-                // (a file written before answerTypes / weightDecay / averageDecay existed lacks them: false / 0 /
-                // 0, its graph reads the 390 channels it was built with and predicts from its trained weights)
+                // (a file written before answerTypes / weightDecay / averageDecay / lexicalSkip existed lacks them:
+                // false / 0 / 0 / false, its graph reads the 390 channels it was built with, has no skip and
+                // predicts from its trained weights)
                 saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
                         saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
                         saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay(),
-                        saved.averageDecay());
+                        saved.averageDecay(), saved.lexicalSkip());
                 if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
                     log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
                                     + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),
