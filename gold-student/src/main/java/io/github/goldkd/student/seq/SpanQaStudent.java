@@ -48,7 +48,9 @@ import java.util.SplittableRandom;
  * ({@link BgeTokenStates}) with a trainable attention layer and the exact-match feature on top (the architecture,
  * shape by shape, is in {@link SpanQaConfig}). A linear head on the frozen states alone does not learn which span
  * answers (test EM 0.04-0.06 in the measurement of {@code seq-students.md}); the attention layer and the
- * exact-match feature are what make it learn. Written in SameDiff.
+ * exact-match feature are what make it learn. With {@link SpanQaConfig#lexicalSkip()} (the default) the sliding-window
+ * baseline's signal ({@link LexicalOverlap}) also reaches the logits through a trainable linear skip, so training
+ * starts from the lexical prior and corrects it. Written in SameDiff.
  *
  * <p><b>Logits.</b> Per sample {@link Logits#ofSequence} with 2 positions (start, end) and width = the number of
  * context tokens of that sample (a long context is read in overlapping 512-token windows and every token keeps
