@@ -22,9 +22,12 @@ import java.util.Objects;
  * @param references what a {@link Metric} scores a prediction against: every gold answer of a QA
  *               question, the value of a math problem; empty means the target alone (or the label);
  *               see {@link #references()}
+ * @param targetStart where the target starts in the input field that holds it, as a character offset (extractive
+ *               QA: in the task's span field, SQuAD's {@code answer_start}), for a target that occurs there more
+ *               than once; -1 when unknown, and then a reader takes the target's first occurrence
  */
 public record Sample(String id, Map<String, String> inputs, String label, String target, Origin origin, int round,
-                     List<String> references) {
+                     List<String> references, int targetStart) {
 
     public Sample {
         Objects.requireNonNull(id, "sample id");
@@ -48,6 +51,33 @@ public record Sample(String id, Map<String, String> inputs, String label, String
         if (references.size() == 1 && references.get(0).equals(target != null ? target : label)) {
             references = List.of();
         }
+        if (targetStart < -1) {
+            throw new IllegalArgumentException("sample " + id + ": targetStart must be >= 0, or -1 when unknown, was "
+                    + targetStart);
+        }
+        if (targetStart >= 0 && !startsAt(inputs, target, targetStart)) {
+            throw new IllegalArgumentException("sample " + id + ": targetStart " + targetStart + " does not point at "
+                    + (target == null ? "a target (the sample has none)" : "the target '" + target + "'")
+                    + " in any input field");
+        }
+    }
+
+    /** A sample whose target's place is unknown (targetStart -1). */
+    public Sample(String id, Map<String, String> inputs, String label, String target, Origin origin, int round,
+                  List<String> references) {
+        this(id, inputs, label, target, origin, round, references, -1);
+    }
+
+    private static boolean startsAt(Map<String, String> inputs, String target, int at) {
+        if (target == null || target.isEmpty()) {
+            return false;
+        }
+        for (String v : inputs.values()) {
+            if (v.startsWith(target, at)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A sample without separate references (they default to the target or the label). */
@@ -121,15 +151,15 @@ public record Sample(String id, Map<String, String> inputs, String label, String
 
     /** A copy of this sample with a new id, origin and round (the loop stamps generated samples). */
     public Sample stamped(String newId, Origin newOrigin, int newRound) {
-        return new Sample(newId, inputs, label, target, newOrigin, newRound, references);
+        return new Sample(newId, inputs, label, target, newOrigin, newRound, references, targetStart);
     }
 
     /** A copy of this sample with another label. */
     public Sample withLabel(String newLabel) {
-        return new Sample(id, inputs, newLabel, target, origin, round, references);
+        return new Sample(id, inputs, newLabel, target, origin, round, references, targetStart);
     }
 
-    /** A copy of this sample with another target; the references become that target alone. */
+    /** A copy of this sample with another target; the references become that target alone, its place unknown. */
     public Sample withTarget(String newTarget) {
         return new Sample(id, inputs, label, newTarget, origin, round, List.of());
     }

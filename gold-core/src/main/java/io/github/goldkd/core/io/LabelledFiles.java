@@ -77,7 +77,10 @@ import java.util.Set;
  *       {@code {"body", "question", "equation", "answer": 504.0}} gives target = the equation and
  *       references = {@code ["504.0"]};</li>
  *   <li>extractive QA: the target must occur in the task's {@linkplain Task#spanField() span field}
- *       (references are not checked: they are only scored against).</li>
+ *       (references are not checked: they are only scored against); an optional field {@code answer_start}
+ *       (SQuAD's) is where the target starts in it, a character offset that must point at the target, and
+ *       becomes the sample's {@linkplain Sample#targetStart() targetStart} (a student trains on that occurrence
+ *       when the target occurs more than once).</li>
  * </ol>
  * A label field, if present, is ignored. Errors name the file, the line and the field, as above.
  */
@@ -493,14 +496,32 @@ public final class LabelledFiles {
                 throw fail(file, line, "the answer '" + target + "' (field '" + targetField + "') is not a span of "
                         + "input '" + task.spanField() + "'");
             }
+            int targetStart = -1;
+            String start = task.kind() == TaskKind.EXTRACTIVE_QA ? fields.string(ANSWER_START) : null;
+            if (start != null) {
+                try {
+                    targetStart = Integer.parseInt(start.trim());
+                } catch (NumberFormatException e) {
+                    throw fail(file, line, "field '" + ANSWER_START + "' must be a character offset (an integer >= 0), "
+                            + "was '" + start + "'");
+                }
+                if (targetStart < 0 || !inputs.get(task.spanField()).startsWith(target, targetStart)) {
+                    throw fail(file, line, "field '" + ANSWER_START + "' (" + targetStart + ") does not point at the "
+                            + "answer '" + target + "' in input '" + task.spanField() + "'");
+                }
+            }
             String sid = checkId(file, line, id, stem, idLines);
-            return Sample.withTarget(sid, inputs, target, references == null ? List.of() : references, Origin.REAL);
+            return new Sample(sid, inputs, null, target, Origin.REAL, -1,
+                    references == null ? List.of() : references, targetStart);
         }
 
         private void requireDelimited(String setting) {
             Check.that(format == Format.DELIMITED, setting + " applies to CSV and TSV files only, not JSON Lines");
         }
     }
+
+    /** SQuAD's field for where the (first) answer starts in the context, read into {@link Sample#targetStart()}. */
+    private static final String ANSWER_START = "answer_start";
 
     /** Where a sequence sample's references are read from, in this order (a list, or one string). */
     private static final List<String> REFERENCE_FIELDS = List.of("references", "answers");

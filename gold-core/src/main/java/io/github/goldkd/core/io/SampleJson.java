@@ -17,10 +17,15 @@ import java.util.Map;
  * The JSON form of a {@link Sample}:
  * {@code {"id":"r00003-p-01","origin":"probe","round":3,"inputs":{"text":"..."},"label":"positive"}};
  * {@code label} and {@code target} are omitted when null, {@code round} when -1, {@code references} when
- * they are just the target (or label). {@code answers} is read as another name for {@code references}, and
- * a sample with references but no target or label takes the first reference as its target.
+ * they are just the target (or label), {@code targetStart} when -1 (unknown). {@code answers} is read as another
+ * name for {@code references}, and a sample with references but no target or label takes the first reference as
+ * its target.
  */
 public final class SampleJson {
+
+    /** The members of a flat sample object that are not input fields. */
+    private static final List<String> NOT_INPUTS = List.of("id", "origin", "round", "label", "target", "references",
+            "answers", "targetStart");
 
     private SampleJson() {
     }
@@ -46,6 +51,9 @@ public final class SampleJson {
             JsonArray refs = new JsonArray();
             s.references().forEach(refs::add);
             o.add("references", refs);
+        }
+        if (s.targetStart() >= 0) {
+            o.addProperty("targetStart", s.targetStart());
         }
         return o;
     }
@@ -81,8 +89,7 @@ public final class SampleJson {
             }
         } else {
             for (Map.Entry<String, JsonElement> e : o.entrySet()) {
-                if (!List.of("id", "origin", "round", "label", "target", "references", "answers").contains(e.getKey())
-                        && e.getValue().isJsonPrimitive()) {
+                if (!NOT_INPUTS.contains(e.getKey()) && e.getValue().isJsonPrimitive()) {
                     inputs.put(e.getKey(), e.getValue().getAsString());
                 }
             }
@@ -94,8 +101,18 @@ public final class SampleJson {
         if (target == null && label == null && !references.isEmpty()) {
             target = references.get(0);
         }
+        JsonElement ts = o.get("targetStart");
+        int targetStart = -1;
+        if (ts != null && !ts.isJsonNull()) {
+            if (!ts.isJsonPrimitive() || !ts.getAsJsonPrimitive().isNumber()
+                    || ts.getAsDouble() != Math.rint(ts.getAsDouble())) {
+                throw new IllegalArgumentException("sample " + sampleId + ": 'targetStart' must be an integer, the "
+                        + "target's character offset (>= 0, or -1 when unknown), was " + ts);
+            }
+            targetStart = ts.getAsInt();
+        }
         return new Sample(sampleId, inputs, label, target, origin == null ? defaultOrigin : parseOrigin(origin),
-                round, references);
+                round, references, targetStart);
     }
 
     /** A list of strings, or a single string, under {@code key}; empty when absent; errors name the owner. */

@@ -34,7 +34,10 @@ import java.util.Set;
  * {@code question} (the field names of the shipped SQuAD task, an {@code extractive_qa} task whose span field
  * is {@code context}), target = the first answer's text and references = the distinct answer texts in their
  * order (SQuAD's development sets list the same text once per annotator; duplicates are merged, as the
- * metric takes the best over them anyway). The id is the question's {@code id}.
+ * metric takes the best over them anyway), targetStart = the first answer's {@code answer_start}, so that a
+ * student trains on the annotated occurrence of a text that occurs twice (-1, the place unknown, without it or when
+ * it does not point at the text: such offsets are counted and logged).
+ * The id is the question's {@code id}.
  *
  * <p>Unanswerable questions (v2.0: {@code is_impossible: true}, or a question with no answers at all) are
  * skipped and counted: the count is logged and returned in {@link Result#unanswerable()}. Every answer text
@@ -84,6 +87,7 @@ public final class SquadJson {
         List<Sample> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         int unanswerable = 0;
+        int misplaced = 0;
         for (int a = 0; a < data.size(); a++) {
             String at = "data[" + a + "]";
             JsonObject article = object(file, at, data.get(a));
@@ -109,11 +113,22 @@ public final class SquadJson {
                         continue;
                     }
                     Set<String> texts = new LinkedHashSet<>();
+                    int targetStart = -1;
                     for (int i = 0; i < answers.size(); i++) {
                         String aAt = qAt + ".answers[" + i + "]";
-                        String text = string(file, aAt, object(file, aAt, answers.get(i)), "text");
+                        JsonObject answer = object(file, aAt, answers.get(i));
+                        String text = string(file, aAt, answer, "text");
                         if (!context.contains(text)) {
                             throw fail(file, aAt, "text", "'" + text + "' does not occur in the context");
+                        }
+                        if (i == 0) {
+                            targetStart = answerStart(file, aAt, answer, context, text);
+                            if (targetStart == MISPLACED) {
+                                // the text is there (checked above), only its place is wrong: keep the question,
+                                // its place unknown, rather than refuse a whole file for one offset
+                                misplaced++;
+                                targetStart = -1;
+                            }
                         }
                         texts.add(text);
                     }
@@ -125,9 +140,14 @@ public final class SquadJson {
                     inputs.put("context", context);
                     inputs.put("question", question);
                     List<String> references = List.copyOf(texts);
-                    out.add(Sample.withTarget(id, inputs, references.get(0), references, Origin.REAL));
+                    out.add(new Sample(id, inputs, null, references.get(0), Origin.REAL, -1, references,
+                            targetStart));
                 }
             }
+        }
+        if (misplaced > 0) {
+            LOG.info("{}: {} answer_start offset(s) do not point at their answer's text; those questions keep the "
+                    + "text's first occurrence as their place", file, misplaced);
         }
         if (unanswerable > 0) {
             LOG.info("{}: skipped {} unanswerable question(s), kept {}", file, unanswerable, out.size());
@@ -135,6 +155,26 @@ public final class SquadJson {
             LOG.debug("{}: read {} questions", file, out.size());
         }
         return new Result(Dataset.of(out), unanswerable);
+    }
+
+    /** What {@link #answerStart} returns for an offset that does not point at the answer's text. */
+    private static final int MISPLACED = -2;
+
+    /**
+     * The first answer's {@code answer_start}, checked to point at its text; -1 when the file leaves it out (the
+     * text's first occurrence is then the one a student trains on), {@link #MISPLACED} when it points elsewhere.
+     */
+    private static int answerStart(Path file, String at, JsonObject answer, String context, String text) {
+        JsonElement e = answer.get("answer_start");
+        if (e == null || e.isJsonNull()) {
+            return -1;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsDouble() != Math.rint(e.getAsDouble())
+                || e.getAsDouble() < 0) {
+            throw fail(file, at, "answer_start", "must be a character offset (an integer >= 0), found " + e);
+        }
+        int start = e.getAsInt();
+        return context.startsWith(text, start) ? start : MISPLACED;
     }
 
     private static JsonObject object(Path file, String at, JsonElement e) {

@@ -39,6 +39,33 @@ class JsonlTest {
     }
 
     @Test
+    void aTargetStartRoundTripsAndIsCheckedAgainstTheInputs() {
+        Map<String, String> in = new java.util.LinkedHashMap<>();
+        in.put("context", "Rome, then Rome again.");
+        in.put("question", "Which city?");
+        Sample placed = new Sample("p", in, null, "Rome", Origin.REAL, -1, List.of("Rome", "Rome again"), 11);
+        Sample unknown = Sample.withTarget("u", in, "Rome", List.of(), Origin.REAL);
+        Path f = tmp.resolve("placed.jsonl");
+        SampleJson.write(f, List.of(placed, unknown));
+        assertThat(SampleJson.read(f)).containsExactly(placed, unknown);
+        assertThat(SampleJson.toJson(placed).get("targetStart").getAsInt()).isEqualTo(11);
+        assertThat(SampleJson.toJson(unknown).has("targetStart")).isFalse();
+        assertThat(unknown.targetStart()).isEqualTo(-1);
+        // a copy keeps the place unless the target changes
+        assertThat(placed.stamped("r1", Origin.TRAIN, 1).targetStart()).isEqualTo(11);
+        assertThat(placed.withTarget("then").targetStart()).isEqualTo(-1);
+        assertThatThrownBy(() -> new Sample("x", in, null, "Rome", Origin.REAL, -1, List.of(), 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sample x: targetStart 3 does not point at the target 'Rome'");
+        assertThatThrownBy(() -> new Sample("y", in, null, "Rome", Origin.REAL, -1, List.of(), -2))
+                .hasMessageContaining("targetStart must be >= 0, or -1 when unknown, was -2");
+        com.google.gson.JsonObject bad = SampleJson.toJson(placed);
+        bad.addProperty("targetStart", "eleven");
+        assertThatThrownBy(() -> SampleJson.fromJson(bad)).hasMessageContaining("sample p: 'targetStart' must be an "
+                + "integer");
+    }
+
+    @Test
     void taskRoundTripsAndAcceptsShortDemonstrations() throws Exception {
         Task t = Fixtures.topicTask();
         Path f = tmp.resolve("task.json");

@@ -394,12 +394,33 @@ class LabelledFilesTest {
                 {"id":"q2","title":"Normans","context":"Rollo led the Normans in France.","question":"Where?","answers":["France"]}
                 """);
         Dataset d = LabelledFiles.jsonl().forTask(QA).read(f);
-        assertThat(d.get(0)).isEqualTo(Sample.withTarget("q1", Map.of("context", "Rollo led the Normans in France.",
-                "question", "Who led them?"), "Rollo", List.of("Rollo", "Rollo led"), Origin.REAL));
+        assertThat(d.get(0)).isEqualTo(new Sample("q1", Map.of("context", "Rollo led the Normans in France.",
+                "question", "Who led them?"), null, "Rollo", Origin.REAL, -1, List.of("Rollo", "Rollo led"), 0));
         assertThat(d.get(0).inputs().keySet()).containsExactly("context", "question");
         assertThat(d.get(0).label()).isNull();
         assertThat(d.get(1).target()).isEqualTo("France");
         assertThat(d.get(1).references()).containsExactly("France");
+    }
+
+    @Test
+    void squadsAnswerStartIsTheTargetsPlaceAndMustPointAtIt() throws IOException {
+        Path f = write("twice.jsonl", """
+                {"id":"q1","context":"Rome, then Rome again.","question":"Which?","answers":["Rome"],"answer_start":11}
+                {"id":"q2","context":"Rome, then Rome again.","question":"Which?","answers":["Rome"]}
+                """);
+        Dataset d = LabelledFiles.jsonl().forTask(QA).read(f);
+        assertThat(d.samples()).extracting(Sample::targetStart).containsExactly(11, -1);
+        Path wrong = write("wrong.jsonl", """
+                {"id":"q1","context":"Rome, then Rome again.","question":"Which?","answers":["Rome"],"answer_start":3}
+                """);
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(wrong)).isInstanceOf(GoldException.class)
+                .hasMessageContaining("line 1").hasMessageContaining("field 'answer_start' (3) does not point at the "
+                        + "answer 'Rome' in input 'context'");
+        Path notNumber = write("nan.jsonl", """
+                {"id":"q1","context":"Rome, then Rome again.","question":"Which?","answers":["Rome"],"answer_start":"x"}
+                """);
+        assertThatThrownBy(() -> LabelledFiles.jsonl().forTask(QA).read(notNumber))
+                .hasMessageContaining("field 'answer_start' must be a character offset (an integer >= 0), was 'x'");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.goldkd.core.io;
 
+import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.GoldException;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
@@ -35,18 +36,18 @@ class SquadJsonTest {
         Path f = write("dev-v1.1.json", """
                 {"version": "1.1", "data": [{"title": "Normans", "paragraphs": [{"context": "%s", "qas": [
                   {"id": "q1", "question": "In what country is Normandy located?",
-                   "answers": [{"text": "France", "answer_start": 99}, {"text": "France", "answer_start": 99},
-                               {"text": "a region in France", "answer_start": 87}]},
-                  {"id": "q2", "question": "When?", "answers": [{"text": "10th and 11th centuries", "answer_start": 43}]}
+                   "answers": [{"text": "France", "answer_start": 104}, {"text": "France", "answer_start": 104},
+                               {"text": "a region in France", "answer_start": 92}]},
+                  {"id": "q2", "question": "When?", "answers": [{"text": "10th and 11th centuries", "answer_start": 39}]}
                 ]}]}]}
                 """.formatted(CONTEXT));
         SquadJson.Result r = SquadJson.read(f);
         assertThat(r.unanswerable()).isZero();
         assertThat(r.dataset().size()).isEqualTo(2);
         Sample q1 = r.dataset().get(0);
-        assertThat(q1).isEqualTo(Sample.withTarget("q1", Map.of("context", CONTEXT,
-                "question", "In what country is Normandy located?"), "France", List.of("France", "a region in France"),
-                Origin.REAL));
+        assertThat(q1).isEqualTo(new Sample("q1", Map.of("context", CONTEXT,
+                "question", "In what country is Normandy located?"), null, "France", Origin.REAL, -1,
+                List.of("France", "a region in France"), 104));
         assertThat(q1.inputs().keySet()).containsExactly("context", "question");
         assertThat(r.dataset().get(1).references()).containsExactly("10th and 11th centuries");
     }
@@ -70,6 +71,26 @@ class SquadJsonTest {
         assertThat(r.dataset().samples()).extracting(Sample::id).containsExactly("a", "c");
         assertThat(r.dataset().get(1).target()).isEqualTo("a broadcaster");
         assertThat(r.dataset().get(1).input("context")).isEqualTo("Sky is a broadcaster.");
+    }
+
+    @Test
+    void theFirstAnswersStartIsTheTargetsPlaceUnknownWhenMissingOrMisplaced() throws IOException {
+        Path f = write("starts.json", """
+                {"data": [{"title": "t", "paragraphs": [{"context": "Rome, then Rome again.", "qas": [
+                  {"id": "second", "question": "q", "answers": [{"text": "Rome", "answer_start": 11},
+                                                                {"text": "Rome again", "answer_start": 11}]},
+                  {"id": "none", "question": "q", "answers": [{"text": "Rome"}]},
+                  {"id": "wrong", "question": "q", "answers": [{"text": "Rome", "answer_start": 3}]}]}]}]}
+                """);
+        Dataset d = SquadJson.read(f).dataset();
+        assertThat(d.samples()).extracting(Sample::targetStart).containsExactly(11, -1, -1);
+        Path notNumber = write("bad-start.json", """
+                {"data": [{"title": "t", "paragraphs": [{"context": "c d", "qas": [
+                  {"id": "x", "question": "q", "answers": [{"text": "d", "answer_start": "two"}]}]}]}]}
+                """);
+        assertThatThrownBy(() -> SquadJson.read(notNumber)).isInstanceOf(GoldException.class)
+                .hasMessageContaining("at data[0].paragraphs[0].qas[0].answers[0]: field 'answer_start' must be a "
+                        + "character offset");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.student.GoldLossFunction;
 import io.github.goldkd.student.StudentArchive;
 import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -47,13 +48,16 @@ import java.util.SplittableRandom;
  * ({@link BgeTokenStates}) with a trainable attention layer and the exact-match feature on top (the architecture,
  * shape by shape, is in {@link SpanQaConfig}). A linear head on the frozen states alone does not learn which span
  * answers (test EM 0.04-0.06 in the measurement of {@code seq-students.md}); the attention layer and the
- * exact-match feature are what make it learn. Written in SameDiff.
+ * exact-match feature are what make it learn. With {@link SpanQaConfig#lexicalSkip()} (the default) the sliding-window
+ * baseline's signal ({@link LexicalOverlap}) also reaches the logits through a trainable linear skip, so training
+ * starts from the lexical prior and corrects it. Written in SameDiff.
  *
  * <p><b>Logits.</b> Per sample {@link Logits#ofSequence} with 2 positions (start, end) and width = the number of
  * context tokens of that sample (a long context is read in overlapping 512-token windows and every token keeps
  * the state of the window where it is most central, so the width is the whole context); targets = the gold start
- * and end token, found from the first occurrence of the target text in the context (the tokens overlapping its
- * characters). A sample whose target is not a span of its context has no targets: it is skipped in training
+ * and end token: the tokens overlapping the target text's characters where the sample's
+ * {@link Sample#targetStart()} puts it (SQuAD's {@code answer_start}), else at its first occurrence in the context
+ * (teacher-written samples). A sample whose target is not a span of its context has no targets: it is skipped in training
  * (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
  * logits, is then the mean of the start and end logsumexp terms over the context's tokens.
  *
@@ -187,11 +191,34 @@ public final class SpanQaStudent implements Student {
         SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
         SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, AttentionBlock.POINTWISE);
+        if (config.lexicalSkip()) {
+            // the lexical channels, the last of x, straight into the logits: the network starts from the
+            // sliding-window prior (the fixed initial weights below) and learns how far to trust it
+            SDVariable lex = x.get(SDIndex.all(), SDIndex.interval(features - LexicalOverlap.COUNT, features),
+                    SDIndex.all());
+            SDVariable wSkip = sd.var("w_skip", skipInit());
+            logits = logits.add(sd.cnn.conv1d(lex, wSkip, AttentionBlock.POINTWISE));
+        }
         sd.updateVariableNameAndReference(logits, "logits");
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, "surrogate");
         sd.setLossVariables("surrogate");
         return sd;
+    }
+
+    /**
+     * The lexical skip's initial weights [1, 4, 2]: +1 from each overlap channel and -1 from the question-word channel
+     * to both the start and the end row, so that an untrained student already leans to the best-overlap sentence
+     * (Adam's steps of about the learning rate could not grow a zero start to that size within a few epochs).
+     */
+    private static INDArray skipInit() {
+        float[] w = new float[LexicalOverlap.COUNT * 2];
+        for (int c = 0; c < LexicalOverlap.COUNT; c++) {
+            float v = c == LexicalOverlap.COUNT - 1 ? -1f : 1f;
+            w[c * 2] = v;
+            w[c * 2 + 1] = v;
+        }
+        return Nd4j.create(w, new long[] {1, LexicalOverlap.COUNT, 2}, 'c');
     }
 
     // ---- weight averaging ---------------------------------------------------------------------------
@@ -300,19 +327,27 @@ public final class SpanQaStudent implements Student {
                 throw new StudentException("sample " + s.id() + " has a context ('" + task.spanField()
                         + "') without any token; a span student needs at least one");
             }
-            int[] span = targetSpan(enc, context, s.target());
+            if (s.targetStart() >= 0 && !context.startsWith(s.target(), s.targetStart())) {
+                throw new StudentException("sample " + s.id() + ": its targetStart " + s.targetStart()
+                        + " does not point at its target in '" + task.spanField() + "'");
+            }
+            int[] span = targetSpan(enc, context, s.target(), s.targetStart());
             out.add(new Example(s, enc, context, span[0], span[1]));
         }
         return out;
     }
 
-    /** The context tokens [start, end] covering the first occurrence of {@code answer}; {-1, -1} when none. */
-    static int[] targetSpan(BgeTokenStates.Encoded enc, String context, String answer) {
+    /**
+     * The context tokens [start, end] covering {@code answer} where it starts at character {@code answerStart} (the
+     * annotated occurrence), or its first occurrence when {@code answerStart} is -1 (unknown: a teacher-written
+     * sample); {-1, -1} when it does not occur.
+     */
+    static int[] targetSpan(BgeTokenStates.Encoded enc, String context, String answer, int answerStart) {
         int[] none = {-1, -1};
         if (answer == null || answer.isBlank()) {
             return none;
         }
-        int at = context.indexOf(answer);
+        int at = answerStart >= 0 ? answerStart : context.indexOf(answer);
         if (at < 0) {
             return none;
         }
@@ -372,7 +407,8 @@ public final class SpanQaStudent implements Student {
      * (not a function word or punctuation), and for each half-width w of {@link #DENSITY_WINDOWS} the share of the
      * 2w + 1 context tokens around the token that are content matches. All exact-match features are 0 without
      * {@code exactMatch}. With {@code answerTypes}, the {@link AnswerTypeFeatures} channels follow: the context
-     * tokens' word-shape flags, the question type's one-hot on every token, and their outer product.
+     * tokens' word-shape flags, the question type's one-hot on every token, and their outer product. With
+     * {@code lexicalSkip} the {@link LexicalOverlap} channels come last.
      */
     float[] tokenFeatures(Example e) {
         BgeTokenStates.Encoded enc = e.enc();
@@ -427,6 +463,11 @@ public final class SpanQaStudent implements Student {
                     out[(productAt + f * AnswerTypeFeatures.TYPES + type) * n + from + j] = v;
                 }
             }
+        }
+        if (config.lexicalSkip()) {
+            float[] lex = LexicalOverlap.features(enc.ids(), enc.charStart(), enc.charEnd(), from, enc.textLength(),
+                    e.context(), stopwordIds);
+            System.arraycopy(lex, 0, out, (per - LexicalOverlap.COUNT) * n, lex.length);
         }
         return out;
     }
@@ -801,12 +842,13 @@ public final class SpanQaStudent implements Student {
                 checkTask(task);
                 SpanQaConfig saved = new Gson().fromJson(c.meta().get("config"), SpanQaConfig.class);
                 // Gson bypasses the canonical constructor: re-validate
-                // (a file written before answerTypes / weightDecay / averageDecay existed lacks them: false / 0 /
-                // 0, its graph reads the 390 channels it was built with and predicts from its trained weights)
+                // (a file written before answerTypes / weightDecay / averageDecay / lexicalSkip existed lacks them:
+                // false / 0 / 0 / false, its graph reads the 390 channels it was built with, has no skip and
+                // predicts from its trained weights)
                 saved = new SpanQaConfig(saved.modelDim(), saved.heads(), saved.learningRate(), saved.batchSize(),
                         saved.maxAnswerTokens(), saved.exactMatch(), saved.threads(), saved.windowTokens(),
                         saved.windowOverlap(), saved.cacheMegabytes(), saved.answerTypes(), saved.weightDecay(),
-                        saved.averageDecay());
+                        saved.averageDecay(), saved.lexicalSkip());
                 if (saved.windowTokens() != config.windowTokens() || saved.windowOverlap() != config.windowOverlap()) {
                     log.warn("student file {} was trained with {}-token windows overlapping by {}, this factory reads "
                                     + "{} overlapping by {}", file, saved.windowTokens(), saved.windowOverlap(),

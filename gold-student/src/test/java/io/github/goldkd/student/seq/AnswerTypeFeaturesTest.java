@@ -65,7 +65,7 @@ class AnswerTypeFeaturesTest {
 
     @Test
     void theStudentsInputCarriesTheFlagsTheTypeAndTheirProduct() {
-        SpanQaConfig on = SpanQaConfig.defaults().withModelDim(16, 2).withAnswerTypes(true);
+        SpanQaConfig on = SpanQaConfig.defaults().withModelDim(16, 2).withAnswerTypes(true).withLexicalSkip(false);
         try (SpanQaStudent.Factory f = SpanQaStudent.factory(on)) {
             SpanQaStudent s = f.create(ToyQa.TASK, TrainingOptions.defaults(1));
             Map<String, String> in = new LinkedHashMap<>();

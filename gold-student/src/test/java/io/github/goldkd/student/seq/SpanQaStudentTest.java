@@ -99,6 +99,41 @@ class SpanQaStudentTest {
         assertThat(p).isNotEmpty();
     }
 
+    /**
+     * SQuAD's answer_start: when the answer's text occurs twice, the annotated occurrence is the target, not the
+     * first; without it (a teacher-written sample) the first occurrence stays the target.
+     */
+    @Test
+    void theTargetIsTheOccurrenceWhereTargetStartPointsElseTheFirst() {
+        SpanQaStudent s = fresh(1);
+        String context = "Paris hosted the fair in 1889. The tower built for it in Paris still stands.";
+        int second = context.indexOf("Paris", 1);
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("context", context);
+        in.put("question", "Where was the tower built?");
+        Sample annotated = new Sample("a", in, null, "Paris", Origin.REAL, -1, List.of(), second);
+        Sample unknown = Sample.withTarget("u", in, "Paris", List.of(), Origin.REAL);
+        BgeTokenStates.Tokens ctx = factory.states().tokenize(context);
+        Logits la = s.logits(List.of(annotated)).get(0);
+        assertThat(ctx.start()[la.target(0)]).isEqualTo(second);
+        assertThat(ctx.end()[la.target(1)]).isEqualTo(second + "Paris".length());
+        Logits lu = s.logits(List.of(unknown)).get(0);
+        assertThat(ctx.start()[lu.target(0)]).isZero();
+        assertThat(lu.target(1)).isEqualTo(lu.target(0));
+        // training follows the target: the annotated occurrence gains probability on its own, the first loses it
+        SpanQaStudent trained = fresh(1);
+        trained.fit(Dataset.of(List.of(annotated)), 30, 1);
+        Logits after = trained.logits(List.of(annotated)).get(0);
+        assertThat(after.get(0, la.target(0))).isGreaterThan(after.get(0, lu.target(0)));
+        // an offset that does not point at the target in the span field is refused, naming the sample
+        Map<String, String> swapped = new LinkedHashMap<>();
+        swapped.put("context", "It stands in Paris.");
+        swapped.put("question", "Paris hosted what?");
+        Sample wrongField = new Sample("w", swapped, null, "Paris", Origin.REAL, -1, List.of(), 0);
+        assertThatThrownBy(() -> s.logits(List.of(wrongField))).isInstanceOf(StudentException.class)
+                .hasMessageContaining("sample w").hasMessageContaining("targetStart 0");
+    }
+
     @Test
     void aTargetThatIsNotASpanHasNoTargetsAndIsSkippedInTraining() {
         SpanQaStudent s = fresh(1);
@@ -161,7 +196,7 @@ class SpanQaStudentTest {
      */
     @Test
     void aFileWithoutTheAnswerTypeSettingsLoadsWithThemOffAndTheSameLogits(@TempDir Path dir) throws Exception {
-        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0).withAverageDecay(0);
+        SpanQaConfig old = TINY.withAnswerTypes(false).withWeightDecay(0).withAverageDecay(0).withLexicalSkip(false);
         try (SpanQaStudent.Factory oldFactory = SpanQaStudent.factory(old)) {
             SpanQaStudent s = oldFactory.create(ToyQa.TASK, TrainingOptions.defaults(2));
             s.fit(DATA, 1, 1);
@@ -182,6 +217,7 @@ class SpanQaStudentTest {
                         config.remove("answerTypes");
                         config.remove("weightDecay");
                         config.remove("averageDecay");
+                        config.remove("lexicalSkip");
                         bytes = meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
@@ -193,11 +229,62 @@ class SpanQaStudentTest {
             assertThat(back.config().answerTypes()).isFalse();
             assertThat(back.config().weightDecay()).isZero();
             assertThat(back.config().averageDecay()).isZero();
+            assertThat(back.config().lexicalSkip()).isFalse();
             assertThat(back.averagedWeights()).isEmpty();
             assertThat(back.config().features()).isEqualTo(SpanQaStudent.BASE_FEATURES);
             assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
             assertSameLogits(s.logits(DATA.samples()),
                     io.github.goldkd.student.Students.load(file).logits(DATA.samples()), 0f);
+        }
+    }
+
+    /**
+     * The lexical skip: 4 more input channels, a trainable w_skip that starts from the overlap prior (an untrained
+     * student already puts more start and end mass on the sentence that shares the question's words), trains, and
+     * travels with the file.
+     */
+    @Test
+    void theLexicalSkipStartsFromTheOverlapPriorTrainsAndTravelsWithTheFile(@TempDir Path dir) {
+        String context = "Boris Kane was a pilot in Oslo. Clara Diaz was born in Lisbon in 1950 and worked there "
+                + "as a chemist. Greta Olsen sold bread.";
+        Sample q = qa("q", context, "In what year was Clara Diaz born in Lisbon?", "1950");
+        int sentenceFrom = context.indexOf("Clara");
+        int sentenceTo = context.indexOf("Greta");
+        try (SpanQaStudent.Factory skipFactory = SpanQaStudent.factory(TINY.withLexicalSkip(true))) {
+            assertThat(skipFactory.config().features())
+                    .isEqualTo(SpanQaStudent.BASE_FEATURES + AnswerTypeFeatures.COUNT + LexicalOverlap.COUNT);
+            BgeTokenStates.Tokens ctx = skipFactory.states().tokenize(context);
+            for (long seed = 1; seed <= 3; seed++) {
+                SpanQaStudent s = skipFactory.create(ToyQa.TASK, TrainingOptions.defaults(seed));
+                Logits l = s.logits(List.of(q)).get(0);
+                for (int row = 0; row < 2; row++) {
+                    double in = 0;
+                    double out = 0;
+                    int nIn = 0;
+                    for (int j = 0; j < l.width(); j++) {
+                        boolean inside = ctx.start()[j] >= sentenceFrom && ctx.start()[j] < sentenceTo;
+                        in += inside ? l.get(row, j) : 0;
+                        out += inside ? 0 : l.get(row, j);
+                        nIn += inside ? 1 : 0;
+                    }
+                    assertThat(in / nIn - out / (l.width() - nIn)).as("seed " + seed + " row " + row)
+                            .isGreaterThan(1.0);
+                }
+            }
+            SpanQaStudent s = skipFactory.create(ToyQa.TASK, TrainingOptions.defaults(5));
+            org.nd4j.linalg.api.ndarray.INDArray before = s.trainedWeights().get("w_skip");
+            assertThat(before.getFloat(0, 0, 0)).isEqualTo(1f);
+            assertThat(before.getFloat(0, LexicalOverlap.COUNT - 1, 1)).isEqualTo(-1f);
+            s.fit(DATA, 2, 1);
+            assertThat(s.trainedWeights().get("w_skip").equalsWithEps(before, 1e-6)).isFalse();
+            Path file = dir.resolve("skip.zip");
+            s.save(file);
+            SpanQaStudent back = skipFactory.load(file);
+            assertThat(back.config().lexicalSkip()).isTrue();
+            assertSameLogits(s.logits(DATA.samples()), back.logits(DATA.samples()), 0f);
+            SpanQaStudent again = skipFactory.create(ToyQa.TASK, TrainingOptions.defaults(5));
+            again.fit(DATA, 2, 1);
+            assertSameLogits(s.logits(DATA.samples()), again.logits(DATA.samples()), 0f);
         }
     }
 
