@@ -226,11 +226,7 @@ final class IncrementalDecoder {
             }
             matmul(context, n, d, w.wo(), d, w.bo(), out);
             add(x, out);
-            layerNorm(x, n, w.ln2g(), w.ln2b(), normed);
-            matmul(normed, n, d, w.w1(), ffn, w.b1(), hidden);
-            relu(hidden);
-            matmul(hidden, n, ffn, w.w2(), d, w.b2(), out);
-            add(x, out);
+            feedForward(x, n, w.ln2g(), w.ln2b(), w.w1(), w.b1(), w.w2(), w.b2(), normed, hidden, out);
         }
         float[] memory = new float[n * d];
         layerNorm(x, n, encoder.finalGain(), encoder.finalBias(), memory);
@@ -392,12 +388,7 @@ final class IncrementalDecoder {
             }
             matmul(context, n, d, w.cwo(), d, w.cbo(), out);
             add(x, out);
-            // feed-forward
-            layerNorm(x, n, w.ln3g(), w.ln3b(), normed);
-            matmul(normed, n, d, w.w1(), ffn, w.b1(), hidden);
-            relu(hidden);
-            matmul(hidden, n, ffn, w.w2(), d, w.b2(), out);
-            add(x, out);
+            feedForward(x, n, w.ln3g(), w.ln3b(), w.w1(), w.b1(), w.w2(), w.b2(), normed, hidden, out);
         }
         for (State s : states) {
             s.length++;
@@ -650,6 +641,19 @@ final class IncrementalDecoder {
                 System.arraycopy(rows, i * width + p * d, parts[p], i * d, d);
             }
         }
+    }
+
+    /**
+     * The feed-forward sublayer of the n rows of x, residual included: x += relu(norm(x) W1 + b1) W2 + b2
+     * ({@code normed}, {@code hidden}, {@code out}: work arrays of [n, d], [n, ffn], [n, d]).
+     */
+    private void feedForward(float[] x, int n, float[] gain, float[] bias, Matrix w1, float[] b1, Matrix w2,
+                             float[] b2, float[] normed, float[] hidden, float[] out) {
+        layerNorm(x, n, gain, bias, normed);
+        matmul(normed, n, d, w1, ffn, b1, hidden);
+        relu(hidden);
+        matmul(hidden, n, ffn, w2, d, b2, out);
+        add(x, out);
     }
 
     private static void relu(float[] x) {
