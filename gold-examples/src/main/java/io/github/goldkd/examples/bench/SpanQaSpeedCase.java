@@ -32,9 +32,6 @@ import java.util.function.IntFunction;
 record SpanQaSpeedCase(String name, Task task, IntFunction<StudentFactory> factories, int modelDim, int heads,
                        int batchSize, double learningRate, int maxAnswer, int features) implements SpeedCase {
 
-    /** SpanQaConfig's input width as of seq-qa 973f8cd: 384-d state, exact match, segment. */
-    static final int FEATURES = 386;
-
     // SQuAD-like shapes: a 140-word context (about a SQuAD paragraph), an 11-word question, a 3-word answer
     static final int CONTEXT_WORDS = 140;
     static final int QUESTION_WORDS = 11;

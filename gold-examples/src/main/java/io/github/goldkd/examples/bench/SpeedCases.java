@@ -43,12 +43,16 @@ final class SpeedCases {
         return new Seq2SeqSpeedCase(name, task, t -> Seq2SeqStudent.factory(c), net, math, math ? 3 : 2);
     }
 
-    /** The span QA student at its defaults (bge's onnxruntime threads stay at 1: its cost is not compared). */
+    /**
+     * The span QA student at its defaults (bge's onnxruntime threads stay at 1: its cost is not compared); the
+     * harness's network reads as many channels per token as the student's ({@link SpanQaConfig#features()}), but
+     * not its lexical skip (a [4, 2] product into the logits, a sliver of a step).
+     */
     static SpeedCase qa() {
         SpanQaConfig c = SpanQaConfig.defaults();
         Task task = Task.sequence("qa", TaskKind.EXTRACTIVE_QA, "synthetic extractive QA", List.of("context", "question"),
                 "answer", List.of());
         return new SpanQaSpeedCase("qa", task, threads -> SpanQaStudent.factory(c), c.modelDim(), c.heads(),
-                c.batchSize(), c.learningRate(), c.maxAnswerTokens(), SpanQaSpeedCase.FEATURES);
+                c.batchSize(), c.learningRate(), c.maxAnswerTokens(), c.features());
     }
 }
