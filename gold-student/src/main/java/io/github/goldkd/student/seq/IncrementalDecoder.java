@@ -94,9 +94,28 @@ final class IncrementalDecoder {
         return new IncrementalDecoder(this);
     }
 
-    /** One encoder layer's weights (names as {@link Seq2SeqGraph} gives them), Wq | Wk | Wv side by side. */
-    private record EncoderLayer(float[] ln1g, float[] ln1b, Matrix wqkv, Matrix wo, float[] bo,
-                                float[] ln2g, float[] ln2b, Matrix w1, float[] b1, Matrix w2, float[] b2) {
+    /** A self-attention sublayer: its layer norm, Wq | Wk | Wv side by side (one product instead of three), Wo, bo. */
+    private record SelfAttention(float[] normGain, float[] normBias, Matrix wqkv, Matrix wo, float[] bo) {
+        /** The weights of {@code p + "self"}, normalised by {@code p + norm}. */
+        static SelfAttention of(Function<String, INDArray> weight, String p, String norm) {
+            return new SelfAttention(weights(weight, p + norm + ".gain"), weights(weight, p + norm + ".bias"),
+                    sideBySide(weight, p + "self.wq", p + "self.wk", p + "self.wv"), matrix(weight, p + "self.wo"),
+                    weights(weight, p + "self.bo"));
+        }
+    }
+
+    /** A feed-forward sublayer: its layer norm, W1, b1, W2, b2. */
+    private record FeedForward(float[] normGain, float[] normBias, Matrix w1, float[] b1, Matrix w2, float[] b2) {
+        /** The weights of {@code p + "ffn"}, normalised by {@code p + norm}. */
+        static FeedForward of(Function<String, INDArray> weight, String p, String norm) {
+            return new FeedForward(weights(weight, p + norm + ".gain"), weights(weight, p + norm + ".bias"),
+                    matrix(weight, p + "ffn.w1"), weights(weight, p + "ffn.b1"), matrix(weight, p + "ffn.w2"),
+                    weights(weight, p + "ffn.b2"));
+        }
+    }
+
+    /** One encoder layer's weights (names as {@link Seq2SeqGraph} gives them: ln1 before self, ln2 before ffn). */
+    private record EncoderLayer(SelfAttention self, FeedForward ffn) {
     }
 
     /**
@@ -109,10 +128,12 @@ final class IncrementalDecoder {
                            float[] finalGain, float[] finalBias) {
     }
 
-    /** One decoder layer's weights (names as {@link Seq2SeqGraph} gives them). */
-    private record Layer(float[] ln1g, float[] ln1b, Matrix wqkv, Matrix wo, float[] bo,
-                         float[] ln2g, float[] ln2b, Matrix cwq, Matrix cwo, float[] cbo,
-                         float[] ln3g, float[] ln3b, Matrix w1, float[] b1, Matrix w2, float[] b2) {
+    /**
+     * One decoder layer's weights (names as {@link Seq2SeqGraph} gives them: ln1 before self, ln2 before cross,
+     * ln3 before ffn).
+     */
+    private record Layer(SelfAttention self, float[] ln2g, float[] ln2b, Matrix cwq, Matrix cwo, float[] cbo,
+                         FeedForward ffn) {
     }
 
     /**
@@ -141,15 +162,10 @@ final class IncrementalDecoder {
         this.crossWkv = new Matrix[layers];
         for (int l = 0; l < layers; l++) {
             String p = "dec" + l + ".";
-            layer[l] = new Layer(weights(weight, p + "ln1.gain"), weights(weight, p + "ln1.bias"),
-                    // Wq, Wk, Wv side by side: one product per step instead of three
-                    sideBySide(weight, p + "self.wq", p + "self.wk", p + "self.wv"),
-                    matrix(weight, p + "self.wo"), weights(weight, p + "self.bo"),
+            layer[l] = new Layer(SelfAttention.of(weight, p, "ln1"),
                     weights(weight, p + "ln2.gain"), weights(weight, p + "ln2.bias"),
                     matrix(weight, p + "cross.wq"), matrix(weight, p + "cross.wo"), weights(weight, p + "cross.bo"),
-                    weights(weight, p + "ln3.gain"), weights(weight, p + "ln3.bias"),
-                    matrix(weight, p + "ffn.w1"), weights(weight, p + "ffn.b1"), matrix(weight, p + "ffn.w2"),
-                    weights(weight, p + "ffn.b2"));
+                    FeedForward.of(weight, p, "ln3"));
             crossWkv[l] = sideBySide(weight, p + "cross.wk", p + "cross.wv");
         }
         this.finalGain = weights(weight, "dec.lnf.gain");
@@ -164,12 +180,7 @@ final class IncrementalDecoder {
         EncoderLayer[] layers = new EncoderLayer[config.encoderLayers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "enc" + l + ".";
-            layers[l] = new EncoderLayer(weights(weight, p + "ln1.gain"), weights(weight, p + "ln1.bias"),
-                    sideBySide(weight, p + "self.wq", p + "self.wk", p + "self.wv"),
-                    matrix(weight, p + "self.wo"), weights(weight, p + "self.bo"),
-                    weights(weight, p + "ln2.gain"), weights(weight, p + "ln2.bias"),
-                    matrix(weight, p + "ffn.w1"), weights(weight, p + "ffn.b1"), matrix(weight, p + "ffn.w2"),
-                    weights(weight, p + "ffn.b2"));
+            layers[l] = new EncoderLayer(SelfAttention.of(weight, p, "ln1"), FeedForward.of(weight, p, "ln2"));
         }
         boolean bge = config.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE;
         return new Encoder(weights(weight, bge ? "enc.tags" : "enc.emb"),
@@ -216,17 +227,17 @@ final class IncrementalDecoder {
         float[] out = new float[n * d];
         float[] hidden = new float[n * ffn];
         for (EncoderLayer w : encoder.layers()) {
-            layerNorm(x, n, w.ln1g(), w.ln1b(), normed);
-            matmul(normed, n, d, w.wqkv(), 3 * d, null, qkv);
+            layerNorm(x, n, w.self().normGain(), w.self().normBias(), normed);
+            matmul(normed, n, d, w.self().wqkv(), 3 * d, null, qkv);
             split(qkv, n, q, k, v);
             for (int i = 0; i < b; i++) {
                 for (int r = first[i]; r < first[i + 1]; r++) {
                     attend(q, r, k, v, first[i], first[i + 1] - first[i], context);
                 }
             }
-            matmul(context, n, d, w.wo(), d, w.bo(), out);
+            matmul(context, n, d, w.self().wo(), d, w.self().bo(), out);
             add(x, out);
-            feedForward(x, n, w.ln2g(), w.ln2b(), w.w1(), w.b1(), w.w2(), w.b2(), normed, hidden, out);
+            feedForward(x, n, w.ffn(), normed, hidden, out);
         }
         float[] memory = new float[n * d];
         layerNorm(x, n, encoder.finalGain(), encoder.finalBias(), memory);
@@ -368,8 +379,8 @@ final class IncrementalDecoder {
         for (int l = 0; l < layers; l++) {
             Layer w = layer[l];
             // self-attention over the prefix: the new position's key and value join the cache first
-            layerNorm(x, n, w.ln1g(), w.ln1b(), normed);
-            matmul(normed, n, d, w.wqkv(), 3 * d, null, qkv);
+            layerNorm(x, n, w.self().normGain(), w.self().normBias(), normed);
+            matmul(normed, n, d, w.self().wqkv(), 3 * d, null, qkv);
             for (int i = 0; i < n; i++) {
                 State s = states[i];
                 System.arraycopy(qkv, i * 3 * d, q, i * d, d);
@@ -377,7 +388,7 @@ final class IncrementalDecoder {
                 System.arraycopy(qkv, i * 3 * d + 2 * d, s.values[l], s.length * d, d);
                 attend(q, i, s.keys[l], s.values[l], 0, s.length + 1, context);
             }
-            matmul(context, n, d, w.wo(), d, w.bo(), out);
+            matmul(context, n, d, w.self().wo(), d, w.self().bo(), out);
             add(x, out);
             // cross-attention over the source's memory
             layerNorm(x, n, w.ln2g(), w.ln2b(), normed);
@@ -388,7 +399,7 @@ final class IncrementalDecoder {
             }
             matmul(context, n, d, w.cwo(), d, w.cbo(), out);
             add(x, out);
-            feedForward(x, n, w.ln3g(), w.ln3b(), w.w1(), w.b1(), w.w2(), w.b2(), normed, hidden, out);
+            feedForward(x, n, w.ffn(), normed, hidden, out);
         }
         for (State s : states) {
             s.length++;
@@ -647,12 +658,11 @@ final class IncrementalDecoder {
      * The feed-forward sublayer of the n rows of x, residual included: x += relu(norm(x) W1 + b1) W2 + b2
      * ({@code normed}, {@code hidden}, {@code out}: work arrays of [n, d], [n, ffn], [n, d]).
      */
-    private void feedForward(float[] x, int n, float[] gain, float[] bias, Matrix w1, float[] b1, Matrix w2,
-                             float[] b2, float[] normed, float[] hidden, float[] out) {
-        layerNorm(x, n, gain, bias, normed);
-        matmul(normed, n, d, w1, ffn, b1, hidden);
+    private void feedForward(float[] x, int n, FeedForward f, float[] normed, float[] hidden, float[] out) {
+        layerNorm(x, n, f.normGain(), f.normBias(), normed);
+        matmul(normed, n, d, f.w1(), ffn, f.b1(), hidden);
         relu(hidden);
-        matmul(hidden, n, ffn, w2, d, b2, out);
+        matmul(hidden, n, ffn, f.w2(), d, f.b2(), out);
         add(x, out);
     }
 
