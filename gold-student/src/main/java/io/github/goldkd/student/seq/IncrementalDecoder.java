@@ -143,7 +143,7 @@ final class IncrementalDecoder {
      * @param copy         whether the output has copy columns over the source positions
      * @param readsCopies  whether a copied decoder input adds its source position's memory row
      *                     ({@link Seq2SeqGraph#COPIED}; graphs saved before it lack it)
-     * @param maxPositions decoder positions a prefix may reach (the position table's length)
+     * @param maxPositions decoder positions a prefix may reach (the position table also covers the longest source)
      */
     IncrementalDecoder(Function<String, INDArray> weight, Seq2SeqConfig config, int vocabulary, boolean copy,
                        boolean readsCopies, int maxPositions) {
@@ -157,7 +157,8 @@ final class IncrementalDecoder {
         this.readsCopies = readsCopies;
         this.maxPositions = maxPositions;
         this.embedding = weights(weight, "dec.emb");
-        this.positions = Seq2SeqGraph.positions(maxPositions, d).data().asFloat();
+        // one table for the encoder's source positions and the decoder's: a row depends on its position only
+        this.positions = Seq2SeqGraph.positions(Math.max(maxPositions, config.maxSourceTokens()), d);
         this.layer = new Layer[layers];
         this.crossWkv = new Matrix[layers];
         for (int l = 0; l < layers; l++) {
@@ -273,7 +274,10 @@ final class IncrementalDecoder {
             }
             matmul(states, n, dim, encoder.projection(), d, encoder.projectionBias(), x);
         } else {
-            float[] positions = Seq2SeqGraph.positions(longest, d).data().asFloat();
+            if (longest * d > positions.length) {
+                throw new IllegalStateException("a source of " + longest + " tokens is past the "
+                        + positions.length / d + " positions of the table");
+            }
             for (int i = 0; i < chunk.size(); i++) {
                 for (int j = 0; j < first[i + 1] - first[i]; j++) {
                     System.arraycopy(positions, j * d, x, (first[i] + j) * d, d);
@@ -569,11 +573,12 @@ final class IncrementalDecoder {
             a.data().asNioFloat().put(x, 0, n * k);
             INDArray c = scratch(products, n, m);
             Nd4j.gemm(a, w.array(), c, false, false, 1.0, 0.0);
-            float[] values = new float[n * m];
-            c.data().asNioFloat().get(values);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < m; j++) {
-                    out[i * m + j] = bias == null ? values[i * m + j] : values[i * m + j] + bias[j];
+            c.data().asNioFloat().get(out, 0, n * m);
+            if (bias != null) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        out[i * m + j] += bias[j];
+                    }
                 }
             }
             return;

@@ -335,8 +335,11 @@ final class Seq2SeqGraph {
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w);
     }
 
-    /** The sinusoidal position table [length, d] (rows 0 .. length-1). */
-    static INDArray positions(int length, int d) {
+    /**
+     * The sinusoidal position table [length, d] (rows 0 .. length-1), row-major. A row depends on its position
+     * only, so a longer table's first rows are a shorter one.
+     */
+    static float[] positions(int length, int d) {
         float[] v = new float[length * d];
         for (int pos = 0; pos < length; pos++) {
             for (int i = 0; i < d; i += 2) {
@@ -347,7 +350,7 @@ final class Seq2SeqGraph {
                 }
             }
         }
-        return Nd4j.create(v, new long[] {length, d}, DataType.FLOAT);
+        return v;
     }
 
     /** The causal bias [length, length]: 0 on and below the diagonal, {@link #MASKED} above. */

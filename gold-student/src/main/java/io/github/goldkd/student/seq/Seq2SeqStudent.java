@@ -124,12 +124,16 @@ public final class Seq2SeqStudent implements Student {
     private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
     private long steps;
     private long decoderCalls;
+    /** Sinusoidal positions for the longest source or target (computed once, not per step; grown if need be). */
+    private volatile float[] positionTable;
 
     private Seq2SeqStudent(Task task, TrainingOptions options, Seq2SeqConfig config, SeqCodec codec) {
         this.task = task;
         this.options = options;
         this.config = config;
         this.codec = codec;
+        this.positionTable = Seq2SeqGraph.positions(Math.max(config.maxSourceTokens(), config.maxTargetTokens()),
+                config.dModel());
         this.bge = config.encoder() == Seq2SeqConfig.Encoder.FROZEN_BGE ? sharedBge(config.threads()) : null;
         if (config.threads() > 0) {
             Nd4j.getEnvironment().setMaxThreads(config.threads());
@@ -755,10 +759,15 @@ public final class Seq2SeqStudent implements Student {
     /** The sinusoidal table of length {@code length} repeated for each of {@code b} sequences: [b*length, d]. */
     private INDArray tiledPositions(int b, int length) {
         int d = config.dModel();
-        float[] one = Seq2SeqGraph.positions(length, d).data().asFloat();
-        float[] all = new float[b * one.length];
+        float[] table = positionTable;
+        if (table.length < length * d) {
+            table = Seq2SeqGraph.positions(length, d);
+            positionTable = table;
+        }
+        int rows = length * d;
+        float[] all = new float[b * rows];
         for (int i = 0; i < b; i++) {
-            System.arraycopy(one, 0, all, i * one.length, one.length);
+            System.arraycopy(table, 0, all, i * rows, rows);
         }
         return Nd4j.create(all, new long[] {(long) b * length, d}, DataType.FLOAT);
     }
