@@ -55,18 +55,13 @@ final class Seq2SeqGraph {
     static final String LOGITS = "logits";
     static final String STEP_LOGITS = "stepLogits";
     static final String LOSS = "surrogate";
-    /** One-hot targets [B, T, W] of the in-graph token loss (zero rows on padding). */
-    static final String TARGET = "lossTarget";
-    /** Per-position weight of the CE term [B, T]: alpha / (real positions * B) on real positions, else 0. */
-    static final String CE_WEIGHT = "lossCeWeight";
-    /** Per-position weight of the bounded term 1 - p_y [B, T]: beta * -log(labelClamp) / (real * B), or 0. */
-    static final String BOUNDED_WEIGHT = "lossBoundedWeight";
-    /** Per-position cap of the CE term [B, T] (SCE: -log 1e-7; CE: no cap in effect). */
-    static final String CE_CAP = "lossCeCap";
-    /** The in-graph token loss: sum over positions of weight * loss. */
-    static final String TOKEN_LOSS = "tokenLoss";
-    /** What training differentiates: the surrogate plus the in-graph token loss (each fed zeros when unused). */
-    static final String TRAIN_LOSS = "trainLoss";
+    /** The in-graph token loss's placeholders and outputs ({@link TokenLoss}). */
+    static final String TARGET = TokenLoss.TARGET;
+    static final String CE_WEIGHT = TokenLoss.CE_WEIGHT;
+    static final String BOUNDED_WEIGHT = TokenLoss.BOUNDED_WEIGHT;
+    static final String CE_CAP = TokenLoss.CE_CAP;
+    static final String TOKEN_LOSS = TokenLoss.TOKEN_LOSS;
+    static final String TRAIN_LOSS = TokenLoss.TRAIN_LOSS;
     /** Additive bias that removes a position from a softmax. */
     static final float MASKED = -1e9f;
 
@@ -155,25 +150,7 @@ final class Seq2SeqGraph {
      * surrogate, so one gradient function serves both.
      */
     static void addTokenLoss(SameDiff sd) {
-        if (!sd.hasVariable(TRAIN_LOSS)) {
-            SDVariable logits = sd.getVariable(LOGITS);
-            SDVariable target = sd.placeHolder(TARGET, DataType.FLOAT, -1, -1, -1);
-            SDVariable ceWeight = sd.placeHolder(CE_WEIGHT, DataType.FLOAT, -1, -1);
-            SDVariable boundedWeight = sd.placeHolder(BOUNDED_WEIGHT, DataType.FLOAT, -1, -1);
-            SDVariable cap = sd.placeHolder(CE_CAP, DataType.FLOAT, -1, -1);
-            // log-softmax written out: M2.1's LogSoftMax op with an axis cannot be copied into the gradient
-            // function ("Error setting property"); the shift by the row maximum keeps exp finite, and its own
-            // gradient cancels (1 - sum p = 0)
-            SDVariable shifted = logits.sub(sd.max(logits, true, 2));
-            SDVariable logSumExp = sd.math.log(sd.sum(sd.math.exp(shifted), true, 2));
-            SDVariable logPy = sd.sum(shifted.sub(logSumExp).mul(target), 2);
-            SDVariable ce = logPy.neg();
-            SDVariable capped = ce.sub(sd.nn.relu(ce.sub(cap), 0));
-            SDVariable bounded = sd.math.exp(logPy).rsub(1.0);
-            SDVariable tokenLoss = sd.sum(TOKEN_LOSS, capped.mul(ceWeight).add(bounded.mul(boundedWeight)));
-            sd.getVariable(LOSS).add(TRAIN_LOSS, tokenLoss);
-        }
-        sd.setLossVariables(TRAIN_LOSS);
+        TokenLoss.add(sd, sd.getVariable(LOGITS), sd.getVariable(LOSS));
     }
 
     /** The decoder's weights, created once and applied to both memories. */

@@ -3,14 +3,12 @@ package io.github.goldkd.student.seq;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.BatchFilter;
-import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Sample;
 import io.github.goldkd.core.Seeds;
 import io.github.goldkd.core.Student;
-import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.StudentFactory;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
@@ -121,8 +119,7 @@ public final class Seq2SeqStudent implements Student {
     /** The graph's calls, with arrays reused from call to call ({@link RecyclingSession}: why). */
     private RecyclingSession forward;
     private CachedGradients gradientPass;
-    private final Map<String, INDArray[]> adam = new LinkedHashMap<>();
-    private long steps;
+    private final HostAdam adam = new HostAdam(BETA1, BETA2, EPSILON);
     private long decoderCalls;
     /** Sinusoidal positions for the longest source or target (computed once, not per step; grown if need be). */
     private volatile float[] positionTable;
@@ -248,7 +245,7 @@ public final class Seq2SeqStudent implements Student {
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
     private double[] step(List<Encoded> items) {
         Loss loss = options.loss();
-        Gradients g = inGraphLoss() ? inGraph(items, loss) : throughSurrogate(items, loss, options.batchFilter());
+        Gradients g = TokenLoss.applies(options) ? inGraph(items, loss) : throughSurrogate(items, loss, options.batchFilter());
         if (g.kept() > 0) {
             update(g.parameters());
         }
@@ -276,17 +273,6 @@ public final class Seq2SeqStudent implements Student {
                     "a sample without a writable target")));
         }
         return items;
-    }
-
-    /**
-     * Whether a step can compute its loss inside the graph: the batch filter keeps everything (so no logits are
-     * needed before the step) and the loss is one of gold-core's two, which the graph writes out
-     * ({@link Seq2SeqGraph#addTokenLoss}). Any other loss or filter takes the host path.
-     */
-    private boolean inGraphLoss() {
-        Loss loss = options.loss();
-        return options.batchFilter() == BatchFilter.NONE
-                && (loss instanceof CrossEntropyLoss || loss instanceof SymmetricCrossEntropyLoss);
     }
 
     /**
@@ -332,39 +318,12 @@ public final class Seq2SeqStudent implements Student {
         int b = items.size();
         int t = (int) ph.get(Seq2SeqGraph.TGT_SHAPE).getLong(1);
         int w = codec.outputVocabularySize() + (codec.copies() ? (int) ph.get(Seq2SeqGraph.SRC_SHAPE).getLong(1) : 0);
-        double ceScale;
-        double boundedScale;
-        float cap;
-        if (loss instanceof SymmetricCrossEntropyLoss sce) {
-            ceScale = sce.alpha();
-            boundedScale = sce.beta() * -Math.log(sce.labelClamp());
-            cap = (float) -Math.log(SymmetricCrossEntropyLoss.PROBABILITY_CLAMP);
-        } else if (loss instanceof CrossEntropyLoss) {
-            ceScale = 1;
-            boundedScale = 0;
-            cap = Float.MAX_VALUE; // ce - cap never reaches 0: no cap
-        } else {
-            throw new IllegalArgumentException("the in-graph loss is CE or SCE, not " + loss.name());
-        }
-        float[] target = new float[b * t * w];
-        float[] ceWeight = new float[b * t];
-        float[] boundedWeight = new float[b * t];
-        float[] caps = new float[b * t];
-        Arrays.fill(caps, cap);
-        for (int i = 0; i < b; i++) {
-            int[] tgt = items.get(i).target();
-            double share = 1.0 / ((double) tgt.length * b);
-            for (int p = 0; p < tgt.length; p++) {
-                target[(i * t + p) * w + tgt[p]] = 1f;
-                ceWeight[i * t + p] = (float) (ceScale * share);
-                boundedWeight[i * t + p] = (float) (boundedScale * share);
-            }
+        List<int[]> targets = new ArrayList<>(b);
+        for (Encoded e : items) {
+            targets.add(e.target());
         }
         ph.put(Seq2SeqGraph.GRAD, Nd4j.zeros(DataType.FLOAT, b, t, w));
-        ph.put(Seq2SeqGraph.TARGET, Nd4j.create(target, new long[] {b, t, w}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.CE_WEIGHT, Nd4j.create(ceWeight, new long[] {b, t}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.BOUNDED_WEIGHT, Nd4j.create(boundedWeight, new long[] {b, t}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.CE_CAP, Nd4j.create(caps, new long[] {b, t}, DataType.FLOAT));
+        ph.putAll(TokenLoss.placeholders(loss, targets, t, w));
         return ph;
     }
 
@@ -399,10 +358,7 @@ public final class Seq2SeqStudent implements Student {
             }
         }
         ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
-        ph.put(Seq2SeqGraph.TARGET, Nd4j.zeros(DataType.FLOAT, items.size(), t, w));
-        for (String weight : List.of(Seq2SeqGraph.CE_WEIGHT, Seq2SeqGraph.BOUNDED_WEIGHT, Seq2SeqGraph.CE_CAP)) {
-            ph.put(weight, Nd4j.zeros(DataType.FLOAT, items.size(), t));
-        }
+        ph.putAll(TokenLoss.unused(items.size(), t, w));
         return new Gradients(withTableGradients(gradientPass.run(ph).gradients(), items), lossSum, keep.length);
     }
 
@@ -419,31 +375,10 @@ public final class Seq2SeqStudent implements Student {
 
     /** Adam with linear warm-up and global-norm clipping, applied in place to the graph's arrays. */
     private void update(Map<String, INDArray> grads) {
-        double norm2 = 0;
-        for (String p : parameters) {
-            INDArray g = grads.get(p);
-            if (g != null) {
-                double n = g.norm2Number().doubleValue();
-                norm2 += n * n;
-            }
-        }
-        double norm = Math.sqrt(norm2);
-        double clip = norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
-        steps++;
+        long step = adam.steps() + 1;
         double lr = config.learningRate()
-                * (config.warmupSteps() == 0 ? 1.0 : Math.min(1.0, steps / (double) config.warmupSteps()));
-        double c1 = 1 - Math.pow(BETA1, steps);
-        double c2 = 1 - Math.pow(BETA2, steps);
-        for (String p : parameters) {
-            INDArray g = grads.get(p);
-            if (g == null) {
-                continue;
-            }
-            INDArray param = sd.getVariable(p).getArr();
-            INDArray[] state = adam.computeIfAbsent(p, k -> new INDArray[] {
-                    Nd4j.zeros(param.dataType(), param.shape()), Nd4j.zeros(param.dataType(), param.shape())});
-            adamStep(param, g, state[0], state[1], clip, c1, c2, lr);
-        }
+                * (config.warmupSteps() == 0 ? 1.0 : Math.min(1.0, step / (double) config.warmupSteps()));
+        adam.step(parameters, name -> sd.getVariable(name).getArr(), grads, lr, config.clipNorm(), 0);
         snapshot = null; // the weights changed
     }
 
@@ -461,51 +396,6 @@ public final class Seq2SeqStudent implements Student {
         }
         return s.forCall();
     }
-
-    /**
-     * One Adam step of one parameter on the host, in place: m = b1 m + (1 - b1) c, v = b2 v + (1 - b2) c^2 with
-     * c = clip g, then p -= lr (m / c1) / (sqrt(v / c2) + eps). The same float operations in the same order as
-     * the ND4J form it replaced (each scalar rounded to float first, as ND4J's scalar ops do; no fused
-     * multiply-add), so the same bits, in one pass instead of some twenty ND4J calls per parameter and step (a
-     * tenth of a math training step went to those calls). A test holds it to the ND4J form bit for bit.
-     */
-    static void adamStep(INDArray param, INDArray gradient, INDArray m, INDArray v, double clip, double c1,
-                         double c2, double lr) {
-        float[] w = HostArrays.values(writable(param));
-        float[] g = HostArrays.values(gradient);
-        float[] mv = HostArrays.values(writable(m));
-        float[] vv = HostArrays.values(writable(v));
-        boolean clipping = clip != 1.0;
-        float clipF = (float) clip;
-        float b1 = (float) BETA1;
-        float rest1 = (float) (1 - BETA1);
-        float b2 = (float) BETA2;
-        float rest2 = (float) (1 - BETA2);
-        float c1F = (float) c1;
-        float c2F = (float) c2;
-        float eps = (float) EPSILON;
-        float lrF = (float) lr;
-        for (int i = 0; i < w.length; i++) {
-            float c = clipping ? g[i] * clipF : g[i];
-            vv[i] = vv[i] * b2 + c * c * rest2;
-            mv[i] = mv[i] * b1 + c * rest1;
-            float denominator = (float) Math.sqrt(vv[i] / c2F) + eps;
-            w[i] = w[i] - mv[i] / c1F / denominator * lrF;
-        }
-        HostArrays.set(param, w);
-        HostArrays.set(m, mv);
-        HostArrays.set(v, vv);
-    }
-
-    /** {@code a} itself, whose buffer holds exactly its values in row-major order, so that they can be set back. */
-    private static INDArray writable(INDArray a) {
-        if (!HostArrays.isPlain(a)) {
-            throw new IllegalStateException("Adam on the host updates plain float arrays in place; got "
-                    + a.dataType() + " " + a.ordering() + (a.isView() ? " view" : ""));
-        }
-        return a;
-    }
-
 
     // ---- the graph ------------------------------------------------------------------------------------
 
@@ -1119,7 +1009,7 @@ public final class Seq2SeqStudent implements Student {
         meta.add("vocabularies", codec.toJson());
         meta.add("loss", SeqStudents.lossJson(options));
         meta.addProperty("seed", options.seed());
-        meta.addProperty("steps", steps);
+        meta.addProperty("steps", adam.steps());
         StudentArchive.write(file, meta, null, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
@@ -1129,13 +1019,7 @@ public final class Seq2SeqStudent implements Student {
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry(ADAM_ENTRY));
             DataOutputStream data = new DataOutputStream(zip);
-            data.writeInt(adam.size());
-            for (Map.Entry<String, INDArray[]> e : adam.entrySet()) {
-                data.writeUTF(e.getKey());
-                Nd4j.write(e.getValue()[0], data);
-                Nd4j.write(e.getValue()[1], data);
-            }
-            data.flush();
+            adam.writeMoments(data);
             zip.closeEntry();
             zip.finish();
         });
@@ -1172,7 +1056,7 @@ public final class Seq2SeqStudent implements Student {
             SeqCodec codec = codecFromJson(meta.get("codec").getAsString(), meta.getAsJsonObject("vocabularies"),
                     task, config);
             Seq2SeqStudent student = new Seq2SeqStudent(task, options, config, codec);
-            student.steps = meta.get("steps").getAsLong();
+            Map<String, INDArray[]> moments = Map.of();
             try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(c.network()))) {
                 ZipEntry e;
                 while ((e = zip.getNextEntry()) != null) {
@@ -1180,18 +1064,14 @@ public final class Seq2SeqStudent implements Student {
                     if (e.getName().equals(GRAPH_ENTRY)) {
                         student.sd = QuietStdout.run(() -> SameDiff.load(new ByteArrayInputStream(bytes), false));
                     } else if (e.getName().equals(ADAM_ENTRY)) {
-                        DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
-                        int n = data.readInt();
-                        for (int i = 0; i < n; i++) {
-                            String name = data.readUTF();
-                            student.adam.put(name, new INDArray[] {Nd4j.read(data), Nd4j.read(data)});
-                        }
+                        moments = HostAdam.readMoments(new DataInputStream(new ByteArrayInputStream(bytes)));
                     }
                 }
             }
             if (student.sd == null) {
                 throw new StudentException("student file " + file + " has no " + GRAPH_ENTRY);
             }
+            student.adam.restore(meta.get("steps").getAsLong(), moments);
             student.attach();
             return student;
         } catch (IOException | RuntimeException e) {

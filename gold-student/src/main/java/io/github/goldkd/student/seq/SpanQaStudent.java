@@ -17,16 +17,16 @@ import io.github.goldkd.core.io.TaskJson;
 import io.github.goldkd.student.GoldLossFunction;
 import io.github.goldkd.student.StudentArchive;
 import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +61,16 @@ import java.util.SplittableRandom;
  * (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
  * logits, is then the mean of the start and end logsumexp terms over the context's tokens.
  *
- * <p><b>Training.</b> {@code options.loss()} trains the network exactly through a surrogate: a forward pass gives
- * the logits, the host computes {@code Loss.gradient} of each kept sample's logits (the mean of its start and end
- * rows, then the mean over the kept samples), and SameDiff minimises {@code sum(logits * G)} with {@code G} as a
- * placeholder, whose parameter gradient is the real loss's. The same forward logits feed
- * {@code options.batchFilter()}, whose dropped samples get a zero {@code G}. Each step so runs the forward pass
- * twice. {@link #fit} continues from the current weights (and Adam state); it is deterministic for a seed
- * (weights from a seeded {@link SplittableRandom}, no dropout, a seeded shuffle).
+ * <p><b>Training.</b> Adam ({@code learningRate}; DL4J's defaults 0.9 / 0.999 / 1e-8; decoupled weight decay
+ * {@code weightDecay}) on the host ({@link HostAdam}), over the gradients of one forward and backward pass of the
+ * graph ({@link CachedGradients}, its arrays reused from step to step). With gold-core's CE or SCE and
+ * {@link BatchFilter#NONE} the loss is computed in the graph ({@link TokenLoss}: the mean of the start and end
+ * rows' loss, softmax over the context's tokens, then the mean over the batch). Any other loss or filter takes the
+ * generic path: a forward pass gives the logits, which feed {@code options.batchFilter()}; the host computes
+ * {@code Loss.gradient} of each kept sample's logits, and the graph backpropagates {@code sum(logits * G)} with
+ * {@code G} that gradient (zero for dropped samples). {@link #fit} continues from the current weights and Adam
+ * state; it is deterministic for a seed (weights from a seeded {@link SplittableRandom}, no dropout, a seeded
+ * shuffle).
  *
  * <p><b>Prediction.</b> The span (start &le; end, at most {@code maxAnswerTokens} tokens) with the largest
  * start + end logit, as the original substring of the context (from the first token's first character to the
@@ -85,6 +88,24 @@ public final class SpanQaStudent implements Student {
     static final String AVERAGE_PREFIX = "avg_";
     /** The constant (a scalar) counting the optimiser steps folded into the averaged weights. */
     static final String AVERAGE_STEPS = "avg_steps";
+    /** Prefixes of the constants holding Adam's first and second moments in a saved graph. */
+    static final String ADAM_M_PREFIX = "adam_m_";
+    static final String ADAM_V_PREFIX = "adam_v_";
+    /** The constant (a LONG scalar) holding the Adam step count in a saved graph. */
+    static final String ADAM_STEPS = "adam_steps";
+    /** The graph's placeholders: token rows [B*T, features], {@code [B, T, heads, d / heads]}, the key bias. */
+    static final String X = "x";
+    static final String HEAD_SHAPE = "headShape";
+    static final String KEY_BIAS = "keyBias";
+    /** [B, 1, T]: 0 on the context's tokens, {@link Seq2SeqGraph#MASKED} elsewhere (the loss's softmax). */
+    static final String CONTEXT_BIAS = "contextBias";
+    /** The surrogate's G [B, 2, T] (zeros when the loss is in the graph). */
+    static final String G = "g";
+    static final String LOGITS = "logits";
+    static final String SURROGATE = "surrogate";
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPSILON = 1e-8;
     /** Half-widths of the windows in which the density of the question's content tokens is counted. */
     static final int[] DENSITY_WINDOWS = {3, 8, 16};
     /**
@@ -107,6 +128,10 @@ public final class SpanQaStudent implements Student {
     private final SpanQaConfig config;
     private final BgeTokenStates states;
     private final SameDiff sd;
+    private final HostAdam adam = new HostAdam(BETA1, BETA2, EPSILON);
+    /** The graph's calls with arrays reused from call to call (created on first use; {@link RecyclingSession}). */
+    private RecyclingSession forwardPass;
+    private CachedGradients gradientPass;
     private final String questionField;
     private final Set<Integer> stopwordIds;
     private boolean trained;
@@ -119,7 +144,7 @@ public final class SpanQaStudent implements Student {
         this.options = options;
         this.config = config;
         this.states = states;
-        this.sd = sd != null ? sd : build(config, options.seed());
+        this.sd = build(config, options.seed());
         this.trained = trained;
         this.questionField = questionField(task);
         this.stopwordIds = new HashSet<>();
@@ -129,13 +154,56 @@ public final class SpanQaStudent implements Student {
                 stopwordIds.add(t.ids()[0]);
             }
         }
-        if (this.sd.getTrainingConfig() == null) {
-            this.sd.setTrainingConfig(trainingConfig(config));
-        }
         this.trainable = trainableNames(this.sd);
+        if (sd != null) {
+            takeOver(sd);
+        }
         if (config.averageDecay() > 0) {
             ensureAverages();
         }
+    }
+
+    /**
+     * Takes the weights, the averaged weights and the Adam state of a loaded graph into this student's freshly built
+     * one, by name: a file saved from any earlier form of the graph (kernel-1 convolutions and SameDiff's attention
+     * op, trained by {@code SameDiff.fit}) holds the same variables for the same function, and its SameDiff Adam
+     * state carries the same moments.
+     */
+    private void takeOver(SameDiff loaded) {
+        for (String name : trainable) {
+            INDArray from = loaded.hasVariable(name) ? loaded.getArrForVarName(name) : null;
+            INDArray to = sd.getArrForVarName(name);
+            if (from == null || !Arrays.equals(from.shape(), to.shape())) {
+                throw new StudentException("the saved graph's " + name + " is " + (from == null ? "missing"
+                        : Arrays.toString(from.shape())) + ", this configuration needs " + Arrays.toString(to.shape()));
+            }
+            to.assign(from);
+        }
+        if (loaded.hasVariable(AVERAGE_STEPS)) {
+            sd.constant(AVERAGE_STEPS, loaded.getArrForVarName(AVERAGE_STEPS).dup());
+            for (String name : trainable) {
+                sd.constant(AVERAGE_PREFIX + name, loaded.getArrForVarName(AVERAGE_PREFIX + name).dup());
+            }
+        }
+        Map<String, INDArray[]> moments = new LinkedHashMap<>();
+        long steps = 0;
+        Map<String, GradientUpdater> updaters = loaded.getUpdaterMap();
+        if (loaded.hasVariable(ADAM_M_PREFIX + trainable.get(0))) {
+            for (String name : trainable) {
+                moments.put(name, new INDArray[] {loaded.getArrForVarName(ADAM_M_PREFIX + name),
+                        loaded.getArrForVarName(ADAM_V_PREFIX + name)});
+            }
+            steps = loaded.getArrForVarName(ADAM_STEPS).getLong(0);
+        } else if (updaters != null && loaded.getTrainingConfig() != null) {
+            for (String name : trainable) {
+                if (updaters.get(name) instanceof AdamUpdater u && u.getM() != null) {
+                    moments.put(name, new INDArray[] {u.getM().reshape(u.getGradientReshapeOrder(), sd.getArrForVarName(name).shape()),
+                            u.getV().reshape(u.getGradientReshapeOrder(), sd.getArrForVarName(name).shape())});
+                }
+            }
+            steps = loaded.getTrainingConfig().getIterationCount();
+        }
+        adam.restore(steps, moments);
     }
 
     /** A factory of students sharing one bge session and token-state cache (created on first use). */
@@ -167,42 +235,36 @@ public final class SpanQaStudent implements Student {
 
     // ---- the network ------------------------------------------------------------------------------
 
-    private static TrainingConfig trainingConfig(SpanQaConfig config) {
-        TrainingConfig.Builder b = TrainingConfig.builder()
-                .updater(new Adam(config.learningRate()))
-                .dataSetFeatureMapping("x", "mask")
-                .dataSetLabelMapping("g");
-        if (config.weightDecay() > 0) {
-            b.weightDecay(config.weightDecay(), true);
-        }
-        return b.build();
-    }
-
     private static SameDiff build(SpanQaConfig config, long seed) {
         int d = config.modelDim();
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "span-qa-init"));
         SameDiff sd = SameDiff.create();
         int features = config.features();
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, features, -1);
-        SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
-        SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, 2, -1);
-        SDVariable ffn = AttentionBlock.build(sd, x, mask, features, d, config.heads(), rng);
+        SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, features);
+        SDVariable headShape = sd.placeHolder(HEAD_SHAPE, DataType.LONG, 4);
+        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1);
+        SDVariable g = sd.placeHolder(G, DataType.FLOAT, -1, 2, -1);
+        SDVariable contextBias = sd.placeHolder(CONTEXT_BIAS, DataType.FLOAT, -1, 1, -1);
+        SDVariable out = AttentionBlock.rows(sd, x, headShape, keyBias, features, d, config.heads(), rng);
 
         SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
-        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, AttentionBlock.POINTWISE);
+        SDVariable rows = sd.mmul(out, sd.reshape(wOut, d, 2)).add(bOut);
         if (config.lexicalSkip()) {
             // the lexical channels, the last of x, straight into the logits: the network starts from the
             // sliding-window prior (the fixed initial weights below) and learns how far to trust it
-            SDVariable lex = x.get(SDIndex.all(), SDIndex.interval(features - LexicalOverlap.COUNT, features),
-                    SDIndex.all());
+            SDVariable lex = x.get(SDIndex.all(), SDIndex.interval(features - LexicalOverlap.COUNT, features));
             SDVariable wSkip = sd.var("w_skip", skipInit());
-            logits = logits.add(sd.cnn.conv1d(lex, wSkip, AttentionBlock.POINTWISE));
+            rows = rows.add(sd.mmul(lex, sd.reshape(wSkip, LexicalOverlap.COUNT, 2)));
         }
-        sd.updateVariableNameAndReference(logits, "logits");
+        // [B*T, 2] -> [B, T, 2] -> [B, 2, T]
+        SDVariable batchAndLength = sd.slice(headShape, new int[] {0}, 2);
+        SDVariable threeD = sd.concat(0, batchAndLength, sd.constant(Nd4j.createFromArray(2L)));
+        SDVariable logits = sd.permute(sd.reshape(rows, threeD), 0, 2, 1);
+        sd.updateVariableNameAndReference(logits, LOGITS);
         SDVariable surrogate = logits.mul(g).sum();
-        sd.updateVariableNameAndReference(surrogate, "surrogate");
-        sd.setLossVariables("surrogate");
+        sd.updateVariableNameAndReference(surrogate, SURROGATE);
+        TokenLoss.add(sd, logits.add(contextBias), surrogate);
         return sd;
     }
 
@@ -211,7 +273,7 @@ public final class SpanQaStudent implements Student {
      * to both the start and the end row, so that an untrained student already leans to the best-overlap sentence
      * (Adam's steps of about the learning rate could not grow a zero start to that size within a few epochs).
      */
-    private static INDArray skipInit() {
+    static INDArray skipInit() {
         float[] w = new float[LexicalOverlap.COUNT * 2];
         for (int c = 0; c < LexicalOverlap.COUNT; c++) {
             float v = c == LexicalOverlap.COUNT - 1 ? -1f : 1f;
@@ -279,6 +341,15 @@ public final class SpanQaStudent implements Student {
             out.put(name, sd.getArrForVarName(name).dup());
         }
         return out;
+    }
+
+    /** Adam's step count and moments (package-private: tests), live arrays. */
+    long adamSteps() {
+        return adam.steps();
+    }
+
+    Map<String, INDArray[]> adamMoments() {
+        return adam.moments();
     }
 
     /** Runs {@code body} with the averaged weights in place of the trained ones (as is without averaging). */
@@ -366,39 +437,58 @@ public final class SpanQaStudent implements Student {
         return start < 0 ? none : new int[] {start, end};
     }
 
-    /** The batch's inputs: x [B, F, T] and mask [B, T], T the longest sample of the batch. */
-    private INDArray[] inputs(List<Example> batch) {
-        int b = batch.size();
+    /** The longest sample of a batch: its T. */
+    private static int lengthOf(List<Example> batch) {
         int len = 1;
         for (Example e : batch) {
             len = Math.max(len, e.length());
         }
+        return len;
+    }
+
+    /**
+     * The network's placeholders for a batch: the token rows x [B*T, F] (padding rows zero), the head shape and
+     * the key bias, T the longest sample of the batch.
+     */
+    private Map<String, INDArray> placeholders(List<Example> batch) {
+        int b = batch.size();
+        int len = lengthOf(batch);
         int features = config.features();
-        float[] x = new float[b * features * len];
-        float[] mask = new float[b * len];
-        float[] state = new float[BgeTokenStates.DIMENSION];
         int d = BgeTokenStates.DIMENSION;
+        int per = features - d;
+        float[] x = new float[b * len * features];
+        float[] keyBias = new float[b * len];
+        Arrays.fill(keyBias, Seq2SeqGraph.MASKED);
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             BgeTokenStates.Encoded enc = e.enc();
-            int base = i * features * len;
-            for (int t = 0; t < e.length(); t++) {
-                enc.copyState(t, state, 0);
-                for (int k = 0; k < d; k++) {
-                    x[base + k * len + t] = state[k];
-                }
-                mask[i * len + t] = 1f;
-            }
             float[] extra = tokenFeatures(e);
-            int per = features - d;
-            for (int f = 0; f < per; f++) {
-                for (int t = 0; t < e.length(); t++) {
-                    x[base + (d + f) * len + t] = extra[f * e.length() + t];
+            int n = e.length();
+            for (int t = 0; t < n; t++) {
+                int row = (i * len + t) * features;
+                enc.copyState(t, x, row);
+                for (int f = 0; f < per; f++) {
+                    x[row + d + f] = extra[f * n + t];
                 }
+                keyBias[i * len + t] = 0f;
             }
         }
-        return new INDArray[] {Nd4j.create(x, new long[] {b, features, len}, 'c'),
-                Nd4j.create(mask, new long[] {b, len}, 'c')};
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(X, Nd4j.create(x, new long[] {(long) b * len, features}, 'c'));
+        ph.put(HEAD_SHAPE, Nd4j.createFromArray((long) b, len, config.heads(), config.modelDim() / config.heads()));
+        ph.put(KEY_BIAS, Nd4j.create(keyBias, new long[] {b, 1, 1, len}, 'c'));
+        return ph;
+    }
+
+    /** [B, 1, T]: 0 on each sample's context tokens, masked elsewhere (the loss's softmax is over the context). */
+    private static INDArray contextBias(List<Example> batch, int len) {
+        float[] bias = new float[batch.size() * len];
+        Arrays.fill(bias, Seq2SeqGraph.MASKED);
+        for (int i = 0; i < batch.size(); i++) {
+            BgeTokenStates.Encoded enc = batch.get(i).enc();
+            Arrays.fill(bias, i * len + enc.textStart(), i * len + enc.textStart() + enc.textLength(), 0f);
+        }
+        return Nd4j.create(bias, new long[] {batch.size(), 1, len}, 'c');
     }
 
     /**
@@ -472,13 +562,12 @@ public final class SpanQaStudent implements Student {
         return out;
     }
 
-    /** The network's logits [B, 2, T] flattened row-major, and T. */
-    private float[] forward(INDArray[] in) {
-        Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put("x", in[0]);
-        ph.put("mask", in[1]);
-        INDArray z = sd.output(ph, "logits").get("logits");
-        return z.dup('c').data().asFloat();
+    /** The network's logits [B, 2, T] flattened row-major. */
+    private float[] forward(Map<String, INDArray> placeholders) {
+        if (forwardPass == null) {
+            forwardPass = new RecyclingSession(sd, Operation.INFERENCE);
+        }
+        return HostArrays.values(forwardPass.run(placeholders, List.of(LOGITS)).get(LOGITS));
     }
 
     /** One sample's start/end logits over its context tokens, with targets when known. */
@@ -533,14 +622,8 @@ public final class SpanQaStudent implements Student {
         if (train.isEmpty()) {
             return new FitReport(0, Double.NaN, Double.NaN, (System.nanoTime() - started) / 1_000_000);
         }
-        QuietStdout.run(() -> {
-            if (sd.getFunction("grad") == null) {
-                sd.createGradFunction();
-            }
-            return null;
-        });
         Loss loss = options.loss();
-        BatchFilter filter = options.batchFilter();
+        boolean inGraph = TokenLoss.applies(options);
         int n = train.size();
         int batchSize = Math.min(config.batchSize(), n);
         double lastLoss = Double.NaN;
@@ -553,34 +636,14 @@ public final class SpanQaStudent implements Student {
                 for (int i = from; i < Math.min(n, from + batchSize); i++) {
                     batch.add(train.get(order[i]));
                 }
-                INDArray[] in = inputs(batch);
-                int len = (int) in[1].size(1);
-                float[] z = forward(in);
-                List<Logits> logits = new ArrayList<>(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    logits.add(logitsOf(batch.get(i), z, i, len));
-                }
-                int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size()) : checked(filter, filter.keep(logits),
-                        batch.size());
-                if (keep.length == 0) {
+                Gradients g = gradients(batch, loss, inGraph ? null : options.batchFilter());
+                if (g.kept() == 0) {
                     continue;
                 }
-                float[] g = new float[batch.size() * 2 * len];
-                for (int i : keep) {
-                    Logits l = logits.get(i);
-                    Example e = batch.get(i);
-                    lossSum += loss.value(l);
-                    double[] grad = loss.gradient(l);
-                    int w = l.width();
-                    for (int r = 0; r < 2; r++) {
-                        for (int j = 0; j < w; j++) {
-                            g[(i * 2 + r) * len + e.enc().textStart() + j] = (float) (grad[r * w + j] / keep.length);
-                        }
-                    }
-                }
-                trainedRows += keep.length;
-                INDArray gArr = Nd4j.create(g, new long[] {batch.size(), 2, len}, 'c');
-                sd.fit(new MultiDataSet(in, new INDArray[] {gArr}));
+                lossSum += g.lossSum();
+                trainedRows += g.kept();
+                adam.step(trainable, sd::getArrForVarName, g.parameters(), config.learningRate(), Double.POSITIVE_INFINITY,
+                        config.weightDecay());
                 if (config.averageDecay() > 0) {
                     updateAverages();
                 }
@@ -592,6 +655,76 @@ public final class SpanQaStudent implements Student {
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.debug("span-qa fit: {} samples ({} skipped), {} epochs, {} ms", n, skipped, epochs, millis);
         return new FitReport(epochs, lastLoss, Double.NaN, millis);
+    }
+
+    /** A step's parameter gradients, the summed loss of the samples it kept and their count. */
+    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
+    }
+
+    /**
+     * One forward and backward pass over a batch (with targets). {@code filter} null: the loss in the graph
+     * ({@link TokenLoss}), every sample kept. Else the generic path: the batch's logits from a forward pass feed the
+     * filter; each kept sample's {@link Loss#gradient} (of the mean of its start and end rows) divided by the kept
+     * count is G at its context's positions (dropped samples and padding zero), and the graph backpropagates
+     * {@code sum(logits * G)}.
+     */
+    private Gradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
+        if (gradientPass == null) {
+            QuietStdout.run(() -> {
+                sd.createGradFunction();
+                return null;
+            });
+            gradientPass = new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), trainable);
+        }
+        Map<String, INDArray> ph = placeholders(batch);
+        int len = lengthOf(batch);
+        ph.put(CONTEXT_BIAS, contextBias(batch, len));
+        if (filter == null) {
+            List<int[]> targets = new ArrayList<>(batch.size());
+            for (Example e : batch) {
+                targets.add(new int[] {e.enc().textStart() + e.start(), e.enc().textStart() + e.end()});
+            }
+            ph.put(G, Nd4j.zeros(DataType.FLOAT, batch.size(), 2, len));
+            ph.putAll(TokenLoss.placeholders(loss, targets, 2, len));
+            CachedGradients.Result result = gradientPass.run(ph);
+            double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
+            return new Gradients(result.gradients(), mean * batch.size(), batch.size());
+        }
+        float[] z = forward(ph);
+        List<Logits> logits = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            logits.add(logitsOf(batch.get(i), z, i, len));
+        }
+        int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size())
+                : checked(filter, filter.keep(logits), batch.size());
+        if (keep.length == 0) {
+            return new Gradients(Map.of(), 0, 0);
+        }
+        float[] g = new float[batch.size() * 2 * len];
+        double lossSum = 0;
+        for (int i : keep) {
+            Logits l = logits.get(i);
+            Example e = batch.get(i);
+            lossSum += loss.value(l);
+            double[] grad = loss.gradient(l);
+            int w = l.width();
+            for (int r = 0; r < 2; r++) {
+                for (int j = 0; j < w; j++) {
+                    g[(i * 2 + r) * len + e.enc().textStart() + j] = (float) (grad[r * w + j] / keep.length);
+                }
+            }
+        }
+        ph.put(G, Nd4j.create(g, new long[] {batch.size(), 2, len}, 'c'));
+        ph.putAll(TokenLoss.unused(batch.size(), 2, len));
+        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
+    }
+
+    /**
+     * The gradients one step would apply to a batch of samples with targets, by the loss in the graph or by the
+     * generic host path (with {@link BatchFilter#NONE}); nothing is updated. For tests comparing the two.
+     */
+    Gradients gradients(List<Sample> samples, boolean inGraph) {
+        return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
     }
 
     private static int[] checked(BatchFilter filter, int[] keep, int size) {
@@ -614,9 +747,8 @@ public final class SpanQaStudent implements Student {
         Runnable body = () -> {
             for (int from = 0; from < examples.size(); from += config.batchSize()) {
                 List<Example> batch = examples.subList(from, Math.min(examples.size(), from + config.batchSize()));
-                INDArray[] in = inputs(batch);
-                int len = (int) in[1].size(1);
-                float[] z = forward(in);
+                int len = lengthOf(batch);
+                float[] z = forward(placeholders(batch));
                 for (int i = 0; i < batch.size(); i++) {
                     sink.accept(batch.get(i), logitsOf(batch.get(i), z, i, len));
                 }
@@ -754,8 +886,29 @@ public final class SpanQaStudent implements Student {
         meta.addProperty("batchFilter", options.batchFilter().name());
         meta.addProperty("seed", options.seed());
         meta.addProperty("trained", trained);
-        StudentArchive.write(file, meta, null, out -> sd.save(out, true));
+        storeAdamState();
+        StudentArchive.write(file, meta, null, out -> sd.save(out, false));
         log.debug("saved span-qa student to {}", file);
+    }
+
+    /** Puts Adam's moments and step count into the graph as constants, so that they are saved with it. */
+    private void storeAdamState() {
+        Map<String, INDArray[]> moments = adam.moments();
+        for (String name : trainable) {
+            INDArray[] mv = moments.get(name);
+            INDArray weight = sd.getArrForVarName(name);
+            putConstant(ADAM_M_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[0]);
+            putConstant(ADAM_V_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[1]);
+        }
+        putConstant(ADAM_STEPS, Nd4j.scalar(DataType.LONG, adam.steps()));
+    }
+
+    private void putConstant(String name, INDArray value) {
+        if (sd.hasVariable(name)) {
+            sd.getArrForVarName(name).assign(value);
+        } else {
+            sd.constant(name, value.dup());
+        }
     }
 
     @Override
