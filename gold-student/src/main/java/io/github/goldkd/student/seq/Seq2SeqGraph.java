@@ -55,13 +55,6 @@ final class Seq2SeqGraph {
     static final String LOGITS = "logits";
     static final String STEP_LOGITS = "stepLogits";
     static final String LOSS = "surrogate";
-    /** The in-graph token loss's placeholders and outputs ({@link TokenLoss}). */
-    static final String TARGET = TokenLoss.TARGET;
-    static final String CE_WEIGHT = TokenLoss.CE_WEIGHT;
-    static final String BOUNDED_WEIGHT = TokenLoss.BOUNDED_WEIGHT;
-    static final String CE_CAP = TokenLoss.CE_CAP;
-    static final String TOKEN_LOSS = TokenLoss.TOKEN_LOSS;
-    static final String TRAIN_LOSS = TokenLoss.TRAIN_LOSS;
     /** Additive bias that removes a position from a softmax. */
     static final float MASKED = -1e9f;
 
@@ -139,8 +132,8 @@ final class Seq2SeqGraph {
     }
 
     /**
-     * Adds the in-graph token loss and {@link #TRAIN_LOSS} = surrogate + token loss to a graph that lacks them (a
-     * new one, or one saved before they existed), and makes {@link #TRAIN_LOSS} the loss. Per position, with
+     * Adds the in-graph token loss and {@link TokenLoss#TRAIN_LOSS} = surrogate + token loss to a graph that lacks them (a
+     * new one, or one saved before they existed), and makes {@link TokenLoss#TRAIN_LOSS} the loss. Per position, with
      * p = softmax over the row (copy columns past a source's length carry the {@link #MASKED} bias, so their p is
      * exactly 0, as if cut), {@code ce = -log p_y}: {@code CE_WEIGHT * (ce - relu(ce - CE_CAP)) + BOUNDED_WEIGHT *
      * (1 - p_y)}, summed. That is gold-core's cross-entropy (bounded weight 0, cap out of reach) or symmetric

@@ -283,7 +283,7 @@ public final class Seq2SeqStudent implements Student {
     private Gradients inGraph(List<Encoded> items, Loss loss) {
         CachedGradients.Result result = gradientPass.run(lossPlaceholders(items, loss));
         // the token loss is the mean over samples; the caller sums per-sample losses
-        double mean = result.outputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+        double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
         return new Gradients(withTableGradients(result.gradients(), items), mean * items.size(), items.size());
     }
 
@@ -296,8 +296,8 @@ public final class Seq2SeqStudent implements Student {
         List<String> wanted = new ArrayList<>(parameters);
         wanted.addAll(embeddedInputs());
         OutAndGrad result = sd.calculateGradientsAndOutputs(
-                lossPlaceholders(items, loss), List.of(Seq2SeqGraph.TOKEN_LOSS), wanted);
-        double mean = result.getOutputs().get(Seq2SeqGraph.TOKEN_LOSS).getDouble(0);
+                lossPlaceholders(items, loss), List.of(TokenLoss.TOKEN_LOSS), wanted);
+        double mean = result.getOutputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
         return new Gradients(withTableGradients(result.getGradients(), items), mean * items.size(), items.size());
     }
 
@@ -428,7 +428,7 @@ public final class Seq2SeqStudent implements Student {
         forward = new RecyclingSession(sd, Operation.INFERENCE);
         List<String> withGradients = new ArrayList<>(parameters);
         withGradients.addAll(embedded);
-        gradientPass = new CachedGradients(sd, List.of(Seq2SeqGraph.TOKEN_LOSS), withGradients);
+        gradientPass = new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), withGradients);
     }
 
 

@@ -15,7 +15,7 @@ package io.github.goldkd.student.seq;
  *        LexicalOverlap last (+ 4 to F). The exact-match features are 0 without exactMatch. Padded with zeros to
  *        the longest T of the batch;
  *        mask [B, T] = 1 on real tokens
- * proj   = relu(W_in x + b_in)                          W_in [F, d], pointwise (conv1d k=1), [B, d, T]
+ * proj   = relu(W_in x + b_in)                          W_in [F, d], per token, [B, d, T]
  * att    = MultiHeadAttention(q = k = v = proj, heads, head size d / heads, scaled dot product, keys masked by
  *          mask; W_q, W_k, W_v [heads, d / heads, d], W_o [d, d], no biases)          [B, d, T]
  * h      = proj + att                                                                       [B, d, T]
@@ -26,7 +26,9 @@ package io.github.goldkd.student.seq;
  *          mean of the start and end terms, the mean over the kept samples of the batch
  * </pre>
  * Weights: Xavier-uniform from a {@code java.util.SplittableRandom} seeded with the training options' seed,
- * biases zero. Optimiser: Adam({@code learningRate}), weight decay {@code weightDecay}, no dropout, no schedule.
+ * biases zero. Optimiser: Adam({@code learningRate}, 0.9, 0.999, 1e-8), decoupled weight decay {@code weightDecay},
+ * no dropout, no schedule. (The graph holds x as token rows [B*T, F] and every per-token layer as a matrix product
+ * on them, {@link AttentionBlock#rows}; the shapes above are the function's.)
  *
  * @param modelDim         d, the width of the trainable layers (divisible by {@code heads})
  * @param heads            attention heads
