@@ -4,10 +4,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv1DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -15,56 +17,82 @@ import java.util.SplittableRandom;
  * student reuses: a pointwise projection to d, one multi-head self-attention layer with a residual, and a
  * pointwise feed-forward layer with a residual (the shapes are in {@link SpanQaConfig}). Kept in one place so
  * that both students read tokens the same way and a fix reaches both. The variable names and the order in which
- * weights are drawn from {@code rng} are part of the saved graphs' format: files written before the block was
- * extracted load and give the same logits, and a seed gives the same weights as before.
+ * weights are drawn from {@code rng} are part of the saved graphs' format: the students rebuild their graph on
+ * load and take a file's weights by name, so files written by earlier forms of the block (the convolution form up
+ * to session 10) load and give the same logits, and a seed gives the same weights as before.
  */
 final class AttentionBlock {
-
-    /** Pointwise (kernel 1) convolution over [B, C, T]: a dense layer applied to every token. */
-    static final Conv1DConfig POINTWISE = Conv1DConfig.builder().k(1).s(1).p(0).d(1).dataFormat("NCW")
-            .paddingMode(PaddingMode.VALID).build();
 
     private AttentionBlock() {
     }
 
-    /**
-     * Adds the block to {@code sd}: variables {@code w_in, b_in, w_q, w_k, w_v, w_o, w_1, b_1, w_2, b_2}, drawn
-     * from {@code rng} in that order.
-     *
-     * @param x        token features [B, features, T]
-     * @param mask     [B, T], 1 on real tokens (attention keys are masked by it)
-     * @param features channels of {@code x}
-     * @param d        model width, divisible by {@code heads}
-     * @return the block's output [B, d, T]
-     */
-    static SDVariable build(SameDiff sd, SDVariable x, SDVariable mask, int features, int d, int heads,
-                            SplittableRandom rng) {
-        int hs = d / heads;
-        SDVariable wIn = sd.var("w_in", xavier(rng, features, d, 1, features, d));
-        SDVariable bIn = sd.var("b_in", Nd4j.zeros(DataType.FLOAT, d));
-        SDVariable proj = sd.nn.relu(sd.cnn.conv1d(x, wIn, bIn, POINTWISE), 0);
+    /** The placeholders of {@link #rows}: token rows [B*T, features], {@code [B, T, heads, d / heads]}, key bias. */
+    static final String X = "x";
+    static final String HEAD_SHAPE = "headShape";
+    static final String KEY_BIAS = "keyBias";
 
-        SDVariable wq = sd.var("w_q", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wk = sd.var("w_k", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wv = sd.var("w_v", xavier(rng, d, hs, heads, hs, d));
-        SDVariable wo = sd.var("w_o", xavier(rng, d, d, d, d));
-        SDVariable att = sd.nn.multiHeadDotProductAttention(proj, proj, proj, wq, wk, wv, wo, mask, true);
-        SDVariable h = proj.add(att);
+    /** Declares {@link #X}, {@link #HEAD_SHAPE} and {@link #KEY_BIAS} in {@code sd}, in that order. */
+    static SDVariable[] rowPlaceholders(SameDiff sd, int features) {
+        return new SDVariable[] {sd.placeHolder(X, DataType.FLOAT, -1, features),
+                sd.placeHolder(HEAD_SHAPE, DataType.LONG, 4),
+                sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1)};
+    }
 
-        SDVariable w1 = sd.var("w_1", xavier(rng, d, 2 * d, 1, d, 2 * d));
-        SDVariable b1 = sd.var("b_1", Nd4j.zeros(DataType.FLOAT, 2 * d));
-        SDVariable w2 = sd.var("w_2", xavier(rng, 2 * d, d, 1, 2 * d, d));
-        SDVariable b2 = sd.var("b_2", Nd4j.zeros(DataType.FLOAT, d));
-        return h.add(sd.cnn.conv1d(sd.nn.relu(sd.cnn.conv1d(h, w1, b1, POINTWISE), 0), w2, b2, POINTWISE));
+    /** {@code [B, T, last]} as a LONG vector, for reshaping rows [B*T, last] back into their batch. */
+    static SDVariable batchShape(SameDiff sd, SDVariable headShape, long last) {
+        return sd.concat(0, sd.slice(headShape, new int[] {0}, 2), sd.constant(Nd4j.createFromArray(last)));
+    }
+
+    /** The longest sequence of a batch, at least 1: its T. */
+    static int longest(List<BgeTokenStates.Encoded> batch) {
+        int len = 1;
+        for (BgeTokenStates.Encoded e : batch) {
+            len = Math.max(len, e.length());
+        }
+        return len;
     }
 
     /**
-     * The same block over token rows: {@code x} is [B*T, features] (sample-major, token-minor), the result [B*T, d],
+     * The values of the {@link #rowPlaceholders} for a batch: per sequence, each token's frozen state followed by
+     * its extra features ({@code extras.get(i)} feature-major, {@code [features - 384][length]}), padding rows zero
+     * and masked as attention keys; T the longest sequence.
+     */
+    static Map<String, INDArray> rowInputs(List<BgeTokenStates.Encoded> batch, List<float[]> extras, int features,
+                                          int heads, int d) {
+        int b = batch.size();
+        int len = longest(batch);
+        int dim = BgeTokenStates.DIMENSION;
+        int per = features - dim;
+        float[] x = new float[b * len * features];
+        float[] keyBias = new float[b * len];
+        Arrays.fill(keyBias, Seq2SeqGraph.MASKED);
+        for (int i = 0; i < b; i++) {
+            BgeTokenStates.Encoded enc = batch.get(i);
+            float[] extra = extras.get(i);
+            int n = enc.length();
+            for (int t = 0; t < n; t++) {
+                int row = (i * len + t) * features;
+                enc.copyState(t, x, row);
+                for (int f = 0; f < per; f++) {
+                    x[row + dim + f] = extra[f * n + t];
+                }
+                keyBias[i * len + t] = 0f;
+            }
+        }
+        Map<String, INDArray> ph = new LinkedHashMap<>();
+        ph.put(X, Nd4j.create(x, new long[] {(long) b * len, features}, 'c'));
+        ph.put(HEAD_SHAPE, Nd4j.createFromArray((long) b, len, heads, d / heads));
+        ph.put(KEY_BIAS, Nd4j.create(keyBias, new long[] {b, 1, 1, len}, 'c'));
+        return ph;
+    }
+
+    /**
+     * The block over token rows: {@code x} is [B*T, features] (sample-major, token-minor), the result [B*T, d],
      * every layer a matrix product on the rows and the attention batched products over [B, heads, T, T]. The same
-     * variables drawn in the same order as {@link #build} and the same function (a test holds the two to 1e-5), so a
-     * file saved from either graph loads into this one. Why: in DL4J 1.0.0-M2.1 the kernel-1 convolutions of
-     * {@link #build} run through im2col/col2im and permute copies and its attention op's gradient copies its
-     * inputs per head; on the span student's shapes those were about half of a training step.
+     * variables, drawn in the same order, and the same function as the convolution form the students had before
+     * (channels first, kernel-1 {@code conv1d}, SameDiff's multi-head attention op; a test holds the two to 1e-5).
+     * Why: in DL4J 1.0.0-M2.1 those convolutions run through im2col/col2im and permute copies and the attention op's
+     * gradient copies its inputs per head; on the span student's shapes that was about half of a training step.
      *
      * @param headShape {@code [B, T, heads, d / heads]} as a LONG vector (the rows' batch and length)
      * @param keyBias   [B, 1, 1, T]: 0 on real tokens, a large negative number on padding (attention keys)

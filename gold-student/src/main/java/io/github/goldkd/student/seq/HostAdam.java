@@ -1,6 +1,10 @@
 package io.github.goldkd.student.seq;
 
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.DataInputStream;
@@ -139,6 +143,61 @@ final class HostAdam {
             moments.put(e.getKey(), new INDArray[] {e.getValue()[0].dup('c'), e.getValue()[1].dup('c')});
         }
         steps = stepsTaken;
+    }
+
+    /** Prefixes of the constants that hold the moments in a saved graph ({@link #storeIn}), and the step count. */
+    static final String M_PREFIX = "adam_m_";
+    static final String V_PREFIX = "adam_v_";
+    static final String STEPS = "adam_steps";
+
+    /**
+     * Puts the moments of {@code names} (zeros for a parameter not stepped yet) and the step count into {@code sd} as
+     * constants, so that a student whose file is its graph saves them with it.
+     */
+    void storeIn(SameDiff sd, List<String> names) {
+        for (String name : names) {
+            INDArray[] mv = moments.get(name);
+            INDArray weight = sd.getArrForVarName(name);
+            putConstant(sd, M_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[0]);
+            putConstant(sd, V_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[1]);
+        }
+        putConstant(sd, STEPS, Nd4j.scalar(DataType.LONG, steps));
+    }
+
+    private static void putConstant(SameDiff sd, String name, INDArray value) {
+        if (sd.hasVariable(name)) {
+            sd.getArrForVarName(name).assign(value);
+        } else {
+            sd.constant(name, value.dup());
+        }
+    }
+
+    /**
+     * Restores the state a loaded graph holds for {@code names} (shaped as in {@code built}): the constants of
+     * {@link #storeIn}, else SameDiff's own Adam state (a file trained by {@code SameDiff.fit}, whose Adam keeps
+     * the same uncorrected m and v, and counts its steps in the training config), else none (an untrained file).
+     */
+    void restoreFrom(SameDiff loaded, SameDiff built, List<String> names) {
+        Map<String, INDArray[]> state = new LinkedHashMap<>();
+        long taken = 0;
+        Map<String, GradientUpdater> updaters = loaded.getUpdaterMap();
+        if (!names.isEmpty() && loaded.hasVariable(M_PREFIX + names.get(0))) {
+            for (String name : names) {
+                state.put(name, new INDArray[] {loaded.getArrForVarName(M_PREFIX + name),
+                        loaded.getArrForVarName(V_PREFIX + name)});
+            }
+            taken = loaded.getArrForVarName(STEPS).getLong(0);
+        } else if (updaters != null && loaded.getTrainingConfig() != null) {
+            for (String name : names) {
+                if (updaters.get(name) instanceof AdamUpdater u && u.getM() != null) {
+                    long[] shape = built.getArrForVarName(name).shape();
+                    state.put(name, new INDArray[] {u.getM().reshape(u.getGradientReshapeOrder(), shape),
+                            u.getV().reshape(u.getGradientReshapeOrder(), shape)});
+                }
+            }
+            taken = loaded.getTrainingConfig().getIterationCount();
+        }
+        restore(taken, state);
     }
 
     /** Writes the moments (not the step count, which the students keep in their metadata). */

@@ -19,8 +19,8 @@ package io.github.goldkd.student.seq;
  * loss   = options.loss() on z, the mean over the kept samples of the batch
  * </pre>
  * Weights: Xavier-uniform from a {@code java.util.SplittableRandom} seeded with the training options' seed,
- * biases zero. Optimiser: Adam({@code learningRate}) with decoupled weight decay {@code weightDecay} (scaled by
- * the learning rate), no dropout, no schedule.
+ * biases zero. Optimiser: Adam({@code learningRate}, 0.9, 0.999, 1e-8) with decoupled weight decay
+ * {@code weightDecay} (scaled by the learning rate), no dropout, no schedule.
  *
  * @param modelDim       d, the width of the trainable layers (divisible by {@code heads})
  * @param heads          attention heads

@@ -18,14 +18,12 @@ import io.github.goldkd.student.GoldLossFunction;
 import io.github.goldkd.student.LexicalOverlap;
 import io.github.goldkd.student.StudentArchive;
 import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,13 +53,15 @@ import java.util.SplittableRandom;
  * {@link Task#pairFields()} in order. One {@link Logits#ofClasses} row per sample over the task's labels, so
  * energy, SCE and the batch filters work as for the other classifiers.
  *
- * <p><b>Training.</b> {@code options.loss()} trains the network exactly through a surrogate: a forward pass gives
- * the logits, the host computes {@link Loss#gradient(double[], int, double[])} per kept sample (divided by the
- * number kept), and SameDiff minimises {@code sum(logits * G)} with {@code G} a placeholder, whose parameter
- * gradient is the real loss's. The same forward logits feed {@code options.batchFilter()}; dropped samples get a
- * zero {@code G}. {@link #fit} continues from the current weights (and Adam state) and is deterministic for a
- * seed (weights from a seeded {@link SplittableRandom}, no dropout, a seeded shuffle). No early stopping: the
- * caller's epochs are run.
+ * <p><b>Training.</b> Adam ({@code learningRate}; DL4J's constants 0.9 / 0.999 / 1e-8; decoupled weight decay
+ * {@code weightDecay}) on the host ({@link HostAdam}) over one forward and backward pass of the graph per step
+ * ({@link CachedGradients}). With gold-core's CE or SCE and {@link BatchFilter#NONE} the loss is computed in the
+ * graph ({@link TokenLoss}); any other loss or filter takes the generic path: a forward pass gives the logits,
+ * which feed {@code options.batchFilter()}, the host computes {@link Loss#gradient(double[], int, double[])} per
+ * kept sample (divided by the number kept), and the graph backpropagates {@code sum(logits * G)} with {@code G}
+ * that gradient (zero for dropped samples). {@link #fit} continues from the current weights and Adam state and is
+ * deterministic for a seed (weights from a seeded {@link SplittableRandom}, no dropout, a seeded shuffle). No early
+ * stopping: the caller's epochs are run.
  *
  * <p>SameDiff's "Added differentiated op" lines are kept off standard output ({@link QuietStdout}). Not
  * thread-safe: one thread trains or scores a student at a time.
@@ -82,6 +82,12 @@ public final class PairCrossStudent implements Student {
     private final PairCrossConfig config;
     private final BgeTokenStates states;
     private final SameDiff sd;
+    private final HostAdam adam = new HostAdam(0.9, 0.999, 1e-8);
+    /** The trainable variables' names, sorted. */
+    private final List<String> trainable;
+    /** The graph's calls with arrays reused from call to call (created on first use; {@link RecyclingSession}). */
+    private RecyclingSession forwardPass;
+    private CachedGradients gradientPass;
     private final List<String> pair;
     private final int classes;
     private final Set<Integer> stopwordIds;
@@ -95,7 +101,13 @@ public final class PairCrossStudent implements Student {
         this.states = states;
         this.pair = task.pairFields();
         this.classes = task.labelNames().size();
-        this.sd = sd != null ? sd : build(config, classes, options.seed());
+        this.sd = build(config, classes, options.seed());
+        this.trainable = SeqStudents.trainableNames(this.sd);
+        if (sd != null) {
+            // a file of any earlier form of the graph: the same variables for the same function
+            SeqStudents.takeWeights(sd, this.sd, trainable);
+            adam.restoreFrom(sd, this.sd, trainable);
+        }
         this.trained = trained;
         this.stopwordIds = new HashSet<>();
         for (String w : SpanQaStudent.STOPWORDS.split(" ")) {
@@ -103,9 +115,6 @@ public final class PairCrossStudent implements Student {
             if (t.size() == 1) {
                 stopwordIds.add(t.ids()[0]);
             }
-        }
-        if (this.sd.getTrainingConfig() == null) {
-            this.sd.setTrainingConfig(trainingConfig(config));
         }
     }
 
@@ -134,57 +143,46 @@ public final class PairCrossStudent implements Student {
 
     // ---- the network ------------------------------------------------------------------------------
 
-    private static TrainingConfig trainingConfig(PairCrossConfig config) {
-        TrainingConfig.Builder b = TrainingConfig.builder()
-                .updater(new Adam(config.learningRate()))
-                .dataSetFeatureMapping("x", "mask", "cls", "mean2", "neg2", "overlap")
-                .dataSetLabelMapping("g");
-        if (config.weightDecay() > 0) {
-            b.weightDecay(config.weightDecay(), true);
-        }
-        return b.build();
-    }
-
     private static SameDiff build(PairCrossConfig config, int classes, long seed) {
         int d = config.modelDim();
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "pair-cross-init"));
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, FEATURES, -1);
-        SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
-        // pooling weights [B, 1, T]: one-hot on [CLS]; 1/n on the second field's n tokens; 0 there and MASKED
+        SDVariable[] in = AttentionBlock.rowPlaceholders(sd, FEATURES);
+        // pooling weights [B, T, 1]: one-hot on [CLS]; 1/n on the second field's n tokens; 0 there and MASKED
         // elsewhere (computed on the host, where the segment boundaries are known)
-        SDVariable cls = sd.placeHolder("cls", DataType.FLOAT, -1, 1, -1);
-        SDVariable mean2 = sd.placeHolder("mean2", DataType.FLOAT, -1, 1, -1);
-        SDVariable neg2 = sd.placeHolder("neg2", DataType.FLOAT, -1, 1, -1);
+        SDVariable cls = sd.placeHolder("cls", DataType.FLOAT, -1, -1, 1);
+        SDVariable mean2 = sd.placeHolder("mean2", DataType.FLOAT, -1, -1, 1);
+        SDVariable neg2 = sd.placeHolder("neg2", DataType.FLOAT, -1, -1, 1);
         SDVariable overlap = sd.placeHolder("overlap", DataType.FLOAT, -1, LexicalOverlap.COUNT);
         SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, classes);
-        SDVariable h = AttentionBlock.build(sd, x, mask, FEATURES, d, config.heads(), rng);
+        SDVariable rows = AttentionBlock.rows(sd, in[0], in[1], in[2], FEATURES, d, config.heads(), rng);
+        SDVariable h = sd.reshape(rows, AttentionBlock.batchShape(sd, in[1], d)); // [B, T, d]
 
-        SDVariable atCls = h.mul(cls).sum(2);
-        SDVariable mean = h.mul(mean2).sum(2);
-        SDVariable max = h.add(neg2).max(2);
-        int in = 3 * d + (config.overlap() ? LexicalOverlap.COUNT : 0);
+        SDVariable atCls = h.mul(cls).sum(1);
+        SDVariable mean = h.mul(mean2).sum(1);
+        SDVariable max = h.add(neg2).max(1);
+        int width = 3 * d + (config.overlap() ? LexicalOverlap.COUNT : 0);
         SDVariable pooled = config.overlap() ? sd.concat(1, atCls, mean, max, overlap) : sd.concat(1, atCls, mean, max);
-        SDVariable wC = sd.var("w_c", AttentionBlock.xavier(rng, in, classes, in, classes));
+        SDVariable wC = sd.var("w_c", AttentionBlock.xavier(rng, width, classes, width, classes));
         SDVariable bC = sd.var("b_c", Nd4j.zeros(DataType.FLOAT, 1, classes));
         SDVariable logits = pooled.mmul(wC).add(bC);
         sd.updateVariableNameAndReference(logits, "logits");
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, "surrogate");
-        sd.setLossVariables("surrogate");
+        TokenLoss.add(sd, sd.reshape(logits, -1, 1, classes), surrogate);
         return sd;
     }
 
     // ---- encoding -----------------------------------------------------------------------------------
 
     /** One sample as the network reads it; {@code target} = its class index, -1 when unknown. */
-    private record Example(BgeTokenStates.Encoded enc, float[] overlap, int target) {
+    record Example(BgeTokenStates.Encoded enc, float[] overlap, int target) {
         int length() {
             return enc.length();
         }
     }
 
-    private List<Example> encode(List<Sample> samples) {
+    List<Example> encode(List<Sample> samples) {
         List<Example> out = new ArrayList<>(samples.size());
         List<String> names = task.labelNames();
         for (Sample s : samples) {
@@ -202,54 +200,38 @@ public final class PairCrossStudent implements Student {
         return out;
     }
 
-    /** The batch's inputs, in the order of the training config's feature mapping; T the longest sample. */
-    private INDArray[] inputs(List<Example> batch) {
+    /** The network's placeholders for a batch: the token rows ({@link AttentionBlock#rowInputs}) and the pooling. */
+    private Map<String, INDArray> placeholders(List<Example> batch) {
         int b = batch.size();
-        int len = 1;
+        List<BgeTokenStates.Encoded> encs = new ArrayList<>(b);
+        List<float[]> extras = new ArrayList<>(b);
         for (Example e : batch) {
-            len = Math.max(len, e.length());
+            encs.add(e.enc());
+            extras.add(tokenFeatures(e.enc()));
         }
-        int d = BgeTokenStates.DIMENSION;
-        float[] x = new float[b * FEATURES * len];
-        float[] mask = new float[b * len];
+        int len = AttentionBlock.longest(encs);
         float[] cls = new float[b * len];
         float[] mean2 = new float[b * len];
         float[] neg2 = new float[b * len];
         float[] overlap = new float[b * LexicalOverlap.COUNT];
         Arrays.fill(neg2, MASKED);
-        float[] state = new float[d];
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
-            BgeTokenStates.Encoded enc = e.enc();
-            int base = i * FEATURES * len;
-            for (int t = 0; t < e.length(); t++) {
-                enc.copyState(t, state, 0);
-                for (int k = 0; k < d; k++) {
-                    x[base + k * len + t] = state[k];
-                }
-                mask[i * len + t] = 1f;
-            }
-            float[] extra = tokenFeatures(enc);
-            for (int f = 0; f < FEATURES - d; f++) {
-                for (int t = 0; t < e.length(); t++) {
-                    x[base + (d + f) * len + t] = extra[f * e.length() + t];
-                }
-            }
             cls[i * len] = 1f;
-            int from = enc.textStart();
-            int n = enc.textLength();
+            int from = e.enc().textStart();
+            int n = e.enc().textLength();
             for (int t = from; t < from + n; t++) {
                 mean2[i * len + t] = 1f / n;
                 neg2[i * len + t] = 0f;
             }
             System.arraycopy(e.overlap(), 0, overlap, i * LexicalOverlap.COUNT, LexicalOverlap.COUNT);
         }
-        return new INDArray[] {Nd4j.create(x, new long[] {b, FEATURES, len}, 'c'),
-                Nd4j.create(mask, new long[] {b, len}, 'c'),
-                Nd4j.create(cls, new long[] {b, 1, len}, 'c'),
-                Nd4j.create(mean2, new long[] {b, 1, len}, 'c'),
-                Nd4j.create(neg2, new long[] {b, 1, len}, 'c'),
-                Nd4j.create(overlap, new long[] {b, LexicalOverlap.COUNT}, 'c')};
+        Map<String, INDArray> ph = AttentionBlock.rowInputs(encs, extras, FEATURES, config.heads(), config.modelDim());
+        ph.put("cls", Nd4j.create(cls, new long[] {b, len, 1}, 'c'));
+        ph.put("mean2", Nd4j.create(mean2, new long[] {b, len, 1}, 'c'));
+        ph.put("neg2", Nd4j.create(neg2, new long[] {b, len, 1}, 'c'));
+        ph.put("overlap", Nd4j.create(overlap, new long[] {b, LexicalOverlap.COUNT}, 'c'));
+        return ph;
     }
 
     /**
@@ -260,7 +242,7 @@ public final class PairCrossStudent implements Student {
      * around it. Special tokens have all of them 0 but the segment. Exact-match features are 0 without
      * {@code exactMatch}.
      */
-    private float[] tokenFeatures(BgeTokenStates.Encoded enc) {
+    float[] tokenFeatures(BgeTokenStates.Encoded enc) {
         int n = enc.length();
         int per = FEATURES - BgeTokenStates.DIMENSION;
         float[] out = new float[per * n];
@@ -301,14 +283,11 @@ public final class PairCrossStudent implements Student {
     }
 
     /** The network's logits [B, classes], row-major. */
-    private float[] forward(INDArray[] in) {
-        Map<String, INDArray> ph = new LinkedHashMap<>();
-        String[] names = {"x", "mask", "cls", "mean2", "neg2", "overlap"};
-        for (int i = 0; i < names.length; i++) {
-            ph.put(names[i], in[i]);
+    private float[] forward(Map<String, INDArray> placeholders) {
+        if (forwardPass == null) {
+            forwardPass = new RecyclingSession(sd, Operation.INFERENCE);
         }
-        INDArray z = sd.output(ph, "logits").get("logits");
-        return z.dup('c').data().asFloat();
+        return HostArrays.values(forwardPass.run(placeholders, List.of("logits")).get("logits"));
     }
 
     private Logits logitsOf(Example e, float[] z, int row) {
@@ -354,19 +333,10 @@ public final class PairCrossStudent implements Student {
                         + task.labelNames() + " of task '" + task.name() + "'");
             }
         }
-        QuietStdout.run(() -> {
-            if (sd.getFunction("grad") == null) {
-                sd.createGradFunction();
-            }
-            return null;
-        });
-        Loss loss = options.loss();
-        BatchFilter filter = options.batchFilter();
+        BatchFilter filter = TokenLoss.applies(options) ? null : options.batchFilter();
         int n = train.size();
         int batchSize = Math.min(config.batchSize(), n);
         double lastLoss = Double.NaN;
-        double[] row = new double[classes];
-        double[] grad = new double[classes];
         for (int epoch = 1; epoch <= epochs; epoch++) {
             int[] order = Seeds.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
@@ -376,32 +346,14 @@ public final class PairCrossStudent implements Student {
                 for (int i = from; i < Math.min(n, from + batchSize); i++) {
                     batch.add(train.get(order[i]));
                 }
-                INDArray[] in = inputs(batch);
-                float[] z = forward(in);
-                List<Logits> logits = new ArrayList<>(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    logits.add(logitsOf(batch.get(i), z, i));
-                }
-                int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size())
-                        : checked(filter, filter.keep(logits), batch.size());
-                if (keep.length == 0) {
+                Gradients g = gradients(batch, options.loss(), filter);
+                if (g.kept() == 0) {
                     continue;
                 }
-                float[] g = new float[batch.size() * classes];
-                for (int i : keep) {
-                    for (int k = 0; k < classes; k++) {
-                        row[k] = z[i * classes + k];
-                    }
-                    int y = batch.get(i).target();
-                    lossSum += loss.value(row, y);
-                    loss.gradient(row, y, grad);
-                    for (int k = 0; k < classes; k++) {
-                        g[i * classes + k] = (float) (grad[k] / keep.length);
-                    }
-                }
-                trainedRows += keep.length;
-                INDArray gArr = Nd4j.create(g, new long[] {batch.size(), classes}, 'c');
-                sd.fit(new MultiDataSet(in, new INDArray[] {gArr}));
+                lossSum += g.lossSum();
+                trainedRows += g.kept();
+                adam.step(trainable, sd::getArrForVarName, g.parameters(), config.learningRate(),
+                        Double.POSITIVE_INFINITY, config.weightDecay());
             }
             lastLoss = trainedRows == 0 ? Double.NaN : lossSum / trainedRows;
             log.debug("pair-cross epoch {}/{}: train loss {}, {} samples", epoch, epochs, lastLoss, trainedRows);
@@ -410,6 +362,92 @@ public final class PairCrossStudent implements Student {
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.debug("pair-cross fit: {} samples, {} epochs, {} ms", n, epochs, millis);
         return new FitReport(epochs, lastLoss, Double.NaN, millis);
+    }
+
+    /** The trainable weights by name (package-private: tests), live arrays. */
+    Map<String, INDArray> weights() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : trainable) {
+            out.put(name, sd.getArrForVarName(name));
+        }
+        return out;
+    }
+
+    /** Adam's step count and moments (package-private: tests), live arrays. */
+    long adamSteps() {
+        return adam.steps();
+    }
+
+    Map<String, INDArray[]> adamMoments() {
+        return adam.moments();
+    }
+
+    /** A step's parameter gradients, the summed loss of the samples it kept and their count. */
+    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
+    }
+
+    /**
+     * One forward and backward pass over a batch of labelled samples. {@code filter} null: the loss in the graph
+     * ({@link TokenLoss}), every sample kept. Else the generic path: the logits of a forward pass feed the filter,
+     * each kept sample's {@link Loss#gradient} divided by the kept count is G (dropped samples zero), and the graph
+     * backpropagates {@code sum(logits * G)}.
+     */
+    private Gradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
+        if (gradientPass == null) {
+            QuietStdout.run(() -> {
+                sd.createGradFunction();
+                return null;
+            });
+            gradientPass = new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), trainable);
+        }
+        int b = batch.size();
+        Map<String, INDArray> ph = placeholders(batch);
+        if (filter == null) {
+            List<int[]> targets = new ArrayList<>(b);
+            for (Example e : batch) {
+                targets.add(new int[] {e.target()});
+            }
+            ph.put("g", Nd4j.zeros(DataType.FLOAT, b, classes));
+            ph.putAll(TokenLoss.placeholders(loss, targets, 1, classes));
+            CachedGradients.Result result = gradientPass.run(ph);
+            double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
+            return new Gradients(result.gradients(), mean * b, b);
+        }
+        float[] z = forward(ph);
+        List<Logits> logits = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            logits.add(logitsOf(batch.get(i), z, i));
+        }
+        int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(b) : checked(filter, filter.keep(logits), b);
+        if (keep.length == 0) {
+            return new Gradients(Map.of(), 0, 0);
+        }
+        double[] row = new double[classes];
+        double[] grad = new double[classes];
+        float[] g = new float[b * classes];
+        double lossSum = 0;
+        for (int i : keep) {
+            for (int k = 0; k < classes; k++) {
+                row[k] = z[i * classes + k];
+            }
+            int y = batch.get(i).target();
+            lossSum += loss.value(row, y);
+            loss.gradient(row, y, grad);
+            for (int k = 0; k < classes; k++) {
+                g[i * classes + k] = (float) (grad[k] / keep.length);
+            }
+        }
+        ph.put("g", Nd4j.create(g, new long[] {b, classes}, 'c'));
+        ph.putAll(TokenLoss.unused(b, 1, classes));
+        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
+    }
+
+    /**
+     * The gradients one step would apply to a batch of labelled samples, by the loss in the graph or by the generic
+     * host path (with {@link BatchFilter#NONE}); nothing is updated. For tests comparing the two.
+     */
+    Gradients gradients(List<Sample> samples, boolean inGraph) {
+        return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
     }
 
     private static int[] checked(BatchFilter filter, int[] keep, int size) {
@@ -429,7 +467,7 @@ public final class PairCrossStudent implements Student {
         List<Logits> out = new ArrayList<>(samples.size());
         for (int from = 0; from < examples.size(); from += config.batchSize()) {
             List<Example> batch = examples.subList(from, Math.min(examples.size(), from + config.batchSize()));
-            float[] z = forward(inputs(batch));
+            float[] z = forward(placeholders(batch));
             for (int i = 0; i < batch.size(); i++) {
                 out.add(logitsOf(batch.get(i), z, i));
             }
@@ -450,7 +488,8 @@ public final class PairCrossStudent implements Student {
         meta.addProperty("seed", options.seed());
         meta.addProperty("trained", trained);
         meta.addProperty("pair", true);
-        StudentArchive.write(file, meta, null, out -> sd.save(out, true));
+        adam.storeIn(sd, trainable);
+        StudentArchive.write(file, meta, null, out -> sd.save(out, false));
         log.debug("saved pair-cross student to {}", file);
     }
 

@@ -1,5 +1,16 @@
 package io.github.goldkd.student.seq;
 
+import io.github.goldkd.student.StudentException;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
 import com.google.gson.JsonObject;
 import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.student.GoldLossFunction;
@@ -34,4 +45,33 @@ final class SeqStudents {
         return r;
     }
 
+    /**
+     * Copies the named weights of a loaded graph into a freshly built one, by name: a file saved from an earlier
+     * form of a student's graph holds the same variables for the same function.
+     *
+     * @throws StudentException when the loaded graph lacks one or holds it in another shape
+     */
+    static void takeWeights(SameDiff loaded, SameDiff built, List<String> names) {
+        for (String name : names) {
+            INDArray from = loaded.hasVariable(name) ? loaded.getArrForVarName(name) : null;
+            INDArray to = built.getArrForVarName(name);
+            if (from == null || !Arrays.equals(from.shape(), to.shape())) {
+                throw new StudentException("the saved graph's " + name + " is " + (from == null ? "missing"
+                        : Arrays.toString(from.shape())) + ", this configuration needs " + Arrays.toString(to.shape()));
+            }
+            to.assign(from);
+        }
+    }
+
+    /** The graph's trainable variables, sorted by name. */
+    static List<String> trainableNames(SameDiff sd) {
+        List<String> names = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                names.add(v.name());
+            }
+        }
+        Collections.sort(names);
+        return List.copyOf(names);
+    }
 }

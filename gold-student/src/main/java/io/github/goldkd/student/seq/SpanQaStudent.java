@@ -21,9 +21,6 @@ import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
-import org.nd4j.linalg.learning.AdamUpdater;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,15 +84,6 @@ public final class SpanQaStudent implements Student {
     static final String AVERAGE_PREFIX = "avg_";
     /** The constant (a scalar) counting the optimiser steps folded into the averaged weights. */
     static final String AVERAGE_STEPS = "avg_steps";
-    /** Prefixes of the constants holding Adam's first and second moments in a saved graph. */
-    static final String ADAM_M_PREFIX = "adam_m_";
-    static final String ADAM_V_PREFIX = "adam_v_";
-    /** The constant (a LONG scalar) holding the Adam step count in a saved graph. */
-    static final String ADAM_STEPS = "adam_steps";
-    /** The graph's placeholders: token rows [B*T, features], {@code [B, T, heads, d / heads]}, the key bias. */
-    static final String X = "x";
-    static final String HEAD_SHAPE = "headShape";
-    static final String KEY_BIAS = "keyBias";
     /** [B, 1, T]: 0 on the context's tokens, {@link Seq2SeqGraph#MASKED} elsewhere (the loss's softmax). */
     static final String CONTEXT_BIAS = "contextBias";
     /** The surrogate's G [B, 2, T] (zeros when the loss is in the graph). */
@@ -154,7 +141,7 @@ public final class SpanQaStudent implements Student {
                 stopwordIds.add(t.ids()[0]);
             }
         }
-        this.trainable = trainableNames(this.sd);
+        this.trainable = SeqStudents.trainableNames(this.sd);
         if (sd != null) {
             takeOver(sd);
         }
@@ -170,40 +157,14 @@ public final class SpanQaStudent implements Student {
      * state carries the same moments.
      */
     private void takeOver(SameDiff loaded) {
-        for (String name : trainable) {
-            INDArray from = loaded.hasVariable(name) ? loaded.getArrForVarName(name) : null;
-            INDArray to = sd.getArrForVarName(name);
-            if (from == null || !Arrays.equals(from.shape(), to.shape())) {
-                throw new StudentException("the saved graph's " + name + " is " + (from == null ? "missing"
-                        : Arrays.toString(from.shape())) + ", this configuration needs " + Arrays.toString(to.shape()));
-            }
-            to.assign(from);
-        }
+        SeqStudents.takeWeights(loaded, sd, trainable);
         if (loaded.hasVariable(AVERAGE_STEPS)) {
             sd.constant(AVERAGE_STEPS, loaded.getArrForVarName(AVERAGE_STEPS).dup());
             for (String name : trainable) {
                 sd.constant(AVERAGE_PREFIX + name, loaded.getArrForVarName(AVERAGE_PREFIX + name).dup());
             }
         }
-        Map<String, INDArray[]> moments = new LinkedHashMap<>();
-        long steps = 0;
-        Map<String, GradientUpdater> updaters = loaded.getUpdaterMap();
-        if (loaded.hasVariable(ADAM_M_PREFIX + trainable.get(0))) {
-            for (String name : trainable) {
-                moments.put(name, new INDArray[] {loaded.getArrForVarName(ADAM_M_PREFIX + name),
-                        loaded.getArrForVarName(ADAM_V_PREFIX + name)});
-            }
-            steps = loaded.getArrForVarName(ADAM_STEPS).getLong(0);
-        } else if (updaters != null && loaded.getTrainingConfig() != null) {
-            for (String name : trainable) {
-                if (updaters.get(name) instanceof AdamUpdater u && u.getM() != null) {
-                    moments.put(name, new INDArray[] {u.getM().reshape(u.getGradientReshapeOrder(), sd.getArrForVarName(name).shape()),
-                            u.getV().reshape(u.getGradientReshapeOrder(), sd.getArrForVarName(name).shape())});
-                }
-            }
-            steps = loaded.getTrainingConfig().getIterationCount();
-        }
-        adam.restore(steps, moments);
+        adam.restoreFrom(loaded, sd, trainable);
     }
 
     /** A factory of students sharing one bge session and token-state cache (created on first use). */
@@ -240,9 +201,10 @@ public final class SpanQaStudent implements Student {
         SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "span-qa-init"));
         SameDiff sd = SameDiff.create();
         int features = config.features();
-        SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, features);
-        SDVariable headShape = sd.placeHolder(HEAD_SHAPE, DataType.LONG, 4);
-        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1);
+        SDVariable[] in = AttentionBlock.rowPlaceholders(sd, features);
+        SDVariable x = in[0];
+        SDVariable headShape = in[1];
+        SDVariable keyBias = in[2];
         SDVariable g = sd.placeHolder(G, DataType.FLOAT, -1, 2, -1);
         SDVariable contextBias = sd.placeHolder(CONTEXT_BIAS, DataType.FLOAT, -1, 1, -1);
         SDVariable out = AttentionBlock.rows(sd, x, headShape, keyBias, features, d, config.heads(), rng);
@@ -258,9 +220,7 @@ public final class SpanQaStudent implements Student {
             rows = rows.add(sd.mmul(lex, sd.reshape(wSkip, LexicalOverlap.COUNT, 2)));
         }
         // [B*T, 2] -> [B, T, 2] -> [B, 2, T]
-        SDVariable batchAndLength = sd.slice(headShape, new int[] {0}, 2);
-        SDVariable threeD = sd.concat(0, batchAndLength, sd.constant(Nd4j.createFromArray(2L)));
-        SDVariable logits = sd.permute(sd.reshape(rows, threeD), 0, 2, 1);
+        SDVariable logits = sd.permute(sd.reshape(rows, AttentionBlock.batchShape(sd, headShape, 2)), 0, 2, 1);
         sd.updateVariableNameAndReference(logits, LOGITS);
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, SURROGATE);
@@ -284,17 +244,6 @@ public final class SpanQaStudent implements Student {
     }
 
     // ---- weight averaging ---------------------------------------------------------------------------
-
-    private static List<String> trainableNames(SameDiff sd) {
-        List<String> names = new ArrayList<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                names.add(v.name());
-            }
-        }
-        java.util.Collections.sort(names);
-        return List.copyOf(names);
-    }
 
     /**
      * Adds the averaged copies of the trainable weights (starting as the weights themselves) and the step count as
@@ -439,45 +388,25 @@ public final class SpanQaStudent implements Student {
 
     /** The longest sample of a batch: its T. */
     private static int lengthOf(List<Example> batch) {
-        int len = 1;
-        for (Example e : batch) {
-            len = Math.max(len, e.length());
-        }
-        return len;
+        return AttentionBlock.longest(encodings(batch));
     }
 
-    /**
-     * The network's placeholders for a batch: the token rows x [B*T, F] (padding rows zero), the head shape and
-     * the key bias, T the longest sample of the batch.
-     */
-    private Map<String, INDArray> placeholders(List<Example> batch) {
-        int b = batch.size();
-        int len = lengthOf(batch);
-        int features = config.features();
-        int d = BgeTokenStates.DIMENSION;
-        int per = features - d;
-        float[] x = new float[b * len * features];
-        float[] keyBias = new float[b * len];
-        Arrays.fill(keyBias, Seq2SeqGraph.MASKED);
-        for (int i = 0; i < b; i++) {
-            Example e = batch.get(i);
-            BgeTokenStates.Encoded enc = e.enc();
-            float[] extra = tokenFeatures(e);
-            int n = e.length();
-            for (int t = 0; t < n; t++) {
-                int row = (i * len + t) * features;
-                enc.copyState(t, x, row);
-                for (int f = 0; f < per; f++) {
-                    x[row + d + f] = extra[f * n + t];
-                }
-                keyBias[i * len + t] = 0f;
-            }
+    private static List<BgeTokenStates.Encoded> encodings(List<Example> batch) {
+        List<BgeTokenStates.Encoded> out = new ArrayList<>(batch.size());
+        for (Example e : batch) {
+            out.add(e.enc());
         }
-        Map<String, INDArray> ph = new LinkedHashMap<>();
-        ph.put(X, Nd4j.create(x, new long[] {(long) b * len, features}, 'c'));
-        ph.put(HEAD_SHAPE, Nd4j.createFromArray((long) b, len, config.heads(), config.modelDim() / config.heads()));
-        ph.put(KEY_BIAS, Nd4j.create(keyBias, new long[] {b, 1, 1, len}, 'c'));
-        return ph;
+        return out;
+    }
+
+    /** The network's placeholders for a batch ({@link AttentionBlock#rowInputs}), T the longest sample. */
+    private Map<String, INDArray> placeholders(List<Example> batch) {
+        List<float[]> extras = new ArrayList<>(batch.size());
+        for (Example e : batch) {
+            extras.add(tokenFeatures(e));
+        }
+        return AttentionBlock.rowInputs(encodings(batch), extras, config.features(), config.heads(),
+                config.modelDim());
     }
 
     /** [B, 1, T]: 0 on each sample's context tokens, masked elsewhere (the loss's softmax is over the context). */
@@ -886,29 +815,9 @@ public final class SpanQaStudent implements Student {
         meta.addProperty("batchFilter", options.batchFilter().name());
         meta.addProperty("seed", options.seed());
         meta.addProperty("trained", trained);
-        storeAdamState();
+        adam.storeIn(sd, trainable);
         StudentArchive.write(file, meta, null, out -> sd.save(out, false));
         log.debug("saved span-qa student to {}", file);
-    }
-
-    /** Puts Adam's moments and step count into the graph as constants, so that they are saved with it. */
-    private void storeAdamState() {
-        Map<String, INDArray[]> moments = adam.moments();
-        for (String name : trainable) {
-            INDArray[] mv = moments.get(name);
-            INDArray weight = sd.getArrForVarName(name);
-            putConstant(ADAM_M_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[0]);
-            putConstant(ADAM_V_PREFIX + name, mv == null ? Nd4j.zerosLike(weight) : mv[1]);
-        }
-        putConstant(ADAM_STEPS, Nd4j.scalar(DataType.LONG, adam.steps()));
-    }
-
-    private void putConstant(String name, INDArray value) {
-        if (sd.hasVariable(name)) {
-            sd.getArrForVarName(name).assign(value);
-        } else {
-            sd.constant(name, value.dup());
-        }
     }
 
     @Override

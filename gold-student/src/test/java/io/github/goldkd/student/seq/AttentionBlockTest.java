@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The attention block over token rows ({@link AttentionBlock#rows}, the span student's graph since its training left
- * {@code SameDiff.fit}) is the function of the convolution form ({@link AttentionBlock#build}: kernel-1
+ * {@code SameDiff.fit}) is the function of the convolution form ({@link ConvolutionBlock#build}: kernel-1
  * convolutions and SameDiff's multi-head attention op) that older span-QA files were saved from, with the same
  * variables drawn in the same order.
  */
@@ -51,7 +51,7 @@ class AttentionBlockTest {
         SameDiff conv = SameDiff.create();
         SDVariable x = conv.placeHolder("x", DataType.FLOAT, -1, F, -1);
         SDVariable m = conv.placeHolder("mask", DataType.FLOAT, -1, -1);
-        SDVariable convOut = AttentionBlock.build(conv, x, m, F, D, HEADS, new SplittableRandom(5));
+        SDVariable convOut = ConvolutionBlock.build(conv, x, m, F, D, HEADS, new SplittableRandom(5));
         INDArray expected = conv.output(Map.of("x", Nd4j.create(channelsFirst, new long[] {B, F, T}, 'c'),
                 "mask", Nd4j.create(mask, new long[] {B, T}, 'c')), convOut.name()).get(convOut.name());
 

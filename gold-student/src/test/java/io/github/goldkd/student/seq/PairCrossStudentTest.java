@@ -5,32 +5,50 @@ import io.github.goldkd.core.CrossEntropyLoss;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Label;
 import io.github.goldkd.core.Logits;
+import io.github.goldkd.core.Loss;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Seeds;
 import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.TrainingOptions;
 import io.github.goldkd.core.metric.Metrics;
+import io.github.goldkd.student.LexicalOverlap;
 import io.github.goldkd.student.StudentException;
 import io.github.goldkd.student.Students;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The pair cross-reading student on the constructed repeat-a-word task of {@code PairStudentTest}: the first
@@ -163,6 +181,137 @@ class PairCrossStudentTest {
         a.fit(TRAIN, 1, 6);
         assertSameLogits(a.logits(TEST.samples()), back.logits(TEST.samples()));
         assertThat(a.logits(TEST.samples()).get(0).target(0)).isEqualTo(0);
+    }
+
+    @Test
+    void theLossInTheGraphHasTheHostLossAndItsGradientsForCeAndSce() {
+        List<Sample> batch = TRAIN.samples().subList(0, 16);
+        for (Loss loss : List.of(new CrossEntropyLoss(),
+                SymmetricCrossEntropyLoss.defaults())) {
+            PairCrossStudent s = factory.create(REPEAT, new TrainingOptions(loss, BatchFilter.NONE, 4));
+            s.fit(TRAIN, 1, 3);
+            PairCrossStudent.Gradients inGraph = s.gradients(batch, true);
+            PairCrossStudent.Gradients onHost = s.gradients(batch, false);
+            assertThat(inGraph.lossSum()).as(loss.name()).isCloseTo(onHost.lossSum(),
+                    within(1e-5 * onHost.lossSum()));
+            assertThat(inGraph.parameters().keySet()).isEqualTo(onHost.parameters().keySet());
+            for (String name : inGraph.parameters().keySet()) {
+                INDArray a = inGraph.parameters().get(name);
+                INDArray b = onHost.parameters().get(name);
+                double scale = b.amaxNumber().doubleValue();
+                assertThat(scale).as(loss.name() + " " + name + " has a gradient").isGreaterThan(1e-6);
+                assertThat(a.sub(b).amaxNumber().doubleValue()).as(loss.name() + " " + name)
+                        .isLessThan(1e-4 * scale + 1e-7);
+            }
+        }
+    }
+
+    /** The graph of pair-cross files written before this version: the test's copy of that build. */
+    private static SameDiff convolutionGraph(long seed) {
+        int d = TINY.modelDim();
+        SplittableRandom rng = new SplittableRandom(
+                Seeds.derive(seed, "pair-cross-init"));
+        SameDiff sd = SameDiff.create();
+        var f = DataType.FLOAT;
+        var x = sd.placeHolder("x", f, -1, PairCrossStudent.FEATURES, -1);
+        var mask = sd.placeHolder("mask", f, -1, -1);
+        var cls = sd.placeHolder("cls", f, -1, 1, -1);
+        var mean2 = sd.placeHolder("mean2", f, -1, 1, -1);
+        var neg2 = sd.placeHolder("neg2", f, -1, 1, -1);
+        var overlap = sd.placeHolder("overlap", f, -1, LexicalOverlap.COUNT);
+        var g = sd.placeHolder("g", f, -1, 2);
+        var h = ConvolutionBlock.build(sd, x, mask, PairCrossStudent.FEATURES, d, TINY.heads(), rng);
+        int width = 3 * d + LexicalOverlap.COUNT;
+        var pooled = sd.concat(1, h.mul(cls).sum(2), h.mul(mean2).sum(2), h.add(neg2).max(2), overlap);
+        var logits = pooled.mmul(sd.var("w_c", AttentionBlock.xavier(rng, width, 2, width, 2)))
+                .add(sd.var("b_c", Nd4j.zeros(f, 1, 2)));
+        sd.updateVariableNameAndReference(logits, "logits");
+        sd.updateVariableNameAndReference(logits.mul(g).sum(), "surrogate");
+        sd.setLossVariables("surrogate");
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(TINY.learningRate()))
+                .dataSetFeatureMapping("x", "mask", "cls", "mean2", "neg2", "overlap").dataSetLabelMapping("g").build());
+        return sd;
+    }
+
+    /** One sample's inputs to the convolution graph, as that version built them (a batch of one). */
+    private static Map<String, INDArray> oldInputs(PairCrossStudent s,
+                                                                             PairCrossStudent.Example e) {
+        int n = e.length();
+        int features = PairCrossStudent.FEATURES;
+        int dim = BgeTokenStates.DIMENSION;
+        float[] x = new float[features * n];
+        float[] state = new float[dim];
+        float[] extra = s.tokenFeatures(e.enc());
+        float[] cls = new float[n];
+        float[] mean2 = new float[n];
+        float[] neg2 = new float[n];
+        Arrays.fill(neg2, -1e4f);
+        for (int t = 0; t < n; t++) {
+            e.enc().copyState(t, state, 0);
+            for (int k = 0; k < dim; k++) {
+                x[k * n + t] = state[k];
+            }
+            for (int k = 0; k < features - dim; k++) {
+                x[(dim + k) * n + t] = extra[k * n + t];
+            }
+        }
+        cls[0] = 1f;
+        for (int t = e.enc().textStart(); t < e.enc().textStart() + e.enc().textLength(); t++) {
+            mean2[t] = 1f / e.enc().textLength();
+            neg2[t] = 0f;
+        }
+        return Map.of("x", Nd4j.create(x, new long[] {1, features, n}, 'c'),
+                "mask", Nd4j.ones(DataType.FLOAT, 1, n),
+                "cls", Nd4j.create(cls, new long[] {1, 1, n}, 'c'),
+                "mean2", Nd4j.create(mean2, new long[] {1, 1, n}, 'c'),
+                "neg2", Nd4j.create(neg2, new long[] {1, 1, n}, 'c'),
+                "overlap", Nd4j.create(e.overlap(), new long[] {1, e.overlap().length}, 'c'));
+    }
+
+    @Test
+    void aFileOfTheConvolutionGraphLoadsWithItsWeightsLogitsAndAdamState(@TempDir Path dir) throws Exception {
+        PairCrossStudent current = factory.create(REPEAT, TrainingOptions.defaults(9));
+        SameDiff old = convolutionGraph(9);
+        List<PairCrossStudent.Example> examples = current.encode(TRAIN.samples().subList(0, 3));
+        for (PairCrossStudent.Example e : examples) { // two SameDiff.fit steps: its own Adam state
+            Map<String, INDArray> in = oldInputs(current, e);
+            old.fit(new MultiDataSet(new INDArray[] {in.get("x"),
+                    in.get("mask"), in.get("cls"), in.get("mean2"), in.get("neg2"), in.get("overlap")},
+                    new INDArray[] {Nd4j.createFromArray(
+                            new float[][] {{0.3f, -0.3f}})}));
+        }
+        Path saved = dir.resolve("current.zip");
+        current.save(saved);
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        old.save(graph, true);
+        Path file = dir.resolve("old.zip");
+        try (ZipFile in = new ZipFile(saved.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(entry.getName().equals("network.zip") ? graph.toByteArray()
+                        : in.getInputStream(entry).readAllBytes());
+                out.closeEntry();
+            }
+        }
+        PairCrossStudent back = factory.load(file);
+        for (Map.Entry<String, INDArray> w : back.weights().entrySet()) {
+            assertThat(w.getValue()).as(w.getKey()).isEqualTo(old.getArrForVarName(w.getKey()));
+            var u = (AdamUpdater) old.getUpdaterMap().get(w.getKey());
+            assertThat(back.adamMoments().get(w.getKey())[1].reshape(-1)).as(w.getKey())
+                    .isEqualTo(u.getV().reshape(-1));
+        }
+        assertThat(back.adamSteps()).isEqualTo(3);
+        List<Logits> logits = back.logits(TRAIN.samples().subList(0, 3));
+        for (int i = 0; i < 3; i++) {
+            var z = old.output(oldInputs(back, examples.get(i)), "logits").get("logits");
+            for (int k = 0; k < 2; k++) {
+                assertThat(logits.get(i).get(0, k)).as("sample %d class %d", i, k)
+                        .isCloseTo(z.getFloat(0, k), within(1e-4f));
+            }
+        }
     }
 
     @Test

@@ -93,13 +93,13 @@ class SpanQaTrainingTest {
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, features, -1);
         SDVariable mask = sd.placeHolder("mask", DataType.FLOAT, -1, -1);
         SDVariable g = sd.placeHolder("g", DataType.FLOAT, -1, 2, -1);
-        SDVariable ffn = AttentionBlock.build(sd, x, mask, features, d, config.heads(), rng);
+        SDVariable ffn = ConvolutionBlock.build(sd, x, mask, features, d, config.heads(), rng);
         SDVariable wOut = sd.var("w_out", AttentionBlock.xavier(rng, d, 2, 1, d, 2));
         SDVariable bOut = sd.var("b_out", Nd4j.zeros(DataType.FLOAT, 2));
-        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, AttentionBlock.POINTWISE);
+        SDVariable logits = sd.cnn.conv1d(ffn, wOut, bOut, ConvolutionBlock.POINTWISE);
         SDVariable lex = x.get(SDIndex.all(), SDIndex.interval(features - LexicalOverlap.COUNT, features),
                 SDIndex.all());
-        logits = logits.add(sd.cnn.conv1d(lex, sd.var("w_skip", SpanQaStudent.skipInit()), AttentionBlock.POINTWISE));
+        logits = logits.add(sd.cnn.conv1d(lex, sd.var("w_skip", SpanQaStudent.skipInit()), ConvolutionBlock.POINTWISE));
         sd.updateVariableNameAndReference(logits, "logits");
         SDVariable surrogate = logits.mul(g).sum();
         sd.updateVariableNameAndReference(surrogate, "surrogate");
