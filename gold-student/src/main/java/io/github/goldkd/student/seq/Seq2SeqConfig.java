@@ -83,12 +83,18 @@ import io.github.goldkd.core.TaskKind;
  *                           next plausible hypothesis. Changes nothing with beam width 1 (one hypothesis).
  *                           Default true for math (on SVAMP at beam 8: +5.6 to +9.7 points of execution accuracy over
  *                           seven trained students, to 0.231-0.263; BENCHMARKS.md), false for text
+ * @param distractorRate     math word problems only (a text student refuses a rate > 0 when created): the chance,
+ *                           per training sample and epoch, that the sample is trained with one sentence of another
+ *                           training problem's body inserted into its body (a sentence holding a number, at a
+ *                           sentence boundary before the question; the target unchanged), so the student meets
+ *                           numbers the answer does not use ({@link DistractorAugmentation}); in [0, 1] (default 0:
+ *                           every sample as written)
  */
 public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayers, int decoderLayers,
                             int maxSourceTokens, int maxTargetTokens, int batchSize, double learningRate,
                             int warmupSteps, double clipNorm, int minTokenCount, int maxVocabulary,
                             int beamWidth, double lengthPenalty, int threads, Encoder encoder,
-                            boolean plausibleAnswers) {
+                            boolean plausibleAnswers, double distractorRate) {
 
     /** Where the encoder's input comes from. */
     public enum Encoder {
@@ -134,6 +140,9 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         }
         if (threads < 0 || threads > 64) {
             throw new IllegalArgumentException("threads must be in [0, 64], was " + threads);
+        }
+        if (!(distractorRate >= 0 && distractorRate <= 1)) {
+            throw new IllegalArgumentException("distractorRate must be in [0, 1], was " + distractorRate);
         }
     }
 
@@ -185,6 +194,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         b.threads = threads;
         b.encoder = encoder;
         b.plausibleAnswers = plausibleAnswers;
+        b.distractorRate = distractorRate;
         return b;
     }
 
@@ -208,6 +218,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         private int threads = 0;
         private Encoder encoder = Encoder.FROM_SCRATCH;
         private boolean plausibleAnswers = false;
+        private double distractorRate = 0;
 
         private Builder() {
         }
@@ -302,10 +313,15 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
             return this;
         }
 
+        public Builder distractorRate(double v) {
+            distractorRate = v;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
             return new Seq2SeqConfig(dModel, heads, ffnSize, encoderLayers, decoderLayers, maxSourceTokens,
                     maxTargetTokens, batchSize, learningRate, warmupSteps, clipNorm, minTokenCount, maxVocabulary,
-                    beamWidth, lengthPenalty, threads, encoder, plausibleAnswers);
+                    beamWidth, lengthPenalty, threads, encoder, plausibleAnswers, distractorRate);
         }
     }
 }
