@@ -79,7 +79,8 @@ import java.util.zip.ZipOutputStream;
  * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
  * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
  * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
- * skipped, with a count logged.
+ * skipped, with a count logged. Math with {@link Seq2SeqConfig#distractorRate()} > 0: each epoch trains some
+ * samples with a sentence of another training problem inserted ({@link DistractorAugmentation}), encoded afresh.
  *
  * <p>Logits: teacher-forced, one row per target position of the batch (padded to the batch's longest target,
  * so the mask marks the real ones), each row {@code V} wide plus, for text, one copy column per source token of
@@ -92,7 +93,7 @@ import java.util.zip.ZipOutputStream;
  * of its prefix (the same function as the graph's decoder, to float rounding).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
- * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
+ * and distractor sentences from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
  * it builds its gradient function; this student builds it eagerly with standard output captured (process-wide,
  * for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
  */
