@@ -4,6 +4,7 @@ import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import io.github.goldkd.core.Origin;
 import io.github.goldkd.core.Sample;
+import io.github.goldkd.core.Student;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TaskKind;
 import io.github.goldkd.core.TrainingOptions;
@@ -275,13 +276,29 @@ class DistractorAugmentationTest {
     }
 
     @Test
-    void theRateIsValidatedOffByDefaultRefusedForTextAndSavedWithTheStudent(@TempDir Path dir) {
+    void aStudentOnFrozenBgeStatesTrainsOnTheAugmentedTextsToo() {
+        // its sources are bge word pieces of the augmented text, so the check that the target encodes alike runs on
+        // them; the slot values are the codec's, so the same donors pass
+        Seq2SeqConfig bgeHalf = Seq2SeqBgeStudentTest.BGE_CONFIG.toBuilder().distractorRate(0.5).build();
+        Seq2SeqStudent student = Seq2SeqStudent.factory(bgeHalf).create(SeqToyData.MATH, TrainingOptions.defaults(1));
+        Dataset pool = POOL.head(64);
+        List<Sample> trained = student.trainingSamples(pool, 4, 1);
+        long augmented = java.util.stream.IntStream.range(0, trained.size())
+                .filter(i -> trained.get(i) != pool.get(i)).count();
+        assertThat(augmented).isBetween(16L, 48L);
+        assertThat(trained).isEqualTo(student(0.5).trainingSamples(pool, 4, 1));
+        Student.FitReport r = student.fit(pool, 1, 4);
+        assertThat(r.trainLoss()).isFinite();
+    }
+
+    @Test
+    void theRateIsValidatedHalfForMathOffForTextByDefaultRefusedForTextAndSavedWithTheStudent(@TempDir Path dir) {
         for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
             assertThatThrownBy(() -> Seq2SeqConfig.builder(TaskKind.MATH_WORD_PROBLEM).distractorRate(bad).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("distractorRate must be in [0, 1], was " + bad);
         }
-        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).distractorRate()).isZero();
+        assertThat(Seq2SeqConfig.defaults(TaskKind.MATH_WORD_PROBLEM).distractorRate()).isEqualTo(0.5);
         assertThat(Seq2SeqConfig.defaults(TaskKind.TEXT_GENERATION).distractorRate()).isZero();
         Seq2SeqConfig half = Seq2SeqStudentTest.MATH_CONFIG.toBuilder().distractorRate(0.5).build();
         assertThat(half.toBuilder().build()).isEqualTo(half);
