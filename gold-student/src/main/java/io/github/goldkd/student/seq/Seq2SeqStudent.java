@@ -93,9 +93,9 @@ import java.util.zip.ZipOutputStream;
  * of its prefix (the same function as the graph's decoder, to float rounding).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
- * and distractor sentences from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
- * it builds its gradient function; this student builds it eagerly with standard output captured (process-wide,
- * for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
+ * and distractor sentences from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to
+ * standard output when it builds its gradient function; this student builds it eagerly with standard output
+ * captured (process-wide, for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
  */
 public final class Seq2SeqStudent implements Student {
 
