@@ -35,13 +35,14 @@ final class SequenceBenchmarks {
 
     /** The options that shape a new student, which a restored one ({@code --load}) already has. */
     private static final List<String> NEW_STUDENT_OPTIONS = List.of("loss", "d", "ffn", "layers", "lr", "warmup",
-            "min-count", "batch", "encoder", "encoder-layers");
+            "min-count", "batch", "encoder", "encoder-layers", "distractor-rate");
 
     /**
      * Options: {@code --epochs N} (>= 0; 0 trains nothing and runs only the final evaluation) {@code --eval-every K
      * --beam W --seed S --loss ce|sce --limit-test N --threads T} and the network's {@code --d --ffn --layers --lr
      * --warmup --min-count --batch}, {@code --encoder scratch|bge} (math: words embedded from scratch, or frozen bge
-     * token states) and {@code --encoder-layers N} (after {@code --layers}; 0 allowed with bge); {@code --save FILE};
+     * token states) and {@code --encoder-layers N} (after {@code --layers}; 0 allowed with bge); {@code
+     * --distractor-rate P} (math: {@link Seq2SeqConfig#distractorRate()}, in [0, 1]); {@code --save FILE};
      * {@code --load FILE} restores a saved seq2seq student of the task's kind instead of creating one (its network,
      * loss and threads are the file's: the options that shape a new student are refused with it), trained further
      * for {@code --epochs}. The final evaluation prints greedy ({@code --epochs 0}: as a row of epoch 0), then
@@ -94,6 +95,9 @@ final class SequenceBenchmarks {
         }
         if (o.containsKey("encoder-layers")) {
             b.encoderLayers(Integer.parseInt(o.get("encoder-layers")));
+        }
+        if (o.containsKey("distractor-rate")) {
+            b.distractorRate(Double.parseDouble(o.get("distractor-rate")));
         }
         if (o.containsKey("encoder")) {
             b.encoder(switch (o.get("encoder")) {

@@ -55,6 +55,24 @@ class SequenceBenchmarksTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--epochs must be >= 0");
     }
 
+    @Test
+    void distractorRateReachesANewMathStudentAndIsRefusedOutOfRangeForTextAndWithLoad(@TempDir Path dir) {
+        // --epochs 0: the untrained student is only created and evaluated, its configuration printed
+        String out = printedBy(() -> MathBenchmark.main(new String[] {"--distractor-rate", "0.5", "--epochs", "0",
+                "--beam", "1", "--limit-test", "2", "--d", "8", "--ffn", "8", "--layers", "1"}));
+        assertThat(out).contains("distractorRate=0.5");
+        assertThatThrownBy(() -> MathBenchmark.main(new String[] {"--distractor-rate", "1.5", "--epochs", "0"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("distractorRate must be in [0, 1], was 1.5");
+        assertThatThrownBy(() -> FormulationBenchmark.main(new String[] {"--distractor-rate", "0.5", "--epochs", "0"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("distractorRate")
+                .hasMessageContaining("TEXT_GENERATION");
+        Path math = dir.resolve("math.zip");
+        Seq2SeqStudent.factory().create(ShippedTasks.task("svamp"), TrainingOptions.defaults(1)).save(math);
+        assertThatThrownBy(() -> MathBenchmark.main(new String[] {"--load", math.toString(), "--distractor-rate",
+                "0.5"})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--distractor-rate");
+    }
+
     private static String printedBy(Runnable action) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

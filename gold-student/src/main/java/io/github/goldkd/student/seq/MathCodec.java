@@ -348,6 +348,35 @@ final class MathCodec extends VocabularyCodec {
         return out;
     }
 
+    /** The numbers of a text in order, as {@link #source} reads them (its slots' values, before the cut). */
+    static List<Double> numbersIn(String text) {
+        List<Double> out = new ArrayList<>();
+        Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
+        while (m.find()) {
+            if (isNumber(m.group())) {
+                out.add(Double.parseDouble(m.group().replace(",", "")));
+            }
+        }
+        return out;
+    }
+
+    /** The number literals of an infix target, as {@link #prepare} and {@link #target} read them. */
+    static List<Double> targetNumbers(String target) {
+        List<Double> out = new ArrayList<>();
+        for (String t : target.trim().split("\\s+")) {
+            Double v = parseNumber(t);
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@link #target} would map {@code v} to a slot holding {@code slotValue} (the same tolerance). */
+    static boolean sameNumber(double slotValue, double v) {
+        return Math.abs(slotValue - v) <= 1e-9 * Math.max(1, Math.abs(v));
+    }
+
     private static boolean isNumber(String token) {
         return NUMBER.matcher(token).matches();
     }
@@ -371,7 +400,7 @@ final class MathCodec extends VocabularyCodec {
 
     private static int indexOf(List<Double> numbers, double v) {
         for (int i = 0; i < numbers.size(); i++) {
-            if (Math.abs(numbers.get(i) - v) <= 1e-9 * Math.max(1, Math.abs(v))) {
+            if (sameNumber(numbers.get(i), v)) {
                 return i;
             }
         }

@@ -83,12 +83,20 @@ import io.github.goldkd.core.TaskKind;
  *                           next plausible hypothesis. Changes nothing with beam width 1 (one hypothesis).
  *                           Default true for math (on SVAMP at beam 8: +5.6 to +9.7 points of execution accuracy over
  *                           seven trained students, to 0.231-0.263; BENCHMARKS.md), false for text
+ * @param distractorRate     math word problems only (a text student refuses a rate > 0 when created): the chance,
+ *                           per training sample and epoch, that the sample is trained with one sentence of another
+ *                           training problem's body inserted into its body (a sentence holding a number, at a
+ *                           sentence boundary before the question; the target unchanged), so the student meets
+ *                           numbers the answer does not use ({@link DistractorAugmentation}); in [0, 1]. Default
+ *                           0.5 for math (on SVAMP from scratch, seeds 1-3, 12 epochs, beam 8 + plausible answers:
+ *                           0.2876 / 0.2803 / 0.2659 against 0.2457 / 0.2413 / 0.2500 at 0, the one rate measured;
+ *                           BENCHMARKS.md), 0 for text (every sample as written)
  */
 public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayers, int decoderLayers,
                             int maxSourceTokens, int maxTargetTokens, int batchSize, double learningRate,
                             int warmupSteps, double clipNorm, int minTokenCount, int maxVocabulary,
                             int beamWidth, double lengthPenalty, int threads, Encoder encoder,
-                            boolean plausibleAnswers) {
+                            boolean plausibleAnswers, double distractorRate) {
 
     /** Where the encoder's input comes from. */
     public enum Encoder {
@@ -135,6 +143,9 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         if (threads < 0 || threads > 64) {
             throw new IllegalArgumentException("threads must be in [0, 64], was " + threads);
         }
+        if (!(distractorRate >= 0 && distractorRate <= 1)) {
+            throw new IllegalArgumentException("distractorRate must be in [0, 1], was " + distractorRate);
+        }
     }
 
     private static void atLeast(String name, int value, int min) {
@@ -158,6 +169,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         } else if (kind == TaskKind.MATH_WORD_PROBLEM) {
             b.beamWidth = 8;
             b.plausibleAnswers = true;
+            b.distractorRate = 0.5;
         } else {
             throw new IllegalArgumentException("task kind must be MATH_WORD_PROBLEM or TEXT_GENERATION, was " + kind);
         }
@@ -185,6 +197,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         b.threads = threads;
         b.encoder = encoder;
         b.plausibleAnswers = plausibleAnswers;
+        b.distractorRate = distractorRate;
         return b;
     }
 
@@ -208,6 +221,7 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
         private int threads = 0;
         private Encoder encoder = Encoder.FROM_SCRATCH;
         private boolean plausibleAnswers = false;
+        private double distractorRate = 0;
 
         private Builder() {
         }
@@ -302,10 +316,15 @@ public record Seq2SeqConfig(int dModel, int heads, int ffnSize, int encoderLayer
             return this;
         }
 
+        public Builder distractorRate(double v) {
+            distractorRate = v;
+            return this;
+        }
+
         public Seq2SeqConfig build() {
             return new Seq2SeqConfig(dModel, heads, ffnSize, encoderLayers, decoderLayers, maxSourceTokens,
                     maxTargetTokens, batchSize, learningRate, warmupSteps, clipNorm, minTokenCount, maxVocabulary,
-                    beamWidth, lengthPenalty, threads, encoder, plausibleAnswers);
+                    beamWidth, lengthPenalty, threads, encoder, plausibleAnswers, distractorRate);
         }
     }
 }

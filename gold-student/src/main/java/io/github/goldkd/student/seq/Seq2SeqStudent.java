@@ -77,7 +77,8 @@ import java.util.zip.ZipOutputStream;
  * {@link Seq2SeqConfig}); no dropout, no early stopping (the validation score of the report is NaN). The
  * vocabularies come from the first non-empty fit; later fits continue on them (unknown words read as
  * {@code <unk>}). Math samples whose target uses a number that is neither in the problem nor a constant are
- * skipped, with a count logged.
+ * skipped, with a count logged. Math with {@link Seq2SeqConfig#distractorRate()} > 0: each epoch trains some
+ * samples with a sentence of another training problem inserted ({@link DistractorAugmentation}), encoded afresh.
  *
  * <p>Logits: teacher-forced, one row per target position of the batch (padded to the batch's longest target,
  * so the mask marks the real ones), each row {@code V} wide plus, for text, one copy column per source token of
@@ -90,9 +91,9 @@ import java.util.zip.ZipOutputStream;
  * of its prefix (the same function as the graph's decoder, to float rounding).
  *
  * <p>Determinism: weights come from {@code options.seed()} through an explicit generator; a fit's shuffling
- * from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to standard output when
- * it builds its gradient function; this student builds it eagerly with standard output captured (process-wide,
- * for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
+ * and distractor sentences from its seed; no other randomness. SameDiff writes "Added differentiated op" lines to
+ * standard output when it builds its gradient function; this student builds it eagerly with standard output
+ * captured (process-wide, for that moment only, under a lock) and logs the lines at debug level. Not thread-safe.
  */
 public final class Seq2SeqStudent implements Student {
 
@@ -202,6 +203,7 @@ public final class Seq2SeqStudent implements Student {
             build();
         }
         List<Encoded> train = new ArrayList<>();
+        List<Sample> trainSamples = new ArrayList<>();
         int skipped = 0;
         for (Sample s : data) {
             SeqCodec.Source src = source(s);
@@ -210,6 +212,7 @@ public final class Seq2SeqStudent implements Student {
                 skipped++;
             } else {
                 train.add(new Encoded(src, target));
+                trainSamples.add(s);
             }
         }
         if (skipped > 0) {
@@ -222,15 +225,20 @@ public final class Seq2SeqStudent implements Student {
         }
         int n = train.size();
         int batch = Math.min(config.batchSize(), n);
+        // at rate 0 nothing is built or drawn: every epoch trains the encoded samples as before the setting
+        DistractorAugmentation distractors = config.distractorRate() > 0
+                ? new DistractorAugmentation(trainSamples, task.inputFields(), config.distractorRate()) : null;
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            List<Encoded> epochTrain = distractors == null ? train
+                    : withDistractors(distractors, train, seed, epoch, null);
             int[] order = Seeds.permutation(n, Seeds.derive(seed, "shuffle", epoch));
             double lossSum = 0;
             int trained = 0;
             for (int from = 0; from < n; from += batch) {
                 List<Encoded> items = new ArrayList<>();
                 for (int i = from; i < Math.min(n, from + batch); i++) {
-                    items.add(train.get(order[i]));
+                    items.add(epochTrain.get(order[i]));
                 }
                 double[] stepLoss = step(items);
                 lossSum += stepLoss[0];
@@ -240,6 +248,81 @@ public final class Seq2SeqStudent implements Student {
             log.debug("seq2seq epoch {}/{}: loss {} over {} samples", epoch, epochs, lastLoss, trained);
         }
         return new FitReport(epochs, lastLoss, Double.NaN, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The training samples of one epoch with distractor sentences inserted ({@link DistractorAugmentation}): sample
+     * i is {@code train.get(i)} or its augmented form, encoded afresh. An augmented form is accepted only when its
+     * target still encodes, renders to the very expression the sample's own encoding renders to (the same numbers
+     * in the same places, so the value is unchanged) and its words fit {@code maxSourceTokens} (no number the
+     * target uses is cut off by the longer body).
+     */
+    private List<Encoded> withDistractors(DistractorAugmentation distractors, List<Encoded> train, long seed,
+                                          int epoch, List<Sample> trainedSamples) {
+        List<Encoded> out = new ArrayList<>(train.size());
+        int augmented = 0;
+        for (int i = 0; i < train.size(); i++) {
+            Encoded plain = train.get(i);
+            String expression = codec.render(plain.target(), plain.source());
+            Encoded[] accepted = new Encoded[1];
+            Sample chosen = distractors.sample(i, seed, epoch, candidate -> {
+                accepted[0] = encodedLike(candidate, expression);
+                return accepted[0] != null;
+            });
+            if (trainedSamples != null) {
+                trainedSamples.add(chosen);
+            }
+            if (accepted[0] != null) {
+                augmented++;
+                out.add(accepted[0]);
+            } else {
+                out.add(plain);
+            }
+        }
+        log.debug("seq2seq epoch {}: a distractor sentence inserted into {} of {} samples", epoch, augmented,
+                train.size());
+        return out;
+    }
+
+    /** The encoding of an augmented sample whose target renders to {@code expression}, else {@code null}. */
+    private Encoded encodedLike(Sample candidate, String expression) {
+        if (codec.source(candidate, Integer.MAX_VALUE).length() > config.maxSourceTokens()) {
+            return null;
+        }
+        SeqCodec.Source src = source(candidate);
+        int[] target = codec.target(candidate, src, config.maxTargetTokens());
+        if (target == null || !codec.render(target, src).equals(expression)) {
+            return null;
+        }
+        return new Encoded(src, target);
+    }
+
+    /**
+     * The samples one epoch of a fit with {@code seed} trains, in data order (targets that cannot be written left
+     * out, as the fit leaves them out), with their distractor sentences: what {@link #fit} feeds the network, for
+     * tests. Builds the vocabularies if need be, nothing else.
+     */
+    List<Sample> trainingSamples(Dataset data, long seed, int epoch) {
+        if (!codec.prepared()) {
+            codec.prepare(data.samples());
+        }
+        List<Sample> samples = new ArrayList<>();
+        List<Encoded> train = new ArrayList<>();
+        for (Sample s : data) {
+            SeqCodec.Source src = source(s);
+            int[] target = codec.target(s, src, config.maxTargetTokens());
+            if (target != null) {
+                samples.add(s);
+                train.add(new Encoded(src, target));
+            }
+        }
+        if (config.distractorRate() == 0 || samples.isEmpty()) {
+            return samples;
+        }
+        List<Sample> out = new ArrayList<>(samples.size());
+        withDistractors(new DistractorAugmentation(samples, task.inputFields(), config.distractorRate()), train, seed,
+                epoch, out);
+        return out;
     }
 
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
@@ -1043,6 +1126,11 @@ public final class Seq2SeqStudent implements Student {
                 configJson = configJson.deepCopy();
                 configJson.addProperty("plausibleAnswers", false);
             }
+            if (!configJson.has("distractorRate")) {
+                // written before the option, when every sample was trained as written
+                configJson = configJson.deepCopy();
+                configJson.addProperty("distractorRate", 0.0);
+            }
             // Gson builds the record through its canonical constructor, which validates
             Seq2SeqConfig config = new Gson().fromJson(configJson, Seq2SeqConfig.class);
             JsonObject l = meta.getAsJsonObject("loss");
@@ -1136,6 +1224,11 @@ public final class Seq2SeqStudent implements Student {
             }
             if (c.plausibleAnswers() && task.kind() != TaskKind.MATH_WORD_PROBLEM) {
                 throw plausibleAnswersRefused(task);
+            }
+            if (c.distractorRate() > 0 && task.kind() != TaskKind.MATH_WORD_PROBLEM) {
+                throw new IllegalArgumentException("distractorRate is for MATH_WORD_PROBLEM tasks (it inserts a "
+                        + "sentence holding a number the target does not use), task '" + task.name() + "' is "
+                        + task.kind() + ": set distractorRate 0, was " + c.distractorRate());
             }
             return new Seq2SeqStudent(task, options, c, codec);
         }

@@ -28,6 +28,8 @@ class SavedSeq2SeqFileTest {
         Seq2SeqStudent old = Seq2SeqStudent.load(resource("seq2seq-text.zip"));
         // saved before the plausibleAnswers setting too: read as off
         assertThat(old.config().plausibleAnswers()).isFalse();
+        // and before distractorRate: read as 0, every sample trained as written
+        assertThat(old.config().distractorRate()).isZero();
         Dataset probe = SeqToyData.text(2, 2);
         List<Logits> z = old.logits(probe.samples());
         List<List<float[]>> recorded = new ArrayList<>();

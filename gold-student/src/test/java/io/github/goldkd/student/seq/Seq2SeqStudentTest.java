@@ -37,7 +37,8 @@ class Seq2SeqStudentTest {
 
     static final Seq2SeqConfig MATH_CONFIG = Seq2SeqConfig.builder(TaskKind.MATH_WORD_PROBLEM).dModel(32).heads(2)
             .ffnSize(64).encoderLayers(1).decoderLayers(1).warmupSteps(20).learningRate(0.003).batchSize(32)
-            .threads(1).beamWidth(1).plausibleAnswers(false).build(); // greedy, as before math's defaults chose a beam
+            .threads(1).beamWidth(1).plausibleAnswers(false) // greedy, as before math's defaults chose a beam
+            .distractorRate(0).build(); // and every sample as written, as before math's defaults inserted distractors
     static final Seq2SeqConfig TEXT_CONFIG = Seq2SeqConfig.builder(TaskKind.TEXT_GENERATION).dModel(32).heads(2)
             .ffnSize(64).encoderLayers(1).decoderLayers(1).warmupSteps(20).learningRate(0.003).batchSize(32)
             .maxTargetTokens(32).threads(1).build();
