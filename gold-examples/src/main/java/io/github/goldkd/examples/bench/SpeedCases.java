@@ -30,12 +30,15 @@ final class SpeedCases {
 
     /**
      * The seq2seq student at its defaults for the task kind, ND4J threads set, decoding greedily (the harness's
-     * algorithm; math's default beam with plausible answers would time another). Source specials counted beside
+     * algorithm; math's default beam with plausible answers would time another) and without distractor sentences
+     * (the harness trains on the synthetic problems as they are; math's default would lengthen the DL4J side's
+     * sources). Source specials counted beside
      * the words: math 3 (pad, unk, num; the slots enter as numbers), text 2 (pad, unk).
      */
     static SpeedCase seq2seq(String name, TaskKind kind, List<String> inputs, String output, boolean math,
                              int threads) {
-        Seq2SeqConfig c = Seq2SeqConfig.builder(kind).threads(threads).beamWidth(1).plausibleAnswers(false).build();
+        Seq2SeqConfig c = Seq2SeqConfig.builder(kind).threads(threads).beamWidth(1).plausibleAnswers(false)
+                .distractorRate(0).build();
         Task task = Task.sequence(name, kind, "synthetic " + name, inputs, output, List.of());
         Seq2SeqSpeedCase.Net net = new Seq2SeqSpeedCase.Net(c.dModel(), c.heads(), c.ffnSize(), c.encoderLayers(),
                 c.decoderLayers(), c.maxSourceTokens(), c.maxTargetTokens(), c.batchSize(), c.learningRate(),

@@ -54,6 +54,18 @@ final class CachedGradients {
         this.taken = Set.copyOf(names);
     }
 
+    /**
+     * The gradient pass of a graph whose loss is {@link TokenLoss#TRAIN_LOSS}, with the in-graph loss as its output:
+     * builds the gradient function first (its "Added differentiated op" lines kept off standard output).
+     */
+    static CachedGradients ofLoss(SameDiff sd, List<String> parameters) {
+        QuietStdout.run(() -> {
+            sd.createGradFunction();
+            return null;
+        });
+        return new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), parameters);
+    }
+
     /** The requested outputs by name, and the gradients keyed by their parameter's name. */
     Result run(Map<String, INDArray> placeholders) {
         Map<String, INDArray> all = session.run(placeholders, outputs, taken);

@@ -346,7 +346,7 @@ public final class PairCrossStudent implements Student {
                 for (int i = from; i < Math.min(n, from + batchSize); i++) {
                     batch.add(train.get(order[i]));
                 }
-                Gradients g = gradients(batch, options.loss(), filter);
+                StepGradients g = gradients(batch, options.loss(), filter);
                 if (g.kept() == 0) {
                     continue;
                 }
@@ -382,23 +382,15 @@ public final class PairCrossStudent implements Student {
         return adam.moments();
     }
 
-    /** A step's parameter gradients, the summed loss of the samples it kept and their count. */
-    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
-    }
-
     /**
      * One forward and backward pass over a batch of labelled samples. {@code filter} null: the loss in the graph
      * ({@link TokenLoss}), every sample kept. Else the generic path: the logits of a forward pass feed the filter,
      * each kept sample's {@link Loss#gradient} divided by the kept count is G (dropped samples zero), and the graph
      * backpropagates {@code sum(logits * G)}.
      */
-    private Gradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
+    private StepGradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
         if (gradientPass == null) {
-            QuietStdout.run(() -> {
-                sd.createGradFunction();
-                return null;
-            });
-            gradientPass = new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), trainable);
+            gradientPass = CachedGradients.ofLoss(sd, trainable);
         }
         int b = batch.size();
         Map<String, INDArray> ph = placeholders(batch);
@@ -411,7 +403,7 @@ public final class PairCrossStudent implements Student {
             ph.putAll(TokenLoss.placeholders(loss, targets, 1, classes));
             CachedGradients.Result result = gradientPass.run(ph);
             double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
-            return new Gradients(result.gradients(), mean * b, b);
+            return new StepGradients(result.gradients(), mean * b, b);
         }
         float[] z = forward(ph);
         List<Logits> logits = new ArrayList<>(b);
@@ -420,7 +412,7 @@ public final class PairCrossStudent implements Student {
         }
         int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(b) : checked(filter, filter.keep(logits), b);
         if (keep.length == 0) {
-            return new Gradients(Map.of(), 0, 0);
+            return StepGradients.NONE;
         }
         double[] row = new double[classes];
         double[] grad = new double[classes];
@@ -439,14 +431,14 @@ public final class PairCrossStudent implements Student {
         }
         ph.put("g", Nd4j.create(g, new long[] {b, classes}, 'c'));
         ph.putAll(TokenLoss.unused(b, 1, classes));
-        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
+        return new StepGradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
     }
 
     /**
      * The gradients one step would apply to a batch of labelled samples, by the loss in the graph or by the generic
      * host path (with {@link BatchFilter#NONE}); nothing is updated. For tests comparing the two.
      */
-    Gradients gradients(List<Sample> samples, boolean inGraph) {
+    StepGradients gradients(List<Sample> samples, boolean inGraph) {
         return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
     }
 

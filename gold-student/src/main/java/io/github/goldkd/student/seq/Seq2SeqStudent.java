@@ -328,22 +328,19 @@ public final class Seq2SeqStudent implements Student {
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
     private double[] step(List<Encoded> items) {
         Loss loss = options.loss();
-        Gradients g = TokenLoss.applies(options) ? inGraph(items, loss) : throughSurrogate(items, loss, options.batchFilter());
+        StepGradients g = TokenLoss.applies(options) ? inGraph(items, loss)
+                : throughSurrogate(items, loss, options.batchFilter());
         if (g.kept() > 0) {
             update(g.parameters());
         }
         return new double[] {g.lossSum(), g.kept()};
     }
 
-    /** A step's parameter gradients, the summed per-sample loss of the samples it kept and their count. */
-    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
-    }
-
     /**
      * The gradients a step would apply to a batch of {@code samples} (with targets), by the in-graph loss or by
      * the host path with {@link BatchFilter#NONE}; nothing is updated. For tests comparing the two.
      */
-    Gradients gradients(List<Sample> samples, Loss loss, boolean inGraph) {
+    StepGradients gradients(List<Sample> samples, Loss loss, boolean inGraph) {
         List<Encoded> items = encodeWithTargets(samples);
         return inGraph ? inGraph(items, loss) : throughSurrogate(items, loss, BatchFilter.NONE);
     }
@@ -363,25 +360,25 @@ public final class Seq2SeqStudent implements Student {
      * surrogate's G is fed zeros. Equals {@link #throughSurrogate} with {@link BatchFilter#NONE} up to float
      * rounding (the host computes the loss gradient in double).
      */
-    private Gradients inGraph(List<Encoded> items, Loss loss) {
+    private StepGradients inGraph(List<Encoded> items, Loss loss) {
         CachedGradients.Result result = gradientPass.run(lossPlaceholders(items, loss));
         // the token loss is the mean over samples; the caller sums per-sample losses
         double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
-        return new Gradients(withTableGradients(result.gradients(), items), mean * items.size(), items.size());
+        return new StepGradients(withTableGradients(result.gradients(), items), mean * items.size(), items.size());
     }
 
     /**
      * The in-graph loss's gradients computed by SameDiff's own {@code calculateGradientsAndOutputs}, which
      * allocates every array afresh: the reference {@link CachedGradients} is tested against.
      */
-    Gradients referenceGradients(List<Sample> samples, Loss loss) {
+    StepGradients referenceGradients(List<Sample> samples, Loss loss) {
         List<Encoded> items = encodeWithTargets(samples);
         List<String> wanted = new ArrayList<>(parameters);
         wanted.addAll(embeddedInputs());
         OutAndGrad result = sd.calculateGradientsAndOutputs(
                 lossPlaceholders(items, loss), List.of(TokenLoss.TOKEN_LOSS), wanted);
         double mean = result.getOutputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
-        return new Gradients(withTableGradients(result.getGradients(), items), mean * items.size(), items.size());
+        return new StepGradients(withTableGradients(result.getGradients(), items), mean * items.size(), items.size());
     }
 
     /** The live array of one of the graph's weights (tests perturb it in place). */
@@ -415,14 +412,14 @@ public final class Seq2SeqStudent implements Student {
      * ({@link Loss#gradient(Logits)}); then the surrogate {@code sum(logits * G)} backpropagated (the in-graph
      * loss's weights fed zeros).
      */
-    private Gradients throughSurrogate(List<Encoded> items, Loss loss, BatchFilter filter) {
+    private StepGradients throughSurrogate(List<Encoded> items, Loss loss, BatchFilter filter) {
         Map<String, INDArray> ph = placeholders(items);
         INDArray out = output(ph, Seq2SeqGraph.LOGITS);
         List<Logits> logits = toLogits(out, items);
         int[] keep = filter.keep(logits);
         validateKeep(keep, items.size());
         if (keep.length == 0) {
-            return new Gradients(Map.of(), 0, 0);
+            return StepGradients.NONE;
         }
         long[] shape = out.shape();
         int t = (int) shape[1];
@@ -442,7 +439,7 @@ public final class Seq2SeqStudent implements Student {
         }
         ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
         ph.putAll(TokenLoss.unused(items.size(), t, w));
-        return new Gradients(withTableGradients(gradientPass.run(ph).gradients(), items), lossSum, keep.length);
+        return new StepGradients(withTableGradients(gradientPass.run(ph).gradients(), items), lossSum, keep.length);
     }
 
     private static void validateKeep(int[] keep, int size) {

@@ -565,7 +565,7 @@ public final class SpanQaStudent implements Student {
                 for (int i = from; i < Math.min(n, from + batchSize); i++) {
                     batch.add(train.get(order[i]));
                 }
-                Gradients g = gradients(batch, loss, inGraph ? null : options.batchFilter());
+                StepGradients g = gradients(batch, loss, inGraph ? null : options.batchFilter());
                 if (g.kept() == 0) {
                     continue;
                 }
@@ -586,10 +586,6 @@ public final class SpanQaStudent implements Student {
         return new FitReport(epochs, lastLoss, Double.NaN, millis);
     }
 
-    /** A step's parameter gradients, the summed loss of the samples it kept and their count. */
-    record Gradients(Map<String, INDArray> parameters, double lossSum, int kept) {
-    }
-
     /**
      * One forward and backward pass over a batch (with targets). {@code filter} null: the loss in the graph
      * ({@link TokenLoss}), every sample kept. Else the generic path: the batch's logits from a forward pass feed the
@@ -597,13 +593,9 @@ public final class SpanQaStudent implements Student {
      * count is G at its context's positions (dropped samples and padding zero), and the graph backpropagates
      * {@code sum(logits * G)}.
      */
-    private Gradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
+    private StepGradients gradients(List<Example> batch, Loss loss, BatchFilter filter) {
         if (gradientPass == null) {
-            QuietStdout.run(() -> {
-                sd.createGradFunction();
-                return null;
-            });
-            gradientPass = new CachedGradients(sd, List.of(TokenLoss.TOKEN_LOSS), trainable);
+            gradientPass = CachedGradients.ofLoss(sd, trainable);
         }
         Map<String, INDArray> ph = placeholders(batch);
         int len = lengthOf(batch);
@@ -617,7 +609,7 @@ public final class SpanQaStudent implements Student {
             ph.putAll(TokenLoss.placeholders(loss, targets, 2, len));
             CachedGradients.Result result = gradientPass.run(ph);
             double mean = result.outputs().get(TokenLoss.TOKEN_LOSS).getDouble(0);
-            return new Gradients(result.gradients(), mean * batch.size(), batch.size());
+            return new StepGradients(result.gradients(), mean * batch.size(), batch.size());
         }
         float[] z = forward(ph);
         List<Logits> logits = new ArrayList<>(batch.size());
@@ -627,7 +619,7 @@ public final class SpanQaStudent implements Student {
         int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size())
                 : checked(filter, filter.keep(logits), batch.size());
         if (keep.length == 0) {
-            return new Gradients(Map.of(), 0, 0);
+            return StepGradients.NONE;
         }
         float[] g = new float[batch.size() * 2 * len];
         double lossSum = 0;
@@ -645,14 +637,14 @@ public final class SpanQaStudent implements Student {
         }
         ph.put(G, Nd4j.create(g, new long[] {batch.size(), 2, len}, 'c'));
         ph.putAll(TokenLoss.unused(batch.size(), 2, len));
-        return new Gradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
+        return new StepGradients(gradientPass.run(ph).gradients(), lossSum, keep.length);
     }
 
     /**
      * The gradients one step would apply to a batch of samples with targets, by the loss in the graph or by the
      * generic host path (with {@link BatchFilter#NONE}); nothing is updated. For tests comparing the two.
      */
-    Gradients gradients(List<Sample> samples, boolean inGraph) {
+    StepGradients gradients(List<Sample> samples, boolean inGraph) {
         return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
     }
 

@@ -33,7 +33,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -190,8 +186,8 @@ class PairCrossStudentTest {
                 SymmetricCrossEntropyLoss.defaults())) {
             PairCrossStudent s = factory.create(REPEAT, new TrainingOptions(loss, BatchFilter.NONE, 4));
             s.fit(TRAIN, 1, 3);
-            PairCrossStudent.Gradients inGraph = s.gradients(batch, true);
-            PairCrossStudent.Gradients onHost = s.gradients(batch, false);
+            StepGradients inGraph = s.gradients(batch, true);
+            StepGradients onHost = s.gradients(batch, false);
             assertThat(inGraph.lossSum()).as(loss.name()).isCloseTo(onHost.lossSum(),
                     within(1e-5 * onHost.lossSum()));
             assertThat(inGraph.parameters().keySet()).isEqualTo(onHost.parameters().keySet());
@@ -283,19 +279,7 @@ class PairCrossStudentTest {
         }
         Path saved = dir.resolve("current.zip");
         current.save(saved);
-        ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        old.save(graph, true);
-        Path file = dir.resolve("old.zip");
-        try (ZipFile in = new ZipFile(saved.toFile());
-             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (var entries = in.entries(); entries.hasMoreElements(); ) {
-                ZipEntry entry = entries.nextElement();
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                out.write(entry.getName().equals("network.zip") ? graph.toByteArray()
-                        : in.getInputStream(entry).readAllBytes());
-                out.closeEntry();
-            }
-        }
+        Path file = SeqStudentFixture.withNetwork(saved, old, dir.resolve("old.zip"));
         PairCrossStudent back = factory.load(file);
         for (Map.Entry<String, INDArray> w : back.weights().entrySet()) {
             assertThat(w.getValue()).as(w.getKey()).isEqualTo(old.getArrForVarName(w.getKey()));

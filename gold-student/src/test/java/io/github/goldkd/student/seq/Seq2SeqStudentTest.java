@@ -419,8 +419,8 @@ class Seq2SeqStudentTest {
                 new SymmetricCrossEntropyLoss(0.5, 2.0, 1e-3))) {
             for (Seq2SeqStudent student : List.of(text, math)) {
                 List<Sample> batch = student == text ? textBatch : mathBatch;
-                Seq2SeqStudent.Gradients host = student.gradients(batch, loss, false);
-                Seq2SeqStudent.Gradients graph = student.gradients(batch, loss, true);
+                StepGradients host = student.gradients(batch, loss, false);
+                StepGradients graph = student.gradients(batch, loss, true);
                 String what = loss.name() + ", " + student.codec().name();
                 assertThat(graph.kept()).isEqualTo(host.kept()).isEqualTo(batch.size());
                 assertThat(graph.lossSum()).as(what).isCloseTo(host.lossSum(), within(1e-4 * host.lossSum()));
@@ -448,7 +448,7 @@ class Seq2SeqStudentTest {
         Loss loss = new CrossEntropyLoss();
         for (Seq2SeqStudent student : List.of(math, text)) {
             List<Sample> batch = (student == math ? MATH_TEST : TEXT_TEST).samples().subList(0, 6);
-            Seq2SeqStudent.Gradients g = student.gradients(batch, loss, true);
+            StepGradients g = student.gradients(batch, loss, true);
             int checked = 0;
             for (String table : List.of("enc.emb", "dec.emb")) {
                 float[] grad = g.parameters().get(table).dup('c').data().asFloat();
@@ -489,9 +489,9 @@ class Seq2SeqStudentTest {
             for (int round = 0; round < 3; round++) {
                 List<Sample> batch = pool.samples().subList(round, round + (round % 2 == 0 ? 6 : 9));
                 Loss loss = round == 1 ? new CrossEntropyLoss() : SymmetricCrossEntropyLoss.defaults();
-                Seq2SeqStudent.Gradients cached = student.gradients(batch, loss, true);
-                Seq2SeqStudent.Gradients again = student.gradients(batch, loss, true);
-                Seq2SeqStudent.Gradients reference = student.referenceGradients(batch, loss);
+                StepGradients cached = student.gradients(batch, loss, true);
+                StepGradients again = student.gradients(batch, loss, true);
+                StepGradients reference = student.referenceGradients(batch, loss);
                 String what = student.codec().name() + ", round " + round;
                 List<Logits> logits = student.logits(batch);
                 List<Logits> referenceLogits = student.referenceLogits(batch);

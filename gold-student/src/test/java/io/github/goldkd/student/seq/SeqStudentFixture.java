@@ -1,5 +1,14 @@
 package io.github.goldkd.student.seq;
 
+import org.nd4j.autodiff.samediff.SameDiff;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.SymmetricCrossEntropyLoss;
@@ -53,5 +62,24 @@ final class SeqStudentFixture {
             System.setOut(original);
         }
         return new Printed<>(value, captured.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A copy of the student file {@code saved} at {@code file} with {@code network} in place of its network entry:
+     * how the tests make a file of an older graph with the current metadata.
+     */
+    static Path withNetwork(Path saved, SameDiff network, Path file) throws IOException {
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        network.save(graph, true);
+        try (ZipFile in = new ZipFile(saved.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(entry.getName().equals("network.zip") ? graph.toByteArray()
+                        : in.getInputStream(entry).readAllBytes());
+                out.closeEntry();
+            }
+        }
+        return file;
     }
 }

@@ -23,15 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -64,8 +59,8 @@ class SpanQaTrainingTest {
         for (Loss loss : List.of(new CrossEntropyLoss(), new SymmetricCrossEntropyLoss(0.1, 1.0))) {
             SpanQaStudent s = factory.create(ToyQa.TASK, new TrainingOptions(loss, BatchFilter.NONE, 4));
             s.fit(DATA, 1, 3); // away from the initial weights
-            SpanQaStudent.Gradients inGraph = s.gradients(batch, true);
-            SpanQaStudent.Gradients onHost = s.gradients(batch, false);
+            StepGradients inGraph = s.gradients(batch, true);
+            StepGradients onHost = s.gradients(batch, false);
             assertThat(inGraph.kept()).isEqualTo(8);
             assertThat(inGraph.lossSum()).as(loss.name()).isCloseTo(onHost.lossSum(), within(1e-5 * onHost.lossSum()));
             assertThat(inGraph.parameters().keySet()).isEqualTo(onHost.parameters().keySet()).hasSize(13);
@@ -145,18 +140,7 @@ class SpanQaTrainingTest {
         // a file of the current layout with the old graph in place of the network
         Path saved = dir.resolve("current.zip");
         current.save(saved);
-        ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        old.save(graph, true);
-        Path file = dir.resolve("old.zip");
-        try (ZipFile in = new ZipFile(saved.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (var entries = in.entries(); entries.hasMoreElements(); ) {
-                ZipEntry entry = entries.nextElement();
-                out.putNextEntry(new ZipEntry(entry.getName()));
-                out.write(entry.getName().equals("network.zip") ? graph.toByteArray()
-                        : in.getInputStream(entry).readAllBytes());
-                out.closeEntry();
-            }
-        }
+        Path file = SeqStudentFixture.withNetwork(saved, old, dir.resolve("old.zip"));
 
         SpanQaStudent back = factory.load(file);
         Map<String, INDArray> weights = back.trainedWeights();
