@@ -12,7 +12,6 @@ import io.github.goldkd.core.metric.ArithmeticExpression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -240,23 +239,7 @@ class DistractorAugmentationTest {
     }
 
     private static List<float[][]> recordedLogits() throws Exception {
-        Path file = Path.of(DistractorAugmentationTest.class.getResource("/student-files/seq2seq-math-fit-logits.txt")
-                .toURI());
-        List<float[][]> out = new ArrayList<>();
-        List<float[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (line.equals("--")) {
-                out.add(rows.toArray(new float[0][]));
-                rows = new ArrayList<>();
-                continue;
-            }
-            String[] parts = line.split(",");
-            float[] row = new float[parts.length];
-            for (int k = 0; k < row.length; k++) {
-                row[k] = Float.parseFloat(parts[k]);
-            }
-            rows.add(row);
-        }
+        List<float[][]> out = SeqStudentFixture.recordedLogits("seq2seq-math-fit-logits.txt");
         assertThat(out).hasSize(3);
         return out;
     }

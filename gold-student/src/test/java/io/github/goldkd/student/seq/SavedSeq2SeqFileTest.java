@@ -4,9 +4,7 @@ import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.Logits;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,31 +30,17 @@ class SavedSeq2SeqFileTest {
         assertThat(old.config().distractorRate()).isZero();
         Dataset probe = SeqToyData.text(2, 2);
         List<Logits> z = old.logits(probe.samples());
-        List<List<float[]>> recorded = new ArrayList<>();
-        List<float[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(resource("seq2seq-text-logits.txt"))) {
-            if (line.equals("--")) {
-                recorded.add(rows);
-                rows = new ArrayList<>();
-                continue;
-            }
-            String[] parts = line.split(",");
-            float[] row = new float[parts.length];
-            for (int k = 0; k < row.length; k++) {
-                row[k] = Float.parseFloat(parts[k]);
-            }
-            rows.add(row);
-        }
+        List<float[][]> recorded = SeqStudentFixture.recordedLogits("seq2seq-text-logits.txt");
         assertThat(recorded).hasSize(2);
         for (int i = 0; i < 2; i++) {
             Logits l = z.get(i);
-            assertThat(l.positions()).isEqualTo(recorded.get(i).size());
+            assertThat(l.positions()).isEqualTo(recorded.get(i).length);
             for (int t = 0; t < l.positions(); t++) {
-                assertThat(l.row(t)).as("sample %d position %d", i, t).containsExactly(recorded.get(i).get(t));
+                assertThat(l.row(t)).as("sample %d position %d", i, t).containsExactly(recorded.get(i)[t]);
             }
         }
         assertThat(old.predict(probe.samples(), 1)).containsExactly("variables.", "variables.");
         old.fit(SeqToyData.text(8, 3), 1, 4);
-        assertThat(old.logits(probe.samples()).get(0).row(0)).isNotEqualTo(recorded.get(0).get(0));
+        assertThat(old.logits(probe.samples()).get(0).row(0)).isNotEqualTo(recorded.get(0)[0]);
     }
 }

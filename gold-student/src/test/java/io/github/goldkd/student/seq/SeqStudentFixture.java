@@ -1,29 +1,29 @@
 package io.github.goldkd.student.seq;
 
-import org.nd4j.autodiff.samediff.SameDiff;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
-
 import io.github.goldkd.core.BatchFilter;
 import io.github.goldkd.core.Dataset;
 import io.github.goldkd.core.SymmetricCrossEntropyLoss;
 import io.github.goldkd.core.Task;
 import io.github.goldkd.core.TrainingOptions;
+import org.nd4j.autodiff.samediff.SameDiff;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 /**
  * What the sequence student tests share: training a class-wide student the same way (SCE, no batch filter,
- * seed 1, fit seed 7), and running code with standard output captured, so a test can assert the house rule
- * that library code prints nothing.
+ * seed 1, fit seed 7), running code with standard output captured (so a test can assert the house rule that
+ * library code prints nothing), and the recorded logits and older graphs that saved-file tests compare against.
  */
 final class SeqStudentFixture {
 
@@ -81,5 +81,34 @@ final class SeqStudentFixture {
             }
         }
         return file;
+    }
+
+    /**
+     * Logits recorded in a test resource of {@code student-files}: per sample its rows of comma-separated floats,
+     * samples ended by a line "--".
+     */
+    static List<float[][]> recordedLogits(String resource) throws IOException {
+        Path file;
+        try {
+            file = Path.of(SeqStudentFixture.class.getResource("/student-files/" + resource).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        List<float[][]> out = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.equals("--")) {
+                out.add(rows.toArray(new float[0][]));
+                rows = new ArrayList<>();
+                continue;
+            }
+            String[] parts = line.split(",");
+            float[] row = new float[parts.length];
+            for (int k = 0; k < row.length; k++) {
+                row[k] = Float.parseFloat(parts[k]);
+            }
+            rows.add(row);
+        }
+        return out;
     }
 }
