@@ -3,13 +3,14 @@ package io.github.goldkd.student.seq;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class HostAdam {
 
     /** The moments by parameter name (live arrays: read, do not keep). */
     Map<String, INDArray[]> moments() {
-        return java.util.Collections.unmodifiableMap(moments);
+        return Collections.unmodifiableMap(moments);
     }
 
     /**

@@ -78,9 +78,8 @@ final class MathCodec extends VocabularyCodec {
             }
             if (s.target() != null) {
                 List<Double> numbers = numbers(words);
-                for (String t : s.target().trim().split("\\s+")) {
-                    Double v = parseNumber(t);
-                    if (v != null && indexOf(numbers, v) < 0) {
+                for (double v : targetNumbers(s.target())) {
+                    if (indexOf(numbers, v) < 0) {
                         outside.merge(v, 1, Integer::sum);
                     }
                 }
@@ -337,27 +336,26 @@ final class MathCodec extends VocabularyCodec {
         List<String> out = new ArrayList<>();
         for (String field : inputFields) {
             String text = s.inputs().get(field);
-            if (text == null) {
-                continue;
-            }
-            Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
-            while (m.find()) {
-                out.add(m.group());
+            if (text != null) {
+                addWords(text, out);
             }
         }
         return out;
     }
 
-    /** The numbers of a text in order, as {@link #source} reads them (its slots' values, before the cut). */
-    static List<Double> numbersIn(String text) {
-        List<Double> out = new ArrayList<>();
+    /** Adds the words of {@code text} (lower-cased, split by the codec's tokeniser) to {@code out}. */
+    private static void addWords(String text, List<String> out) {
         Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
         while (m.find()) {
-            if (isNumber(m.group())) {
-                out.add(Double.parseDouble(m.group().replace(",", "")));
-            }
+            out.add(m.group());
         }
-        return out;
+    }
+
+    /** The numbers of a text in order, as {@link #source} reads them (its slots' values, before the cut). */
+    static List<Double> numbersIn(String text) {
+        List<String> words = new ArrayList<>();
+        addWords(text, words);
+        return numbers(words);
     }
 
     /** The number literals of an infix target, as {@link #prepare} and {@link #target} read them. */

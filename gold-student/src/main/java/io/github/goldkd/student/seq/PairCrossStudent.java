@@ -410,7 +410,7 @@ public final class PairCrossStudent implements Student {
         for (int i = 0; i < b; i++) {
             logits.add(logitsOf(batch.get(i), z, i));
         }
-        int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(b) : checked(filter, filter.keep(logits), b);
+        int[] keep = SeqStudents.kept(filter, logits);
         if (keep.length == 0) {
             return StepGradients.NONE;
         }
@@ -440,16 +440,6 @@ public final class PairCrossStudent implements Student {
      */
     StepGradients gradients(List<Sample> samples, boolean inGraph) {
         return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
-    }
-
-    private static int[] checked(BatchFilter filter, int[] keep, int size) {
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] < 0 || keep[i] >= size || (i > 0 && keep[i] <= keep[i - 1])) {
-                throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
-                        + Arrays.toString(keep) + " for a batch of " + size);
-            }
-        }
-        return keep;
     }
 
     @Override

@@ -132,15 +132,11 @@ final class Seq2SeqGraph {
     }
 
     /**
-     * Adds the in-graph token loss and {@link TokenLoss#TRAIN_LOSS} = surrogate + token loss to a graph that lacks them (a
-     * new one, or one saved before they existed), and makes {@link TokenLoss#TRAIN_LOSS} the loss. Per position, with
-     * p = softmax over the row (copy columns past a source's length carry the {@link #MASKED} bias, so their p is
-     * exactly 0, as if cut), {@code ce = -log p_y}: {@code CE_WEIGHT * (ce - relu(ce - CE_CAP)) + BOUNDED_WEIGHT *
-     * (1 - p_y)}, summed. That is gold-core's cross-entropy (bounded weight 0, cap out of reach) or symmetric
-     * cross-entropy ({@code alpha * min(ce, -log 1e-7) + beta * -log(labelClamp) * (1 - p_y)}, the CE term's
-     * gradient zero where the cap holds, as in its host gradient); the weights carry the mean over real positions
-     * and samples. One term is always fed zeros: the surrogate's G for the in-graph loss, the weights for the
-     * surrogate, so one gradient function serves both.
+     * Adds {@link TokenLoss} over the teacher-forced logits to a graph that lacks it (a new one, or one saved
+     * before it existed) and makes its train loss the graph's loss. Copy columns past a source's length carry the
+     * {@link #MASKED} bias, so their probability is exactly 0, as if cut. One term is always fed zeros: the
+     * surrogate's G for the in-graph loss, the loss's weights for the surrogate, so one gradient function serves
+     * both.
      */
     static void addTokenLoss(SameDiff sd) {
         TokenLoss.add(sd, sd.getVariable(LOGITS), sd.getVariable(LOSS));

@@ -25,7 +25,6 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,19 +200,9 @@ public final class Seq2SeqStudent implements Student {
         if (sd == null) {
             build();
         }
-        List<Encoded> train = new ArrayList<>();
-        List<Sample> trainSamples = new ArrayList<>();
-        int skipped = 0;
-        for (Sample s : data) {
-            SeqCodec.Source src = source(s);
-            int[] target = codec.target(s, src, config.maxTargetTokens());
-            if (target == null) {
-                skipped++;
-            } else {
-                train.add(new Encoded(src, target));
-                trainSamples.add(s);
-            }
-        }
+        Writable writable = writable(data);
+        List<Encoded> train = writable.encoded();
+        int skipped = data.size() - train.size();
         if (skipped > 0) {
             log.info("{} of {} training samples skipped: their target cannot be written with the {} codec's "
                     + "outputs (no target, or a number neither in the problem nor a constant)", skipped, data.size(),
@@ -227,7 +215,7 @@ public final class Seq2SeqStudent implements Student {
         int batch = Math.min(config.batchSize(), n);
         // at rate 0 nothing is built or drawn: every epoch trains the encoded samples as before the setting
         DistractorAugmentation distractors = config.distractorRate() > 0
-                ? new DistractorAugmentation(trainSamples, task.inputFields(), config.distractorRate()) : null;
+                ? new DistractorAugmentation(writable.samples(), task.inputFields(), config.distractorRate()) : null;
         double lastLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             List<Encoded> epochTrain = distractors == null ? train
@@ -286,10 +274,12 @@ public final class Seq2SeqStudent implements Student {
 
     /** The encoding of an augmented sample whose target renders to {@code expression}, else {@code null}. */
     private Encoded encodedLike(Sample candidate, String expression) {
-        if (codec.source(candidate, Integer.MAX_VALUE).length() > config.maxSourceTokens()) {
+        SeqCodec.Source whole = codec.source(candidate, Integer.MAX_VALUE);
+        if (whole.length() > config.maxSourceTokens()) {
             return null;
         }
-        SeqCodec.Source src = source(candidate);
+        // uncut, the codec's source is the student's own unless bge states come with it
+        SeqCodec.Source src = bge == null ? whole : source(candidate);
         int[] target = codec.target(candidate, src, config.maxTargetTokens());
         if (target == null || !codec.render(target, src).equals(expression)) {
             return null;
@@ -306,23 +296,32 @@ public final class Seq2SeqStudent implements Student {
         if (!codec.prepared()) {
             codec.prepare(data.samples());
         }
+        Writable writable = writable(data);
+        if (config.distractorRate() == 0 || writable.samples().isEmpty()) {
+            return writable.samples();
+        }
+        List<Sample> out = new ArrayList<>(writable.samples().size());
+        withDistractors(new DistractorAugmentation(writable.samples(), task.inputFields(), config.distractorRate()),
+                writable.encoded(), seed, epoch, out);
+        return out;
+    }
+
+    /** The samples whose target the codec can write, in data order, and their encodings. */
+    private record Writable(List<Sample> samples, List<Encoded> encoded) {
+    }
+
+    private Writable writable(Dataset data) {
         List<Sample> samples = new ArrayList<>();
-        List<Encoded> train = new ArrayList<>();
+        List<Encoded> encoded = new ArrayList<>();
         for (Sample s : data) {
             SeqCodec.Source src = source(s);
             int[] target = codec.target(s, src, config.maxTargetTokens());
             if (target != null) {
                 samples.add(s);
-                train.add(new Encoded(src, target));
+                encoded.add(new Encoded(src, target));
             }
         }
-        if (config.distractorRate() == 0 || samples.isEmpty()) {
-            return samples;
-        }
-        List<Sample> out = new ArrayList<>(samples.size());
-        withDistractors(new DistractorAugmentation(samples, task.inputFields(), config.distractorRate()), train, seed,
-                epoch, out);
-        return out;
+        return new Writable(samples, encoded);
     }
 
     /** One optimisation step; returns {summed loss of the kept samples, kept count}. */
@@ -416,8 +415,7 @@ public final class Seq2SeqStudent implements Student {
         Map<String, INDArray> ph = placeholders(items);
         INDArray out = output(ph, Seq2SeqGraph.LOGITS);
         List<Logits> logits = toLogits(out, items);
-        int[] keep = filter.keep(logits);
-        validateKeep(keep, items.size());
+        int[] keep = SeqStudents.kept(filter, logits);
         if (keep.length == 0) {
             return StepGradients.NONE;
         }
@@ -440,17 +438,6 @@ public final class Seq2SeqStudent implements Student {
         ph.put(Seq2SeqGraph.GRAD, Nd4j.create(g, new long[] {items.size(), t, w}, DataType.FLOAT));
         ph.putAll(TokenLoss.unused(items.size(), t, w));
         return new StepGradients(withTableGradients(gradientPass.run(ph).gradients(), items), lossSum, keep.length);
-    }
-
-    private static void validateKeep(int[] keep, int size) {
-        int previous = -1;
-        for (int k : keep) {
-            if (k <= previous || k >= size) {
-                throw new StudentException("batch filter returned invalid indices " + Arrays.toString(keep)
-                        + " for a batch of " + size + " (ascending, in [0, " + size + ") expected)");
-            }
-            previous = k;
-        }
     }
 
     /** Adam with linear warm-up and global-norm clipping, applied in place to the graph's arrays. */

@@ -1,5 +1,7 @@
 package io.github.goldkd.student.seq;
 
+import io.github.goldkd.core.BatchFilter;
+import io.github.goldkd.core.Logits;
 import io.github.goldkd.student.StudentException;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -73,5 +75,27 @@ final class SeqStudents {
         }
         Collections.sort(names);
         return List.copyOf(names);
+    }
+
+    /**
+     * The indices {@code filter} keeps of a batch, checked: ascending, within the batch (every index for
+     * {@link BatchFilter#NONE} without asking it).
+     *
+     * @throws StudentException when the filter returns anything else, naming the filter and its indices
+     */
+    static int[] kept(BatchFilter filter, List<Logits> batch) {
+        int size = batch.size();
+        if (filter == BatchFilter.NONE) {
+            return range(size);
+        }
+        int[] keep = filter.keep(batch);
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] < 0 || keep[i] >= size || (i > 0 && keep[i] <= keep[i - 1])) {
+                throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
+                        + Arrays.toString(keep) + " for a batch of " + size + " (ascending, in [0, " + size
+                        + ") expected)");
+            }
+        }
+        return keep;
     }
 }

@@ -53,8 +53,8 @@ import java.util.SplittableRandom;
  * the state of the window where it is most central, so the width is the whole context); targets = the gold start
  * and end token: the tokens overlapping the target text's characters where the sample's
  * {@link Sample#targetStart()} puts it (SQuAD's {@code answer_start}), else at its first occurrence in the context
- * (teacher-written samples). A sample whose target is not a span of its context has no targets: it is skipped in training
- * (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
+ * (teacher-written samples). A sample whose target is not a span of its context has no targets: it is skipped in
+ * training (the count is logged at INFO per fit) and its logits carry none. Energy, computed by gold-ood from these
  * logits, is then the mean of the start and end logsumexp terms over the context's tokens.
  *
  * <p><b>Training.</b> Adam ({@code learningRate}; DL4J's defaults 0.9 / 0.999 / 1e-8; decoupled weight decay
@@ -571,8 +571,8 @@ public final class SpanQaStudent implements Student {
                 }
                 lossSum += g.lossSum();
                 trainedRows += g.kept();
-                adam.step(trainable, sd::getArrForVarName, g.parameters(), config.learningRate(), Double.POSITIVE_INFINITY,
-                        config.weightDecay());
+                adam.step(trainable, sd::getArrForVarName, g.parameters(), config.learningRate(),
+                        Double.POSITIVE_INFINITY, config.weightDecay());
                 if (config.averageDecay() > 0) {
                     updateAverages();
                 }
@@ -616,8 +616,7 @@ public final class SpanQaStudent implements Student {
         for (int i = 0; i < batch.size(); i++) {
             logits.add(logitsOf(batch.get(i), z, i, len));
         }
-        int[] keep = filter == BatchFilter.NONE ? SeqStudents.range(batch.size())
-                : checked(filter, filter.keep(logits), batch.size());
+        int[] keep = SeqStudents.kept(filter, logits);
         if (keep.length == 0) {
             return StepGradients.NONE;
         }
@@ -646,16 +645,6 @@ public final class SpanQaStudent implements Student {
      */
     StepGradients gradients(List<Sample> samples, boolean inGraph) {
         return gradients(encode(samples), options.loss(), inGraph ? null : BatchFilter.NONE);
-    }
-
-    private static int[] checked(BatchFilter filter, int[] keep, int size) {
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] < 0 || keep[i] >= size || (i > 0 && keep[i] <= keep[i - 1])) {
-                throw new StudentException("batch filter " + filter.name() + " returned invalid indices "
-                        + Arrays.toString(keep) + " for a batch of " + size);
-            }
-        }
-        return keep;
     }
 
     /** Logits of the samples in batches of {@code batchSize}, in order (from the averaged weights, if any). */
